@@ -1,0 +1,209 @@
+/**
+ * Block-request invariants, S-BLK-01…06 (invariants.md "Block requests"; VirtIO 1.2 §5.2.6;
+ * kernel.md §2.3).
+ *
+ * What it verifies: the shape of every request the device fetches, its sector arithmetic against
+ * the block the client asked for, the status byte's domain once published, that an OK read returns
+ * exactly the disk model's bytes, that errors reach the caller, and that no two requests in flight
+ * overlap when one writes.
+ *
+ * What it does not verify: file-system meaning of the bytes (the file-system checks do), and the
+ * contents of a completed OUT (the next IN of that block does, through S-BLK-04).
+ */
+import type { Hasher64 } from '../sim/hash.js';
+import type { Violation } from '../sim/violation.js';
+import {
+  BLK_HEADER_BYTES,
+  BLOCK_BYTES,
+  SECTOR_BYTES,
+  SECTORS_PER_BLOCK,
+  STATUS_SENTINEL,
+  VIRTIO_BLK_S_OK,
+  VIRTIO_BLK_T_FLUSH,
+  VIRTIO_BLK_T_IN,
+  VIRTIO_BLK_T_OUT,
+  VIRTQ_DESC_F_NEXT,
+  VIRTQ_DESC_F_WRITE,
+} from '../model/virtio/constants.js';
+import { R_OK } from '../model/virtio/driver.js';
+import * as P from '../model/probes.js';
+import type { VirtioMachine } from '../model/virtio-machine.js';
+import type { CheckFamily, CheckInfo } from './check.js';
+import { VIRTQUEUE_CHECKS } from './virtqueue-catalogue.js';
+
+export class BlockChecks implements CheckFamily {
+  readonly checks: readonly CheckInfo[] = VIRTQUEUE_CHECKS.filter((c) => c.id.startsWith('S-BLK'));
+  private readonly n: number;
+  /** Per head: the client whose request it carries (from the allocation probe). */
+  private readonly headClient: Int32Array;
+  /** Per head: status byte the device wrote for the current request, or −1. */
+  private readonly deviceStatus: Int32Array;
+  /** Per client: the block and type the client asked for. */
+  private readonly clientBlock: Int32Array;
+  private readonly clientType: Int32Array;
+
+  constructor(private readonly m: VirtioMachine) {
+    this.n = m.params.queueSize;
+    this.headClient = new Int32Array(this.n);
+    this.deviceStatus = new Int32Array(this.n);
+    this.clientBlock = new Int32Array(m.params.clients);
+    this.clientType = new Int32Array(m.params.clients);
+  }
+
+  begin(): void {
+    this.headClient.fill(-1);
+    this.deviceStatus.fill(-1);
+    this.clientBlock.fill(0);
+    this.clientType.fill(0);
+  }
+
+  private fail(id: string, message: string): Violation {
+    return { check: id, step: this.m.sim.steps, time: this.m.sim.now, message };
+  }
+
+  afterStep(): Violation | null {
+    const probes = this.m.probes;
+    const buf = probes.buf;
+    for (let i = 0; i < probes.count; i++) {
+      const k = i * 4;
+      const kind = buf[k];
+      let v: Violation | null = null;
+      switch (kind) {
+        case P.P_REQUEST_START:
+          this.clientBlock[buf[k + 1]] = this.m.clients.block[buf[k + 1]];
+          this.clientType[buf[k + 1]] = this.m.clients.type[buf[k + 1]];
+          break;
+        case P.P_DRIVER_ALLOC:
+          this.headClient[buf[k + 1]] = buf[k + 3];
+          this.deviceStatus[buf[k + 1]] = -1;
+          break;
+        case P.P_DEVICE_FETCH:
+          this.deviceStatus[buf[k + 1]] = -1;
+          v = this.fetched(buf[k + 1]);
+          break;
+        case P.P_DEVICE_STATUS:
+          this.deviceStatus[buf[k + 1]] = buf[k + 2];
+          break;
+        case P.P_USED_PUBLISH:
+          v = this.statusDomain(buf[k + 1]);
+          break;
+        case P.P_COMPLETE:
+          v = this.completed(buf[k + 1], buf[k + 2], buf[k + 3]);
+          break;
+        case P.P_QUEUE_RESET:
+          this.deviceStatus.fill(-1);
+          break;
+      }
+      if (v) return v;
+    }
+    return null;
+  }
+
+  /** S-BLK-01, S-BLK-02, S-BLK-06 on the chain the device just fetched. */
+  private fetched(head: number): Violation | null {
+    const m = this.m;
+    const mem = m.mem;
+    if (head >= this.n) return null; // S-VQ-03 reports it
+    // Collect the chain.
+    const addrs: number[] = [];
+    const lens: number[] = [];
+    const writable: boolean[] = [];
+    let d = head;
+    for (let hops = 0; hops < this.n; hops++) {
+      const f = mem.descFlags(d);
+      addrs.push(mem.descAddr(d));
+      lens.push(mem.descLen(d));
+      writable.push((f & VIRTQ_DESC_F_WRITE) !== 0);
+      if ((f & VIRTQ_DESC_F_NEXT) === 0) break;
+      d = mem.descNext(d);
+      if (d >= this.n) return null;
+    }
+    const count = addrs.length;
+    if (lens[0] !== BLK_HEADER_BYTES || writable[0]) return this.fail('S-BLK-01', `head ${head}: the header must be a ${BLK_HEADER_BYTES}-byte device-readable buffer (len ${lens[0]}, ${writable[0] ? 'writable' : 'readable'})`);
+    const hdr = mem.offsetOf(addrs[0], BLK_HEADER_BYTES);
+    if (hdr < 0) return this.fail('S-BLK-01', `head ${head}: header address outside guest memory`);
+    const type = mem.view.getUint32(hdr, true);
+    const reserved = mem.view.getUint32(hdr + 4, true);
+    const sectorHigh = mem.view.getUint32(hdr + 12, true);
+    const sector = sectorHigh * 4294967296 + mem.view.getUint32(hdr + 8, true);
+    if (reserved !== 0) return this.fail('S-BLK-01', `head ${head}: header reserved field is ${reserved}, not 0`);
+    if (lens[count - 1] !== 1 || !writable[count - 1]) return this.fail('S-BLK-01', `head ${head}: the status must be a 1-byte device-writable buffer`);
+    if (type === VIRTIO_BLK_T_FLUSH) {
+      if (count !== 2 || sector !== 0) return this.fail('S-BLK-01', `head ${head}: FLUSH must have sector 0 and no data (sector ${sector}, ${count} descriptors)`);
+      return null;
+    }
+    if (type !== VIRTIO_BLK_T_IN && type !== VIRTIO_BLK_T_OUT) return null;
+    if (count !== 3) return this.fail('S-BLK-01', `head ${head}: an ${type === VIRTIO_BLK_T_IN ? 'IN' : 'OUT'} request needs header, data and status (${count} descriptors)`);
+    if (writable[1] !== (type === VIRTIO_BLK_T_IN)) return this.fail('S-BLK-01', `head ${head}: data must be device-${type === VIRTIO_BLK_T_IN ? 'writable for IN' : 'readable for OUT'}`);
+    const len = lens[1];
+    // S-BLK-02: whole sectors, within capacity, sector = block × 8.
+    if (len % SECTOR_BYTES !== 0 || len === 0) return this.fail('S-BLK-02', `head ${head}: data length ${len} is not a positive multiple of ${SECTOR_BYTES}`);
+    if (sector * SECTOR_BYTES + len > m.device.capacitySectors * SECTOR_BYTES) {
+      return this.fail('S-BLK-02', `head ${head}: sector ${sector} + ${len} bytes runs past the capacity of ${m.device.capacitySectors} sectors`);
+    }
+    const c = this.headClient[head];
+    if (c >= 0) {
+      const block = this.clientBlock[c];
+      if (sector !== block * SECTORS_PER_BLOCK) return this.fail('S-BLK-02', `head ${head}: client ${c} asked for block ${block}, so sector must be ${block * SECTORS_PER_BLOCK}, but the header says ${sector}`);
+    }
+    // S-BLK-06: no overlap with another request in flight when either writes.
+    const dev = m.device;
+    const end = sector + len / SECTOR_BYTES;
+    for (let s = 0; s < dev.slotHead.length; s++) {
+      if (!dev.isSlotBusy(s) || dev.slotHead[s] === head) continue;
+      const t = dev.slotType[s];
+      if (t !== VIRTIO_BLK_T_IN && t !== VIRTIO_BLK_T_OUT) continue;
+      if (t !== VIRTIO_BLK_T_OUT && type !== VIRTIO_BLK_T_OUT) continue;
+      const os = dev.slotSector[s];
+      const oe = os + dev.slotDataLen[s] / SECTOR_BYTES;
+      if (os < end && sector < oe) return this.fail('S-BLK-06', `head ${head} (sectors ${sector}..${end - 1}) overlaps head ${dev.slotHead[s]} (sectors ${os}..${oe - 1}) in flight, and one of them writes`);
+    }
+    return null;
+  }
+
+  /** S-BLK-03: when used.idx passes an element, its status byte is 0, 1 or 2. */
+  private statusDomain(pos: number): Violation | null {
+    const mem = this.m.mem;
+    const id = mem.usedElemId(pos & (this.n - 1));
+    if (id >= this.n) return null;
+    const st = mem.bytes[mem.offsetOf(mem.statusAddr(id), 1)];
+    if (st > 2) return this.fail('S-BLK-03', `head ${id} published with status byte 0x${st.toString(16)}${st === STATUS_SENTINEL ? ' (the sentinel: the device never wrote it)' : ''}`);
+    return null;
+  }
+
+  /** S-BLK-04 and S-BLK-05 when a request is reported to its caller. */
+  private completed(c: number, head: number, result: number): Violation | null {
+    if (head < 0 || head >= this.n) return null;
+    const devStatus = this.deviceStatus[head];
+    if (result === R_OK) {
+      if (devStatus > VIRTIO_BLK_S_OK) return this.fail('S-BLK-05', `client ${c}'s request (head ${head}) was reported OK but the device returned status ${devStatus === 1 ? 'IOERR' : 'UNSUPP'}`);
+      if (this.clientType[c] === VIRTIO_BLK_T_IN) {
+        const m = this.m;
+        const mem = m.mem;
+        const block = this.clientBlock[c];
+        const off = mem.offsetOf(mem.dataAddr(head), BLOCK_BYTES);
+        if (!m.disk.equals(block * SECTORS_PER_BLOCK, SECTORS_PER_BLOCK, mem.bytes, off)) {
+          let first = 0;
+          while (first < BLOCK_BYTES && mem.bytes[off + first] === m.disk.bytes[block * BLOCK_BYTES + first]) first++;
+          return this.fail('S-BLK-04', `client ${c} read block ${block} (head ${head}) and got bytes that differ from the disk from offset ${first}${devStatus < 0 ? ' (the device never completed this request)' : ''}`);
+        }
+      }
+    }
+    return null;
+  }
+
+  atEnd(): Violation | null {
+    return null;
+  }
+
+  fingerprint(h: Hasher64): void {
+    for (let i = 0; i < this.n; i++) {
+      h.int(this.headClient[i]);
+      h.int(this.deviceStatus[i]);
+    }
+    for (let c = 0; c < this.clientBlock.length; c++) {
+      h.int(this.clientBlock[c]);
+      h.int(this.clientType[c]);
+    }
+  }
+}

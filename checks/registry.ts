@@ -1,0 +1,18 @@
+import type { VirtioMachine } from '../model/virtio-machine.js';
+import { BlockChecks } from './block.js';
+import type { CheckFamily, CheckInfo } from './check.js';
+import { VirtqueueChecks } from './virtqueue.js';
+import { VirtqueueProgressChecks } from './virtqueue-progress.js';
+import { VIRTQUEUE_CHECKS } from './virtqueue-catalogue.js';
+
+/** Every check this build implements, by stable id. */
+export const ALL_CHECKS: readonly CheckInfo[] = [...VIRTQUEUE_CHECKS];
+
+export function checkInfo(id: string): CheckInfo | undefined {
+  return ALL_CHECKS.find((c) => c.id === id);
+}
+
+/** The check families that watch a VirtIO block machine, safety first. */
+export function virtioCheckFamilies(m: VirtioMachine): CheckFamily[] {
+  return [new VirtqueueChecks(m), new BlockChecks(m), new VirtqueueProgressChecks(m)];
+}

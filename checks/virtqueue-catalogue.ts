@@ -1,0 +1,45 @@
+import type { CheckInfo } from './check.js';
+
+const vq = (id: string, kind: 'safety' | 'progress', title: string): CheckInfo => ({ id, subsystem: 'virtqueue', kind, title });
+const blk = (id: string, title: string): CheckInfo => ({ id, subsystem: 'block', kind: 'safety', title });
+
+/** The VirtIO split-virtqueue and block checks of invariants.md, in catalogue order. */
+export const VIRTQUEUE_CHECKS: readonly CheckInfo[] = [
+  vq('S-VQ-01', 'safety', 'geometry: N a power of two, N ≤ 2^(W−1), areas aligned and disjoint'),
+  vq('S-VQ-02', 'safety', 'descriptor conservation: free + live chains = N, no descriptor in two chains'),
+  vq('S-VQ-03', 'safety', 'chain well-formed: walk ends within N hops, next < N, readable before writable'),
+  vq('S-VQ-04', 'safety', 'exposed means frozen: no driver write to a published chain, buffer or slot'),
+  vq('S-VQ-05', 'safety', 'avail monotone: only the driver writes avail; idx advances by heads added'),
+  vq('S-VQ-06', 'safety', 'index windows: avail−last_avail, last_avail−used, used−last_used all in [0, N]'),
+  vq('S-VQ-07', 'safety', 'publish after fill: every slot below avail.idx was written before idx passed it'),
+  vq('S-VQ-08', 'safety', 'used element valid: id < N, names a device-owned head, no id twice'),
+  vq('S-VQ-09', 'safety', 'exactly-once completion: one used element per request per epoch, one report to the caller'),
+  vq('S-VQ-10', 'safety', 'used monotone: only the device writes used; used.idx only advances'),
+  vq('S-VQ-11', 'safety', 'data before idx: id, len, data and status written before used.idx passes'),
+  vq('S-VQ-12', 'safety', 'len bound: used.len ≤ writable length of the chain'),
+  vq('S-VQ-13', 'safety', 'write permission: the device writes only device-writable buffers of its chain'),
+  vq('S-VQ-14', 'safety', 'driver read discipline: read below the observed used.idx, each element once'),
+  vq('S-VQ-15', 'safety', 'flags domain: 0 or 1 without EVENT_IDX, 0 with it'),
+  vq('S-VQ-16', 'safety', 'device notifies unless suppressed'),
+  vq('S-VQ-17', 'safety', 'driver kicks unless suppressed'),
+  vq('S-VQ-18', 'safety', 'nothing before DRIVER_OK: no notify, consumption or used interrupt'),
+  vq('S-VQ-19', 'safety', 'status monotone between resets, in init order; FEATURES_OK re-read before use'),
+  vq('S-VQ-20', 'safety', 'reset quiescence: device silent until re-initialised; driver waits for status 0'),
+  vq('S-VQ-21', 'safety', 'epoch isolation: no completion applied across a device reset'),
+  vq('S-VQ-22', 'safety', 'acknowledge then drain: ack only bits read, scan after the ack'),
+  vq('S-VQ-23', 'safety', 'spurious tolerance: an interrupt with nothing new changes nothing'),
+  vq('L-VQ-01', 'progress', 'no lost kick: a published entry is fetched by a live device'),
+  vq('L-VQ-02', 'progress', 'no lost interrupt: a used element is consumed by the driver'),
+  vq('L-VQ-03', 'progress', 'request termination: every request completes or fails back'),
+  vq('L-VQ-04', 'progress', 'descriptor waiters are woken once enough descriptors are free'),
+  vq('L-VQ-05', 'progress', 'reset completes: DRIVER_OK or FAILED after a reset'),
+  vq('L-VQ-06', 'progress', 'needs-reset handled: the driver resets after DEVICE_NEEDS_RESET'),
+  vq('L-VQ-07', 'progress', 'handler terminates: no livelock in the interrupt handler'),
+  vq('L-VQ-08', 'progress', 'progress across wrap: the above hold after the indices wrap'),
+  blk('S-BLK-01', 'framing: 16-byte readable header (reserved 0), data, 1-byte writable status'),
+  blk('S-BLK-02', 'range and units: whole sectors, within capacity, sector = block × 8'),
+  blk('S-BLK-03', 'status domain: a published status byte is 0, 1 or 2'),
+  blk('S-BLK-04', 'read correctness: an IN completed OK returns the disk model’s bytes'),
+  blk('S-BLK-05', 'error discipline: IOERR/UNSUPP reach the caller, never reported as OK'),
+  blk('S-BLK-06', 'no overlapping writes in flight'),
+];

@@ -1,0 +1,89 @@
+import { fmix, mix4, type Hasher64 } from '../../sim/hash.js';
+
+/**
+ * The disk (kernel.md §3.1): 512-byte sectors with deterministic initial contents. A completed write
+ * is durable. Every sector's initial bytes are a function of its number, so any misdirected read
+ * returns visibly different bytes.
+ *
+ * For speed the image is allocated once per system and reset between runs by restoring only the
+ * sectors the run wrote. For fingerprints the disk keeps an order-independent hash of the written
+ * sectors' contents, updated on each write; untouched sectors are the same in every run.
+ */
+export const SECTOR_SIZE = 512;
+
+export class Disk {
+  readonly bytes: Uint8Array;
+  /** Per sector: hash of its contents if written in this run, else 0. */
+  private readonly written: Int32Array;
+  private readonly dirty: Int32Array;
+  private dirtyCount = 0;
+  /** Sum over written sectors of mix(sector, content hash); part of the fingerprint. */
+  private contentSum = 0;
+
+  constructor(readonly sectors: number) {
+    this.bytes = new Uint8Array(sectors * SECTOR_SIZE);
+    this.written = new Int32Array(sectors);
+    this.dirty = new Int32Array(sectors);
+    for (let s = 0; s < sectors; s++) fillInitialSector(this.bytes, s);
+  }
+
+  /** Restores the initial contents of every sector written since the last reset. */
+  reset(): void {
+    for (let i = 0; i < this.dirtyCount; i++) {
+      const s = this.dirty[i];
+      fillInitialSector(this.bytes, s);
+      this.written[s] = 0;
+    }
+    this.dirtyCount = 0;
+    this.contentSum = 0;
+  }
+
+  /** Copies `count` sectors from `sector` into `dst` at `dstOffset`. Caller checks the range. */
+  read(sector: number, count: number, dst: Uint8Array, dstOffset: number): void {
+    dst.set(this.bytes.subarray(sector * SECTOR_SIZE, (sector + count) * SECTOR_SIZE), dstOffset);
+  }
+
+  /** Writes `count` sectors from `src` at `srcOffset`. Durable at once (kernel.md §3.1). */
+  write(sector: number, count: number, src: Uint8Array, srcOffset: number): void {
+    this.bytes.set(src.subarray(srcOffset, srcOffset + count * SECTOR_SIZE), sector * SECTOR_SIZE);
+    for (let s = sector; s < sector + count; s++) {
+      const old = this.written[s];
+      if (old === 0) this.dirty[this.dirtyCount++] = s;
+      else this.contentSum = (this.contentSum - mix4(s, old, 0, 0)) | 0;
+      let h = 0x12345678;
+      const base = s * SECTOR_SIZE;
+      for (let i = 0; i < SECTOR_SIZE; i += 4) {
+        h = fmix(h ^ (this.bytes[base + i] | (this.bytes[base + i + 1] << 8) | (this.bytes[base + i + 2] << 16) | (this.bytes[base + i + 3] << 24)));
+      }
+      if (h === 0) h = 1;
+      this.written[s] = h;
+      this.contentSum = (this.contentSum + mix4(s, h, 0, 0)) | 0;
+    }
+  }
+
+  /** True when `count` sectors at `sector` equal `other` at `offset`. */
+  equals(sector: number, count: number, other: Uint8Array, offset: number): boolean {
+    const base = sector * SECTOR_SIZE;
+    const n = count * SECTOR_SIZE;
+    const b = this.bytes;
+    for (let i = 0; i < n; i++) if (b[base + i] !== other[offset + i]) return false;
+    return true;
+  }
+
+  fingerprint(h: Hasher64): void {
+    h.int(this.contentSum);
+  }
+}
+
+/** The initial bytes of a sector: a 32-bit word pattern seeded by the sector number. */
+export function fillInitialSector(bytes: Uint8Array, sector: number): void {
+  const base = sector * SECTOR_SIZE;
+  let x = fmix(sector + 0x51ed2701);
+  for (let i = 0; i < SECTOR_SIZE; i += 4) {
+    x = fmix(x + i);
+    bytes[base + i] = x & 0xff;
+    bytes[base + i + 1] = (x >>> 8) & 0xff;
+    bytes[base + i + 2] = (x >>> 16) & 0xff;
+    bytes[base + i + 3] = (x >>> 24) & 0xff;
+  }
+}

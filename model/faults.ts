@@ -1,0 +1,84 @@
+import { label, type Label } from '../sim/labels.js';
+import type { Simulation } from '../sim/simulation.js';
+import type { Hasher64 } from '../sim/hash.js';
+import type { FaultRates } from './params.js';
+import type { Micros } from '../sim/clock.js';
+
+/** Fault kinds, in a fixed order (trace notes and counters use the index). */
+export const FAULT_KINDS = ['ioError', 'unsupported', 'latencySpike', 'irqDelay', 'irqCoalesce', 'irqLost', 'irqSpurious', 'deviceFailure'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+export const F_IO_ERROR = 0;
+export const F_UNSUPPORTED = 1;
+export const F_LATENCY_SPIKE = 2;
+export const F_IRQ_DELAY = 3;
+export const F_IRQ_COALESCE = 4;
+export const F_IRQ_LOST = 5;
+export const F_IRQ_SPURIOUS = 6;
+export const F_DEVICE_FAILURE = 7;
+
+const FAULT_LABELS: Label[] = FAULT_KINDS.map((k) => label(`fault.${k}`));
+const L_SWARM = label('fault.swarm');
+
+/** Trace note kind for "a fault struck": a = fault kind, b = detail. */
+export const NOTE_FAULT = 0;
+
+/**
+ * The fault plan of one run. Every fault site calls `strike(kind)`, which asks the chooser (a
+ * biased coin in random mode, a branch in exhaustive mode) while the run's fault budget lasts.
+ * A fault also pushes `settleUntil` forward by the time the design needs to recover from it;
+ * progress checks measure their bounds from there ("after the last fault", invariants.md).
+ */
+export class Faults {
+  private rates = new Float64Array(FAULT_KINDS.length);
+  remaining = 0;
+  settleUntil: Micros = 0;
+  readonly counts = new Int32Array(FAULT_KINDS.length);
+  total = 0;
+
+  constructor(private readonly sim: Simulation) {}
+
+  /**
+   * Starts a run. With `swarm`, each fault kind is switched on or off for the whole run by one
+   * choice (Groce et al., "Swarm Testing", ISSTA 2012), so some seeds see many faults of few kinds.
+   */
+  begin(rates: FaultRates, budget: number, swarm: boolean): void {
+    for (let i = 0; i < FAULT_KINDS.length; i++) {
+      let r = rates[FAULT_KINDS[i]];
+      if (swarm && r > 0 && this.sim.chooser.chance(L_SWARM, 0.5) === 1) r = 0;
+      this.rates[i] = r;
+    }
+    this.remaining = budget;
+    this.settleUntil = 0;
+    this.counts.fill(0);
+    this.total = 0;
+  }
+
+  /** True if fault `kind` strikes here. `recovery` is how long the design may take to recover. */
+  strike(kind: number, recovery: Micros, detail = 0): boolean {
+    if (this.remaining <= 0) return false;
+    const rate = this.rates[kind];
+    if (!(rate > 0)) return false;
+    if (this.sim.chooser.chance(FAULT_LABELS[kind], rate) === 0) return false;
+    this.remaining--;
+    this.counts[kind]++;
+    this.total++;
+    const until = this.sim.now + recovery;
+    if (until > this.settleUntil) this.settleUntil = until;
+    this.sim.note(NOTE_FAULT, kind, detail, 0);
+    return true;
+  }
+
+  /** Extends the settle time (a fault whose effect lasts, such as a long delay). */
+  extendSettle(until: Micros): void {
+    if (until > this.settleUntil) this.settleUntil = until;
+  }
+
+  isEnabled(kind: number): boolean {
+    return this.rates[kind] > 0;
+  }
+
+  fingerprint(h: Hasher64, now: Micros): void {
+    h.int(this.remaining);
+    h.int(this.settleUntil > now ? this.settleUntil - now : 0);
+  }
+}

@@ -1,0 +1,90 @@
+import type { Micros } from '../sim/clock.js';
+
+/** Per-opportunity fault probabilities (random mode); in exhaustive mode any rate > 0 is a branch. */
+export interface FaultRates {
+  /** A completed request returns VIRTIO_BLK_S_IOERR. */
+  ioError: number;
+  /** A completed request returns VIRTIO_BLK_S_UNSUPP. */
+  unsupported: number;
+  /** A request takes `latencySpikeMicros` extra. */
+  latencySpike: number;
+  /** The used-buffer interrupt is delivered late (one of `irqDelayOptionsMicros`). */
+  irqDelay: number;
+  /** The interrupt is held for coalescing with the next one (or a moderation timer). */
+  irqCoalesce: number;
+  /** The interrupt is lost until the next edge. */
+  irqLost: number;
+  /** A spurious interrupt is delivered some time after a completion. */
+  irqSpurious: number;
+  /** The device fails (DEVICE_NEEDS_RESET + configuration interrupt) instead of completing. */
+  deviceFailure: number;
+}
+
+export const NO_FAULTS: FaultRates = {
+  ioError: 0,
+  unsupported: 0,
+  latencySpike: 0,
+  irqDelay: 0,
+  irqCoalesce: 0,
+  irqLost: 0,
+  irqSpurious: 0,
+  deviceFailure: 0,
+};
+
+/** Everything a VirtIO block scenario sets. Times are integer microseconds of simulated time. */
+export interface VirtioParams {
+  /** Queue size N the driver asks for (reference) or the device offers (eclipse-b). Power of two. */
+  queueSize: number;
+  /** Index width W (kernel.md §2.2): 16 on hardware, 4 in small scenarios. */
+  indexBits: number;
+  /** EVENT_IDX negotiation (reference only): on, off, or chosen per run. */
+  eventIdx: 'on' | 'off' | 'either';
+  /** Blocks on the disk (4096 bytes each). */
+  diskBlocks: number;
+
+  /** Concurrent kernel-side block clients. */
+  clients: number;
+  /** Requests each client submits. */
+  requestsPerClient: number;
+  /** Blocks 0..readOnlyBlocks−1 are read by anyone and written by no one. */
+  readOnlyBlocks: number;
+  /** Each client owns this many blocks after the read-only ones: it alone reads and writes them. */
+  blocksPerClient: number;
+  /** Operation mix, one entry chosen uniformly per request. */
+  opMix: ReadonlyArray<'in' | 'out' | 'flush'>;
+  /** Pause between a client's requests, one option chosen per request. */
+  thinkMicrosOptions: readonly Micros[];
+
+  /** Device service latency, one option chosen per request. */
+  latencyMicrosOptions: readonly Micros[];
+  /** Extra latency of a latency-spike fault. */
+  latencySpikeMicros: Micros;
+  /** Delivery delay options of a delayed interrupt. */
+  irqDelayMicrosOptions: readonly Micros[];
+  /** A coalesced interrupt is delivered at the next edge or after this moderation time. */
+  irqModerationMicros: Micros;
+  /** When a spurious interrupt arrives after the completion that provoked it. */
+  spuriousDelayMicrosOptions: readonly Micros[];
+
+  /** reference: a request outstanding this long is polled for (fallback for lost interrupts). */
+  pollTimeoutMicros: Micros;
+  /** eclipse-b: spin-poll period and spin budget as time (1,000,000 iterations, kernel.md §2.4). */
+  eclipseBPollIntervalMicros: Micros;
+  eclipseBSpinTimeoutMicros: Micros;
+
+  /** Fault probabilities and the most faults one run may take. */
+  faults: FaultRates;
+  faultBudget: number;
+  /** Random mode: pick a random subset of fault kinds per seed (swarm testing, Groce et al. 2012). */
+  swarm: boolean;
+
+  /** Progress bounds (invariants.md: bounded response after the last fault settles). */
+  fetchBoundMicros: Micros;
+  consumeBoundMicros: Micros;
+  requestBoundMicros: Micros;
+  resetBoundMicros: Micros;
+
+  /** Run bounds. */
+  maxSteps: number;
+  maxTimeMicros: Micros;
+}

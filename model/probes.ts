@@ -1,0 +1,67 @@
+/**
+ * Probes: the model's ghost channel to the checks. At each significant action the model records a
+ * numeric fact (kind, a, b, c) in a per-step buffer; the check families read the buffer after the
+ * step and keep whatever ghost state they need, so a check never trusts the bookkeeping of the
+ * code it judges. Recording a probe is four integer stores.
+ */
+export const P_STATUS_WRITE = 1; // a = old status, b = new status (driver writes device status)
+export const P_STATUS_READ = 2; // a = status read by the driver
+export const P_QUEUE_READY = 3; // a = queue size, b = index bits
+export const P_QUEUE_RESET = 4; // driver rebuilt its ring memory and free list
+export const P_DEVICE_RESET = 5; // device reset, a = new epoch
+export const P_DEVICE_NEEDS_RESET = 6; // device failed
+export const P_DRIVER_ALLOC = 7; // a = head, b = descriptor count, c = client
+export const P_DRIVER_FILL = 8; // a = head (descriptors and buffers written)
+export const P_SLOT_WRITE = 9; // a = avail position (full index), b = head
+export const P_AVAIL_PUBLISH = 10; // a = old avail.idx, b = new avail.idx
+export const P_KICK_DECISION = 11; // a = old idx, b = new idx, c = 1 if the driver will notify
+export const P_DRIVER_NOTIFY = 12; // a = device status at the notify
+export const P_DEVICE_FETCH = 13; // a = head, b = avail position, c = request type
+export const P_DEVICE_BAD_CHAIN = 14; // a = head, b = reason code
+export const P_DEVICE_WRITE = 15; // a = head, b = guest address, c = length
+export const P_DEVICE_STATUS = 16; // a = head, b = status byte written
+export const P_USED_ELEM_ID = 17; // a = used position, b = id
+export const P_USED_ELEM_LEN = 18; // a = used position, b = len
+export const P_USED_PUBLISH = 19; // a = old used.idx, b = new used.idx
+export const P_NOTIFY_DECISION = 20; // a = old used idx, b = new used idx, c = 1 if interrupt raised
+export const P_IRQ_RAISE = 21; // a = bits
+export const P_ISR_READ = 22; // a = bits
+export const P_ISR_ACK = 23; // a = bits acknowledged
+export const P_HANDLER_START = 24;
+export const P_HANDLER_END = 25;
+export const P_DRIVER_READ_USED = 26; // a = used.idx observed
+export const P_DRIVER_CONSUME = 27; // a = used position, b = id, c = observed used.idx
+export const P_DRIVER_FREE = 28; // a = head
+export const P_COMPLETE = 29; // a = client, b = head, c = result (0 OK, 1 IOERR, 2 UNSUPP, 3 other error)
+export const P_REQUEST_START = 30; // a = client, b = request serial
+export const P_DESC_WAIT = 31; // a = client
+export const P_DESC_WAKE = 32; // a = client
+export const P_PANIC = 33; // a = reason code
+export const P_ABANDON = 34; // a = client, b = head (eclipse-b spin timeout)
+export const P_DEVICE_NOTIFIED = 35; // a = 1 if accepted, 0 if ignored
+export const P_DRIVER_BAD_USED = 36; // a = used position, b = id
+
+export const PANIC_SPURIOUS_INTERRUPT = 1;
+
+export class Probes {
+  buf = new Int32Array(4 * 64);
+  count = 0;
+
+  clear(): void {
+    this.count = 0;
+  }
+
+  add(kind: number, a: number, b: number, c: number): void {
+    let i = this.count * 4;
+    if (i === this.buf.length) {
+      const g = new Int32Array(this.buf.length * 2);
+      g.set(this.buf);
+      this.buf = g;
+    }
+    this.buf[i++] = kind;
+    this.buf[i++] = a;
+    this.buf[i++] = b;
+    this.buf[i] = c;
+    this.count++;
+  }
+}

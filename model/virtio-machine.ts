@@ -1,0 +1,244 @@
+/**
+ * The VirtIO block machine: disk, device, interrupt line, driver and block clients wired together
+ * in one place (as TigerBeetle's cluster.zig wires its simulated parts), with the event dispatch.
+ * Boot here is the part of kernel.md §1 this slice has: VirtIO initialisation, then the clients.
+ *
+ * Profiles and mutants are read where they matter inside the parts; this file only composes.
+ */
+import { label } from '../sim/labels.js';
+import type { Chooser } from '../sim/chooser.js';
+import { Hasher64 } from '../sim/hash.js';
+import { Simulation, type EventHandler } from '../sim/simulation.js';
+import { Disk } from './disk/disk.js';
+import {
+  E_CLIENT_DONE,
+  E_CLIENT_NEXT,
+  E_DEV_FETCH,
+  E_DEV_IO_DONE,
+  E_DEV_LATE_STATUS,
+  E_DEV_NOTIFY_CHECK,
+  E_DEV_PUBLISH_ELEM,
+  E_DEV_PUBLISH_IDX,
+  E_DEV_RECHECK,
+  E_DRV_DRAIN,
+  E_DRV_HANDLER_ACK,
+  E_DRV_HANDLER_ISR,
+  E_DRV_INIT_STEP,
+  E_DRV_NOTIFY,
+  E_DRV_POLL_TIMER,
+  E_DRV_RECHECK,
+  E_DRV_SPIN_POLL,
+  E_DRV_SUBMIT_STEP,
+  E_IRQ_DELIVER,
+  E_IRQ_MODERATION,
+  E_IRQ_SPURIOUS,
+} from './events.js';
+import { Faults } from './faults.js';
+import { MutantSet } from './mutants.js';
+import type { VirtioParams } from './params.js';
+import { Probes } from './probes.js';
+import type { Profile } from './profile.js';
+import { distance, indexMask } from './virtio/index-math.js';
+import { BLOCK_BYTES, SECTORS_PER_BLOCK, VIRTQ_DESC_F_NEXT } from './virtio/constants.js';
+import { VirtioDevice } from './virtio/device.js';
+import { VirtioDriver } from './virtio/driver.js';
+import { InterruptLine } from './virtio/interrupt.js';
+import { RingMemory } from './virtio/ring-memory.js';
+import { BlockClients } from './workload/block-client.js';
+
+const L_EVENT_IDX = label('config.event-idx');
+
+export interface MachineConfig {
+  profile: Profile;
+  mutants: readonly string[];
+  params: VirtioParams;
+}
+
+export class VirtioMachine implements EventHandler {
+  readonly profile: Profile;
+  readonly mutants: MutantSet;
+  readonly params: VirtioParams;
+  readonly indexMask: number;
+  readonly sim: Simulation;
+  readonly probes = new Probes();
+  readonly faults: Faults;
+  readonly mem: RingMemory;
+  readonly disk: Disk;
+  readonly device: VirtioDevice;
+  readonly irq: InterruptLine;
+  readonly driver: VirtioDriver;
+  readonly clients: BlockClients;
+
+  constructor(config: MachineConfig, chooser: Chooser) {
+    this.profile = config.profile;
+    this.mutants = new MutantSet(config.mutants);
+    this.params = config.params;
+    this.indexMask = indexMask(config.params.indexBits);
+    this.sim = new Simulation(chooser);
+    this.sim.handler = this;
+    this.faults = new Faults(this.sim);
+    this.mem = new RingMemory(config.params.queueSize);
+    this.disk = new Disk(config.params.diskBlocks * SECTORS_PER_BLOCK);
+    this.device = new VirtioDevice(this);
+    this.irq = new InterruptLine(this);
+    this.driver = new VirtioDriver(this);
+    this.clients = new BlockClients(this);
+  }
+
+  /** Power on: a fresh run answering choices from `chooser`. */
+  begin(chooser: Chooser, keepTrace: number): void {
+    this.sim.reset(chooser, keepTrace);
+    this.probes.clear();
+    this.mem.clearAll();
+    this.disk.reset();
+    const p = this.params;
+    const reference = this.profile === 'reference';
+    // EVENT_IDX is a reference feature; 'either' lets each run choose.
+    const eventIdx = reference && (p.eventIdx === 'on' || (p.eventIdx === 'either' && chooser.choose(L_EVENT_IDX, 2) === 1));
+    this.faults.begin(p.faults, p.faultBudget, p.swarm);
+    this.device.begin();
+    this.irq.begin(reference);
+    this.clients.begin();
+    this.driver.begin(eventIdx);
+  }
+
+  /** Records a probe for the checks (see probes.ts). */
+  probe(kind: number, a: number, b: number, c: number): void {
+    this.probes.add(kind, a, b, c);
+  }
+
+  dispatch(kind: number, a: number, b: number): void {
+    switch (kind) {
+      case E_DEV_FETCH:
+        return this.device.fetch(a);
+      case E_DEV_RECHECK:
+        return this.device.recheck(a);
+      case E_DEV_IO_DONE:
+        return this.device.ioDone(a, b);
+      case E_DEV_PUBLISH_ELEM:
+        return this.device.publishElem(a);
+      case E_DEV_PUBLISH_IDX:
+        return this.device.publishIdx(a, b);
+      case E_DEV_NOTIFY_CHECK:
+        return this.device.notifyCheck(a, b);
+      case E_DEV_LATE_STATUS:
+        return this.device.lateStatus(a, b);
+      case E_IRQ_DELIVER:
+        return this.irq.deliver();
+      case E_IRQ_MODERATION:
+        return this.irq.moderation();
+      case E_IRQ_SPURIOUS:
+        return this.irq.spurious();
+      case E_DRV_INIT_STEP:
+        return this.driver.initStep(a);
+      case E_DRV_SUBMIT_STEP:
+        return this.driver.submitStep(a, b);
+      case E_DRV_NOTIFY:
+        return this.driver.notify(a);
+      case E_DRV_HANDLER_ISR:
+        return this.driver.handlerIsr();
+      case E_DRV_HANDLER_ACK:
+        return this.driver.handlerAck(a);
+      case E_DRV_DRAIN:
+        return this.driver.drain(a);
+      case E_DRV_RECHECK:
+        return this.driver.recheck(a);
+      case E_DRV_POLL_TIMER:
+        return this.driver.pollTimer(a, b);
+      case E_DRV_SPIN_POLL:
+        return this.driver.spinPoll(a, b);
+      case E_CLIENT_NEXT:
+        return this.clients.next(a);
+      case E_CLIENT_DONE:
+        return this.clients.done(a, b);
+      default:
+        throw new Error(`unknown event kind ${kind}`);
+    }
+  }
+
+  /**
+   * Everything that can still influence the future, for exhaustive mode. Dead memory is left out
+   * (architecture.md "fingerprint only what can still influence the future"): ring slots the
+   * device has fetched, used elements the driver has consumed, buffers and descriptors of chains
+   * that are not live. Times are taken relative to now.
+   */
+  fingerprint(h: Hasher64): void {
+    const now = this.sim.now;
+    this.sim.queue.fingerprint(h, now);
+    this.faults.fingerprint(h, now);
+    this.device.fingerprint(h);
+    this.irq.fingerprint(h);
+    this.driver.fingerprint(h, now);
+    this.clients.fingerprint(h);
+    this.disk.fingerprint(h);
+    this.fingerprintRings(h);
+  }
+
+  private fingerprintRings(h: Hasher64): void {
+    const mem = this.mem;
+    const n = this.params.queueSize;
+    const mask = this.indexMask;
+    const drv = this.driver;
+    h.int(mem.availFlags());
+    h.int(mem.availIdx());
+    h.int(mem.usedEvent());
+    h.int(mem.usedFlags());
+    h.int(mem.usedIdx());
+    h.int(mem.availEvent());
+    // Avail slots not yet fetched by the device (and the one a driver may be writing).
+    const availIdx = mem.availIdx();
+    let k = distance(availIdx, this.device.lastAvail, mask);
+    if (k > n) k = n;
+    for (let i = 0; i < k; i++) h.int(mem.availRing((this.device.lastAvail + i) & (n - 1)));
+    // Used elements published (or being published) and not yet consumed.
+    let u = distance(mem.usedIdx(), drv.lastUsed, mask) + this.device.publishing;
+    if (u > n) u = n;
+    for (let i = 0; i < u; i++) {
+      const slot = (drv.lastUsed + i) & (n - 1);
+      h.int(mem.usedElemId(slot));
+      h.int(mem.usedElemLen(slot));
+    }
+    // The free list's order decides which heads future requests get.
+    let d = drv.freeHead;
+    for (let i = 0; i < drv.numFree && i < n; i++) {
+      h.int(d);
+      d = mem.descNext(d);
+    }
+    // Live chains: descriptors and buffers.
+    for (let head = 0; head < n; head++) {
+      if (drv.headClient[head] < 0 && !this.deviceHolds(head)) continue;
+      h.int(head);
+      let x = head;
+      for (let j = 0; j < 3; j++) {
+        h.int(mem.descAddr(x));
+        h.int(mem.descLen(x));
+        const flags = mem.descFlags(x);
+        h.int(flags);
+        if ((flags & VIRTQ_DESC_F_NEXT) === 0) break;
+        x = mem.descNext(x);
+        if (x >= n) break;
+      }
+      h.bytes(mem.bytes, mem.offsetOf(mem.headerAddr(head), 16), 16);
+      h.int(mem.bytes[mem.offsetOf(mem.statusAddr(head), 1)]);
+      h.bytes(mem.bytes, mem.offsetOf(mem.dataAddr(head), BLOCK_BYTES), BLOCK_BYTES);
+    }
+  }
+
+  private deviceHolds(head: number): boolean {
+    const dev = this.device;
+    for (let s = 0; s < dev.slotHead.length; s++) if (dev.isSlotBusy(s) && dev.slotHead[s] === head) return true;
+    return false;
+  }
+
+  /** Nothing left to do: clients finished, nothing in flight. */
+  quiescent(): boolean {
+    return this.sim.queue.size === 0;
+  }
+
+  /** For the bare-engine benchmark and tests: a fresh hasher over this machine's state. */
+  fingerprintHex(): string {
+    const h = new Hasher64();
+    this.fingerprint(h);
+    return h.hex();
+  }
+}

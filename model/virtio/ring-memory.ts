@@ -1,0 +1,176 @@
+import { BLK_HEADER_BYTES, BLOCK_BYTES } from './constants.js';
+
+/**
+ * Guest memory holding one split virtqueue and its request buffers, laid out as VirtIO 1.2 §2.7
+ * gives it, little-endian:
+ *
+ *   descriptor table  16·N bytes, 16-aligned: {addr u64, len u32, flags u16, next u16}   (§2.7.5)
+ *   available ring    6 + 2·N bytes, 2-aligned: {flags, idx, ring[N], used_event}       (§2.7.6)
+ *   used ring         6 + 8·N bytes, 4-aligned: {flags, idx, ring[N]{id u32, len u32}, avail_event} (§2.7.8)
+ *   request headers   16 bytes per descriptor head
+ *   status bytes      1 byte per descriptor head
+ *   data buffers      4096 bytes per descriptor head, 4096-aligned
+ *
+ * Request buffers are indexed by the head descriptor of the chain that carries them, so a live
+ * chain owns exactly one set. Guest physical addresses are offsets plus `GUEST_BASE`, so that
+ * address 0 is never valid.
+ */
+export const GUEST_BASE = 0x10_0000;
+
+export class RingMemory {
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  readonly descOffset = 0;
+  readonly availOffset: number;
+  readonly usedOffset: number;
+  readonly headerOffset: number;
+  readonly statusOffset: number;
+  readonly dataOffset: number;
+  readonly ringBytesEnd: number;
+
+  constructor(readonly queueSize: number) {
+    const n = queueSize;
+    this.availOffset = align(16 * n, 2);
+    this.usedOffset = align(this.availOffset + 6 + 2 * n, 4);
+    this.ringBytesEnd = this.usedOffset + 6 + 8 * n;
+    this.headerOffset = align(this.ringBytesEnd, 16);
+    this.statusOffset = this.headerOffset + BLK_HEADER_BYTES * n;
+    this.dataOffset = align(this.statusOffset + n, BLOCK_BYTES);
+    const size = this.dataOffset + BLOCK_BYTES * n;
+    this.bytes = new Uint8Array(size);
+    this.view = new DataView(this.bytes.buffer);
+  }
+
+  /** Zeroes the rings (not the buffers): the state after the driver allocates the queue. */
+  clearRings(): void {
+    this.bytes.fill(0, 0, this.ringBytesEnd);
+  }
+
+  /** Zeroes everything. */
+  clearAll(): void {
+    this.bytes.fill(0);
+  }
+
+  // ---- descriptor table (§2.7.5) ----
+  descAddr(i: number): number {
+    // The model never uses addresses at or above 2^32; the high half is checked to be zero.
+    const v = this.view;
+    const off = this.descOffset + 16 * i;
+    return v.getUint32(off + 4, true) !== 0 ? -1 : v.getUint32(off, true);
+  }
+  descLen(i: number): number {
+    return this.view.getUint32(this.descOffset + 16 * i + 8, true);
+  }
+  descFlags(i: number): number {
+    return this.view.getUint16(this.descOffset + 16 * i + 12, true);
+  }
+  descNext(i: number): number {
+    return this.view.getUint16(this.descOffset + 16 * i + 14, true);
+  }
+  writeDesc(i: number, addr: number, len: number, flags: number, next: number): void {
+    const v = this.view;
+    const off = this.descOffset + 16 * i;
+    v.setUint32(off, addr, true);
+    v.setUint32(off + 4, 0, true);
+    v.setUint32(off + 8, len, true);
+    v.setUint16(off + 12, flags, true);
+    v.setUint16(off + 14, next, true);
+  }
+  writeDescNext(i: number, next: number): void {
+    this.view.setUint16(this.descOffset + 16 * i + 14, next, true);
+  }
+
+  // ---- available ring (§2.7.6): written only by the driver ----
+  availFlags(): number {
+    return this.view.getUint16(this.availOffset, true);
+  }
+  setAvailFlags(f: number): void {
+    this.view.setUint16(this.availOffset, f, true);
+  }
+  availIdx(): number {
+    return this.view.getUint16(this.availOffset + 2, true);
+  }
+  setAvailIdx(x: number): void {
+    this.view.setUint16(this.availOffset + 2, x, true);
+  }
+  availRing(slot: number): number {
+    return this.view.getUint16(this.availOffset + 4 + 2 * slot, true);
+  }
+  setAvailRing(slot: number, head: number): void {
+    this.view.setUint16(this.availOffset + 4 + 2 * slot, head, true);
+  }
+  usedEvent(): number {
+    return this.view.getUint16(this.availOffset + 4 + 2 * this.queueSize, true);
+  }
+  setUsedEvent(x: number): void {
+    this.view.setUint16(this.availOffset + 4 + 2 * this.queueSize, x, true);
+  }
+
+  // ---- used ring (§2.7.8): written only by the device ----
+  usedFlags(): number {
+    return this.view.getUint16(this.usedOffset, true);
+  }
+  setUsedFlags(f: number): void {
+    this.view.setUint16(this.usedOffset, f, true);
+  }
+  usedIdx(): number {
+    return this.view.getUint16(this.usedOffset + 2, true);
+  }
+  setUsedIdx(x: number): void {
+    this.view.setUint16(this.usedOffset + 2, x, true);
+  }
+  usedElemId(slot: number): number {
+    return this.view.getUint32(this.usedOffset + 4 + 8 * slot, true);
+  }
+  usedElemLen(slot: number): number {
+    return this.view.getUint32(this.usedOffset + 8 + 8 * slot, true);
+  }
+  setUsedElemId(slot: number, id: number): void {
+    this.view.setUint32(this.usedOffset + 4 + 8 * slot, id, true);
+  }
+  setUsedElemLen(slot: number, len: number): void {
+    this.view.setUint32(this.usedOffset + 8 + 8 * slot, len, true);
+  }
+  availEvent(): number {
+    return this.view.getUint16(this.usedOffset + 4 + 8 * this.queueSize, true);
+  }
+  setAvailEvent(x: number): void {
+    this.view.setUint16(this.usedOffset + 4 + 8 * this.queueSize, x, true);
+  }
+
+  // ---- request buffers, by head descriptor ----
+  headerAddr(head: number): number {
+    return GUEST_BASE + this.headerOffset + BLK_HEADER_BYTES * head;
+  }
+  statusAddr(head: number): number {
+    return GUEST_BASE + this.statusOffset + head;
+  }
+  dataAddr(head: number): number {
+    return GUEST_BASE + this.dataOffset + BLOCK_BYTES * head;
+  }
+
+  /** Guest address → offset into `bytes`, or −1 when [addr, addr+len) is not all guest memory. */
+  offsetOf(addr: number, len: number): number {
+    const off = addr - GUEST_BASE;
+    return off >= 0 && off + len <= this.bytes.length ? off : -1;
+  }
+
+  /** True when [addr, addr+len) lies in the request-buffer area (not the rings). */
+  isBufferRange(addr: number, len: number): boolean {
+    const off = addr - GUEST_BASE;
+    return off >= this.headerOffset && off + len <= this.bytes.length;
+  }
+
+  /** Which head's buffers contain guest address `addr`, or −1. */
+  headOfBuffer(addr: number): number {
+    const off = addr - GUEST_BASE;
+    if (off >= this.dataOffset && off < this.dataOffset + BLOCK_BYTES * this.queueSize) return ((off - this.dataOffset) / BLOCK_BYTES) | 0;
+    if (off >= this.statusOffset && off < this.statusOffset + this.queueSize) return off - this.statusOffset;
+    if (off >= this.headerOffset && off < this.headerOffset + BLK_HEADER_BYTES * this.queueSize) return ((off - this.headerOffset) / BLK_HEADER_BYTES) | 0;
+    return -1;
+  }
+}
+
+function align(x: number, a: number): number {
+  return (x + a - 1) & ~(a - 1);
+}

@@ -1,0 +1,119 @@
+/**
+ * The block workload (issue 2, until the file system exists): kernel-side clients, each with at
+ * most one request outstanding, submitting reads, writes and flushes through the driver.
+ *
+ * Block ownership keeps requests from overlapping (S-BLK-06): blocks 0..readOnlyBlocks−1 are read
+ * by anyone and written by no one; each client then owns `blocksPerClient` blocks it alone reads
+ * and writes. Whether what comes back is right is the checks' business (S-BLK-04), not the
+ * client's: the client only counts outcomes.
+ */
+import { label } from '../../sim/labels.js';
+import type { Hasher64 } from '../../sim/hash.js';
+import { E_CLIENT_NEXT } from '../events.js';
+import { P_REQUEST_START } from '../probes.js';
+import { VIRTIO_BLK_T_FLUSH, VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT } from '../virtio/constants.js';
+import { R_OK } from '../virtio/driver.js';
+import type { VirtioMachine } from '../virtio-machine.js';
+
+const L_OP = label('client.op');
+const L_BLOCK = label('client.block');
+const L_THINK = label('client.think');
+
+export class BlockClients {
+  readonly count: number;
+  /** Requests each client still has to make. */
+  readonly remaining: Int32Array;
+  readonly serial: Int32Array;
+  /** The block each client's current request is for. */
+  readonly block: Int32Array;
+  readonly type: Int32Array;
+  /** Write version per block (what the next OUT writes). */
+  readonly version: Int32Array;
+  /** Outcome counters (not part of the state: they never influence the future). */
+  ok = 0;
+  failed = 0;
+  finished = 0;
+
+  constructor(private readonly m: VirtioMachine) {
+    const p = m.params;
+    this.count = p.clients;
+    this.remaining = new Int32Array(p.clients);
+    this.serial = new Int32Array(p.clients);
+    this.block = new Int32Array(p.clients);
+    this.type = new Int32Array(p.clients);
+    this.version = new Int32Array(p.diskBlocks);
+  }
+
+  begin(): void {
+    this.remaining.fill(this.m.params.requestsPerClient);
+    this.serial.fill(0);
+    this.block.fill(0);
+    this.type.fill(0);
+    this.version.fill(0);
+    this.ok = 0;
+    this.failed = 0;
+    this.finished = 0;
+  }
+
+  /** The driver is up: every client starts. */
+  start(): void {
+    for (let c = 0; c < this.count; c++) this.m.sim.after(1, E_CLIENT_NEXT, c, 0);
+  }
+
+  /** E_CLIENT_NEXT: pick the next operation and submit it. */
+  next(c: number): void {
+    if (this.remaining[c] === 0) return;
+    const m = this.m;
+    const p = m.params;
+    const ch = m.sim.chooser;
+    const op = p.opMix[ch.choose(L_OP, p.opMix.length)];
+    const own = p.readOnlyBlocks + c * p.blocksPerClient;
+    let type: number;
+    let block: number;
+    if (op === 'in') {
+      type = VIRTIO_BLK_T_IN;
+      const k = ch.choose(L_BLOCK, p.readOnlyBlocks + p.blocksPerClient);
+      block = k < p.readOnlyBlocks ? k : own + (k - p.readOnlyBlocks);
+    } else if (op === 'out') {
+      type = VIRTIO_BLK_T_OUT;
+      block = own + ch.choose(L_BLOCK, p.blocksPerClient);
+    } else {
+      type = VIRTIO_BLK_T_FLUSH;
+      block = 0;
+    }
+    const version = type === VIRTIO_BLK_T_OUT ? ++this.version[block] : 0;
+    this.block[c] = block;
+    this.type[c] = type;
+    const serial = ++this.serial[c];
+    m.probe(P_REQUEST_START, c, serial, 0);
+    m.driver.request(c, type, block, serial, version);
+  }
+
+  /** E_CLIENT_DONE: the request returned `result`; think, then go on. */
+  done(c: number, result: number): void {
+    if (result === R_OK) this.ok++;
+    else this.failed++;
+    this.remaining[c]--;
+    if (this.remaining[c] === 0) {
+      this.finished++;
+      return;
+    }
+    const opts = this.m.params.thinkMicrosOptions;
+    this.m.sim.after(opts[this.m.sim.chooser.choose(L_THINK, opts.length)], E_CLIENT_NEXT, c, 0);
+  }
+
+  /** All clients made all their requests. */
+  allDone(): boolean {
+    return this.finished === this.count;
+  }
+
+  fingerprint(h: Hasher64): void {
+    for (let c = 0; c < this.count; c++) {
+      h.int(this.remaining[c]);
+      h.int(this.block[c]);
+      h.int(this.type[c]);
+    }
+    const p = this.m.params;
+    for (let b = p.readOnlyBlocks; b < p.readOnlyBlocks + p.clients * p.blocksPerClient; b++) h.int(this.version[b]);
+  }
+}

@@ -1,0 +1,9 @@
+import type { Scenario } from './scenario.js';
+import { VIRTIO_SCENARIOS } from './virtio.js';
+
+/** Every scenario, by name. */
+export const SCENARIOS: readonly Scenario[] = [...VIRTIO_SCENARIOS];
+
+export function findScenario(name: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.name === name);
+}

@@ -1,0 +1,20 @@
+import type { VirtioParams } from '../model/params.js';
+
+/**
+ * A named scenario: the workload, fault plan and bounds of a run, as data (in the manner of
+ * FoundationDB's tests/fast/*.toml). Profile and mutants are chosen per run, not per scenario.
+ */
+export interface Scenario {
+  name: string;
+  description: string;
+  /** What it is for, shown by `list`. */
+  purpose: string;
+  params: VirtioParams;
+  /** Seeds the default campaign (`check`, `npm start`) runs. */
+  campaignSeeds: number;
+  /** Small enough for `explore` to finish; `check` explores it. */
+  explorable: boolean;
+  /** Default bounds for `explore`. */
+  exploreMaxDepth: number;
+  exploreMaxStates: number;
+}

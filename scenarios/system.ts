@@ -1,0 +1,117 @@
+import { Chooser } from '../sim/chooser.js';
+import type { Hasher64 } from '../sim/hash.js';
+import { RandomStrategy } from '../sim/strategy/random.js';
+import { ReplayDivergence } from '../sim/strategy/replay.js';
+import type { SimSystem } from '../sim/system.js';
+import { MODEL_CRASH, type Violation } from '../sim/violation.js';
+import { virtioCheckFamilies } from '../checks/registry.js';
+import type { CheckFamily } from '../checks/check.js';
+import type { VirtioParams } from '../model/params.js';
+import type { Profile } from '../model/profile.js';
+import { VirtioMachine } from '../model/virtio-machine.js';
+import type { Scenario } from './scenario.js';
+
+/** How one system is configured: which scenario, profile and mutants, and any overrides. */
+export interface SystemConfig {
+  scenario: Scenario;
+  profile: Profile;
+  mutants: readonly string[];
+  /** Parameter overrides (explore turns swarm off, for example). */
+  overrides?: Partial<VirtioParams>;
+}
+
+/** The effective parameters of a configuration. */
+export function effectiveParams(config: SystemConfig): VirtioParams {
+  return { ...config.scenario.params, ...(config.overrides ?? {}) };
+}
+
+/**
+ * A scenario's machine with its check families, as the steppable system the explorers drive.
+ * After every event it runs every family; a thrown exception inside the model becomes a
+ * MODEL-CRASH violation (with the replay that reproduces it), never a crash of the tool.
+ */
+export class ScenarioSystem implements SimSystem {
+  readonly machine: VirtioMachine;
+  readonly families: CheckFamily[];
+  readonly params: VirtioParams;
+  violation: Violation | null = null;
+  private over = false;
+
+  constructor(readonly config: SystemConfig) {
+    this.params = effectiveParams(config);
+    this.machine = new VirtioMachine({ profile: config.profile, mutants: config.mutants, params: this.params }, new Chooser(new RandomStrategy(0)));
+    this.families = virtioCheckFamilies(this.machine);
+  }
+
+  get steps(): number {
+    return this.machine.sim.steps;
+  }
+
+  get now(): number {
+    return this.machine.sim.now;
+  }
+
+  begin(chooser: Chooser, keepTrace: number): void {
+    this.violation = null;
+    this.over = false;
+    for (const f of this.families) f.begin();
+    this.machine.begin(chooser, keepTrace);
+  }
+
+  step(): boolean {
+    if (this.over) return false;
+    const m = this.machine;
+    m.probes.clear();
+    let more: boolean;
+    try {
+      more = m.sim.step();
+    } catch (e) {
+      if (e instanceof ReplayDivergence) throw e;
+      this.violation = { check: MODEL_CRASH, step: m.sim.steps, time: m.sim.now, message: `the model threw: ${e instanceof Error ? e.message : String(e)}` };
+      this.over = true;
+      return false;
+    }
+    const families = this.families;
+    if (!more) {
+      this.over = true;
+      for (let i = 0; i < families.length; i++) {
+        const v = families[i].atEnd(true);
+        if (v) {
+          this.violation = v;
+          break;
+        }
+      }
+      return false;
+    }
+    for (let i = 0; i < families.length; i++) {
+      const v = families[i].afterStep();
+      if (v) {
+        this.violation = v;
+        this.over = true;
+        return false;
+      }
+    }
+    if (m.sim.steps >= this.params.maxSteps || m.sim.now >= this.params.maxTimeMicros) {
+      this.over = true;
+      for (let i = 0; i < families.length; i++) {
+        const v = families[i].atEnd(false);
+        if (v) {
+          this.violation = v;
+          break;
+        }
+      }
+      return false;
+    }
+    return true;
+  }
+
+  traceHash(): string {
+    return this.machine.sim.trace.hex();
+  }
+
+  fingerprint(h: Hasher64): void {
+    this.machine.fingerprint(h);
+    const now = this.machine.sim.now;
+    for (const f of this.families) f.fingerprint(h, now);
+  }
+}

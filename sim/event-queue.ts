@@ -1,0 +1,161 @@
+import { L_TIE } from './labels.js';
+import type { Chooser } from './chooser.js';
+import { Hasher64, mix4 } from './hash.js';
+
+/**
+ * Pending events in parallel typed arrays: (time, sequence, kind, a, b). An event is plain
+ * numbers, so scheduling allocates nothing. Order is by time; when several events are due at the
+ * same instant the chooser decides which fires (option 0 = the earliest scheduled), which is where
+ * interleavings of driver, device and interrupt handler come from.
+ *
+ * The queue is unordered storage with a linear scan for the minimum: the model never has more than
+ * a few dozen events pending, and the scan makes enumerating ties trivial.
+ */
+export class EventQueue {
+  time: Float64Array;
+  seq: Float64Array;
+  kind: Int32Array;
+  a: Int32Array;
+  b: Int32Array;
+  size = 0;
+  private nextSeq = 0;
+  private readonly ties = new Int32Array(64);
+
+  // The event just popped (valid until the next pop).
+  poppedTime = 0;
+  poppedKind = 0;
+  poppedA = 0;
+  poppedB = 0;
+
+  constructor(capacity = 64) {
+    this.time = new Float64Array(capacity);
+    this.seq = new Float64Array(capacity);
+    this.kind = new Int32Array(capacity);
+    this.a = new Int32Array(capacity);
+    this.b = new Int32Array(capacity);
+  }
+
+  clear(): void {
+    this.size = 0;
+    this.nextSeq = 0;
+  }
+
+  push(time: number, kind: number, a: number, b: number): void {
+    if (this.size === this.time.length) this.grow();
+    const i = this.size++;
+    this.time[i] = time;
+    this.seq[i] = this.nextSeq++;
+    this.kind[i] = kind;
+    this.a[i] = a;
+    this.b[i] = b;
+  }
+
+  /**
+   * Removes the next event into `popped*`. With several due at the earliest time, asks the chooser
+   * (label `engine.tie`) which one, counting in scheduling order. Returns false when empty.
+   */
+  pop(chooser: Chooser): boolean {
+    const n = this.size;
+    if (n === 0) return false;
+    const time = this.time;
+    let best = 0;
+    let bestTime = time[0];
+    let tieCount = 1;
+    for (let i = 1; i < n; i++) {
+      const t = time[i];
+      if (t < bestTime) {
+        bestTime = t;
+        best = i;
+        tieCount = 1;
+      } else if (t === bestTime) {
+        tieCount++;
+      }
+    }
+    if (tieCount > 1) best = this.pickTie(chooser, bestTime, tieCount);
+    else if (best !== 0 || n > 1) {
+      // best already holds the unique earliest event.
+    }
+    this.poppedTime = bestTime;
+    this.poppedKind = this.kind[best];
+    this.poppedA = this.a[best];
+    this.poppedB = this.b[best];
+    const last = n - 1;
+    if (best !== last) {
+      this.time[best] = this.time[last];
+      this.seq[best] = this.seq[last];
+      this.kind[best] = this.kind[last];
+      this.a[best] = this.a[last];
+      this.b[best] = this.b[last];
+    }
+    this.size = last;
+    return true;
+  }
+
+  /** Rare path, kept out of `pop` so that stays small: ties sorted by sequence, chooser picks. */
+  private pickTie(chooser: Chooser, t: number, count: number): number {
+    const ties = count <= this.ties.length ? this.ties : new Int32Array(count);
+    let k = 0;
+    for (let i = 0; i < this.size; i++) if (this.time[i] === t) ties[k++] = i;
+    // insertion sort by sequence number (k is small)
+    for (let i = 1; i < k; i++) {
+      const x = ties[i];
+      const s = this.seq[x];
+      let j = i - 1;
+      while (j >= 0 && this.seq[ties[j]] > s) {
+        ties[j + 1] = ties[j];
+        j--;
+      }
+      ties[j + 1] = x;
+    }
+    return ties[chooser.choose(L_TIE, k)];
+  }
+
+  /** Earliest pending time, or Infinity. */
+  peekTime(): number {
+    let best = Infinity;
+    for (let i = 0; i < this.size; i++) if (this.time[i] < best) best = this.time[i];
+    return best;
+  }
+
+  /** True when an event of `kind` with argument `a` is pending. */
+  has(kind: number, a: number): boolean {
+    for (let i = 0; i < this.size; i++) if (this.kind[i] === kind && this.a[i] === a) return true;
+    return false;
+  }
+
+  /**
+   * Order-independent fingerprint of the pending events, with times relative to `now`. Sequence
+   * numbers are left out: they only map tie choices to events, and every tie order is explored.
+   */
+  fingerprint(h: Hasher64, now: number): void {
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = 0; i < this.size; i++) {
+      const x = mix4(this.kind[i], this.a[i], this.b[i], this.time[i] - now);
+      s1 = (s1 + x) | 0;
+      s2 = (s2 + Math.imul(x, x | 1)) | 0;
+    }
+    h.int(this.size);
+    h.int(s1);
+    h.int(s2);
+  }
+
+  private grow(): void {
+    const cap = this.time.length * 2;
+    const t = new Float64Array(cap);
+    t.set(this.time);
+    this.time = t;
+    const s = new Float64Array(cap);
+    s.set(this.seq);
+    this.seq = s;
+    const k = new Int32Array(cap);
+    k.set(this.kind);
+    this.kind = k;
+    const a = new Int32Array(cap);
+    a.set(this.a);
+    this.a = a;
+    const b = new Int32Array(cap);
+    b.set(this.b);
+    this.b = b;
+  }
+}

@@ -1,0 +1,89 @@
+import { Chooser } from './chooser.js';
+import type { Label } from './labels.js';
+import { runOnce, type RunResult } from './run.js';
+import { ReplayStrategy } from './strategy/replay.js';
+import type { SimSystem } from './system.js';
+
+/** A failing run reduced as far as the budget allowed. */
+export interface ShrinkResult {
+  choices: number[];
+  labels: Label[];
+  result: RunResult;
+  /** Runs spent shrinking. */
+  attempts: number;
+}
+
+/**
+ * Shrinks a failing choice sequence, in the manner of Hypothesis's internal reduction: delete spans
+ * of choices (halves down to single choices), then lower each value to 0, to half, to one less.
+ * An edit is kept when the run still fails the same check and the sequence got shortlex-smaller.
+ * Choices past the end of the list are 0 ("no fault, earliest event, fastest latency"), so deleting
+ * the tail of a run removes what did not matter. Each kept sequence is normalised to the choices the
+ * run actually took (trailing zeros dropped), so the result replays exactly under strict replay.
+ */
+export function shrink(system: SimSystem, failing: number[], check: string, maxAttempts = 2000): ShrinkResult {
+  const chooser = new Chooser(new ReplayStrategy([], null, false));
+  let attempts = 0;
+  const tryRun = (values: number[]): RunResult | null => {
+    attempts++;
+    const r = runOnce(system, new ReplayStrategy(values, null, false), 0, chooser);
+    return r.violation && r.violation.check === check ? r : null;
+  };
+  let best = tryRun(failing);
+  if (!best) throw new Error(`shrink: the failing sequence does not reproduce ${check}`);
+  let current = normalise(best.choices);
+
+  const accept = (values: number[]): boolean => {
+    if (attempts >= maxAttempts) return false;
+    if (!shortlexLess(values, current)) return false;
+    const r = tryRun(values);
+    if (!r) return false;
+    const norm = normalise(r.choices);
+    if (!shortlexLess(norm, current) && !(norm.length === current.length && r.steps < best!.steps)) return false;
+    best = r;
+    current = norm;
+    return true;
+  };
+
+  let improved = true;
+  while (improved && attempts < maxAttempts) {
+    improved = false;
+    // Delete spans, largest first.
+    for (let size = Math.max(1, current.length >> 1); size >= 1 && attempts < maxAttempts; size >>= 1) {
+      for (let i = 0; i + size <= current.length && attempts < maxAttempts; ) {
+        const cand = current.slice(0, i).concat(current.slice(i + size));
+        if (accept(cand)) improved = true;
+        else i++;
+      }
+    }
+    // Lower values.
+    for (let i = 0; i < current.length && attempts < maxAttempts; i++) {
+      const v = current[i];
+      if (v === 0) continue;
+      for (const lower of [0, v >> 1, v - 1]) {
+        if (lower >= v) continue;
+        const cand = current.slice();
+        cand[i] = lower;
+        if (accept(cand)) {
+          improved = true;
+          break;
+        }
+      }
+    }
+  }
+  const final = runOnce(system, new ReplayStrategy(current, null, false), 0, chooser);
+  return { choices: current, labels: final.labels.slice(0, current.length), result: final, attempts };
+}
+
+/** Drops trailing zeros: past the end of a replay list every choice is 0 anyway. */
+export function normalise(values: number[]): number[] {
+  let n = values.length;
+  while (n > 0 && values[n - 1] === 0) n--;
+  return values.slice(0, n);
+}
+
+function shortlexLess(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return a.length < b.length;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
+  return false;
+}

@@ -1,0 +1,27 @@
+import type { Chooser } from './chooser.js';
+import type { Hasher64 } from './hash.js';
+import type { Violation } from './violation.js';
+
+/**
+ * What the explorers drive: a model with its checks, as one steppable system. The scenario layer
+ * builds these; sim/ only sees this interface, so it stays free of any kernel knowledge.
+ */
+export interface SimSystem {
+  /** Starts a fresh run answering choices from `chooser`, keeping `keepTrace` trace records. */
+  begin(chooser: Chooser, keepTrace: number): void;
+  /**
+   * Executes one event and runs the checks. Returns false when the run is over: a violation was
+   * found, the model is quiescent, or a bound (steps, simulated time) was reached.
+   */
+  step(): boolean;
+  /** The first violation of this run, if any. */
+  readonly violation: Violation | null;
+  /** Events executed in this run. */
+  readonly steps: number;
+  /** Simulated time now, in microseconds. */
+  readonly now: number;
+  /** Running trace hash, 16 hex digits. */
+  traceHash(): string;
+  /** Mixes everything that can still influence the future into `h` (exhaustive mode). */
+  fingerprint(h: Hasher64): void;
+}
