@@ -182,7 +182,7 @@ export class BlockChecks implements CheckFamily {
         const mem = m.mem;
         const block = this.clientBlock[c];
         const off = mem.offsetOf(mem.dataAddr(head), BLOCK_BYTES);
-        if (!m.disk.equals(block * SECTORS_PER_BLOCK, SECTORS_PER_BLOCK, mem.bytes, off)) {
+        if (!m.disk.equalsWords(block * SECTORS_PER_BLOCK, SECTORS_PER_BLOCK, mem.words, off >> 2)) {
           let first = 0;
           while (first < BLOCK_BYTES && mem.bytes[off + first] === m.disk.bytes[block * BLOCK_BYTES + first]) first++;
           return this.fail('S-BLK-04', `client ${c} read block ${block} (head ${head}) and got bytes that differ from the disk from offset ${first}${devStatus < 0 ? ' (the device never completed this request)' : ''}`);

@@ -29,17 +29,18 @@ export const E_DRV_SPIN_POLL = 19; // a = client, b = request serial
 // block clients
 export const E_CLIENT_NEXT = 20; // a = client
 export const E_CLIENT_DONE = 21; // a = client, b = result
+export const E_DRV_POLL_STATUS = 22;
 
 export const EVENT_NAMES: readonly string[] = [
   'dev.fetch', 'dev.recheck', 'dev.io-done', 'dev.publish-elem', 'dev.publish-idx', 'dev.notify-check', 'dev.late-status',
   'irq.deliver', 'irq.moderation', 'irq.spurious',
   'drv.init-step', 'drv.lock-grant', 'drv.submit', 'drv.notify', 'drv.handler-isr', 'drv.handler-ack', 'drv.drain', 'drv.recheck', 'drv.poll-timer', 'drv.spin-poll',
-  'client.next', 'client.done',
+  'client.next', 'client.done', 'drv.poll-status',
 ];
 
 export const EVENT_ACTORS: readonly string[] = [
   'device', 'device', 'device', 'device', 'device', 'device', 'device',
   'irq', 'irq', 'irq',
   'driver', 'driver', 'driver', 'driver', 'driver', 'driver', 'driver', 'driver', 'driver', 'driver',
-  'client', 'client',
+  'client', 'client', 'driver',
 ];

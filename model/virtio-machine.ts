@@ -25,6 +25,7 @@ import {
   E_DRV_HANDLER_ISR,
   E_DRV_INIT_STEP,
   E_DRV_NOTIFY,
+  E_DRV_POLL_STATUS,
   E_DRV_POLL_TIMER,
   E_DRV_RECHECK,
   E_DRV_SPIN_POLL,
@@ -39,8 +40,8 @@ import type { VirtioParams } from './params.js';
 import { Probes } from './probes.js';
 import type { Profile } from './profile.js';
 import { distance, indexMask } from './virtio/index-math.js';
-import { BLOCK_BYTES, SECTORS_PER_BLOCK, VIRTQ_DESC_F_NEXT } from './virtio/constants.js';
-import { VirtioDevice } from './virtio/device.js';
+import { BLOCK_BYTES, SECTORS_PER_BLOCK, STATUS_SENTINEL, VIRTIO_BLK_T_IN, VIRTQ_DESC_F_NEXT } from './virtio/constants.js';
+import { SLOT_IO, VirtioDevice } from './virtio/device.js';
 import { VirtioDriver } from './virtio/driver.js';
 import { InterruptLine } from './virtio/interrupt.js';
 import { RingMemory } from './virtio/ring-memory.js';
@@ -151,6 +152,8 @@ export class VirtioMachine implements EventHandler {
         return this.clients.next(a);
       case E_CLIENT_DONE:
         return this.clients.done(a, b);
+      case E_DRV_POLL_STATUS:
+        return this.driver.pollStatus();
       default:
         throw new Error(`unknown event kind ${kind}`);
     }
@@ -220,8 +223,26 @@ export class VirtioMachine implements EventHandler {
       }
       h.bytes(mem.bytes, mem.offsetOf(mem.headerAddr(head), 16), 16);
       h.int(mem.bytes[mem.offsetOf(mem.statusAddr(head), 1)]);
-      h.bytes(mem.bytes, mem.offsetOf(mem.dataAddr(head), BLOCK_BYTES), BLOCK_BYTES);
+      // Dead value: an IN buffer's old contents are never read before the device overwrites
+      // them, so it is hashed only once the device has written it (or for OUT, always).
+      if (this.dataBufferLive(head)) h.words(mem.words, mem.offsetOf(mem.dataAddr(head), BLOCK_BYTES) >> 2, BLOCK_BYTES >> 2);
     }
+  }
+
+  /**
+   * Whether a chain's data buffer can still influence the future: OUT data (the device will read
+   * it), or IN data once the device's I/O for it has finished (the driver and checks will read it).
+   */
+  private dataBufferLive(head: number): boolean {
+    const mem = this.mem;
+    const hdr = mem.offsetOf(mem.headerAddr(head), 16);
+    if (mem.view.getUint32(hdr, true) !== VIRTIO_BLK_T_IN) return true;
+    const dev = this.device;
+    for (let s = 0; s < dev.slotHead.length; s++) {
+      if (dev.isSlotBusy(s) && dev.slotHead[s] === head) return dev.slotState[s] !== SLOT_IO;
+    }
+    // Not held by the device: either not yet fetched (dead) or completed and awaiting the driver.
+    return this.driver.headClient[head] >= 0 && mem.bytes[mem.offsetOf(mem.statusAddr(head), 1)] !== STATUS_SENTINEL;
   }
 
   private deviceHolds(head: number): boolean {

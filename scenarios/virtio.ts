@@ -99,13 +99,13 @@ export const VIRTIO_SCENARIOS: Scenario[] = [
   },
   {
     name: 'virtio-small',
-    description: 'two requests on N = 8, W = 4, at most one fault: small enough to explore exhaustively',
-    purpose: 'every interleaving of driver, device and interrupt handler for two concurrent requests',
+    description: 'three requests on N = 8, W = 4 (two in flight, one waiting for descriptors), at most one fault',
+    purpose: 'every interleaving of driver, device and interrupt handler; small enough to explore exhaustively',
     params: {
       ...BASE,
       indexBits: 4,
       diskBlocks: 4,
-      clients: 2,
+      clients: 3,
       requestsPerClient: 1,
       readOnlyBlocks: 1,
       blocksPerClient: 1,

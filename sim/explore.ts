@@ -16,10 +16,6 @@ export interface ExploreOptions {
   maxMemoryBytes: number;
   /** Stop at the first violation (default) or keep exploring. */
   stopAtFirstViolation: boolean;
-  /** Called now and then with progress (states so far). */
-  onProgress?: (states: number) => void;
-  /** Asked now and then whether to stop early (an interrupt); true stops cleanly. */
-  shouldStop?: () => boolean;
 }
 
 /** What an exhaustive exploration found. */
@@ -49,15 +45,20 @@ export interface ExploreResult {
  * new choice point. After each new event the system's 64-bit fingerprint is looked up; a state
  * already explored at the same or smaller depth ends the path. Then the deepest choice point with
  * an untried option is bumped. See architecture.md "a run is a choice sequence".
+ *
+ * The search advances in slices of runs (`advance`), so a caller can stop it between slices and
+ * still report what it found; `explore` runs it to the end.
  */
-export function explore(system: SimSystem, opts: ExploreOptions): ExploreResult {
-  const dfs = new DfsStrategy();
-  const chooser = new Chooser(dfs);
-  const seen = new FingerprintSet(1 << 12, opts.maxMemoryBytes);
-  const h = new Hasher64();
-  let prefix = new Int32Array(256);
-  let prefixLength = 0;
-  const result: ExploreResult = {
+export class Explorer {
+  private readonly dfs = new DfsStrategy();
+  private readonly chooser = new Chooser(this.dfs);
+  private readonly seen: FingerprintSet;
+  private readonly h = new Hasher64();
+  private prefix = new Int32Array(256);
+  private prefixLength = 0;
+  private depthCut = false;
+  private finished = false;
+  readonly result: ExploreResult = {
     states: 0,
     transitions: 0,
     executedSteps: 0,
@@ -68,83 +69,112 @@ export function explore(system: SimSystem, opts: ExploreOptions): ExploreResult 
     storeBytes: 0,
     violations: [],
   };
-  let depthCut = false;
 
-  // The initial state.
-  chooser.reset(dfs);
-  dfs.setPrefix(prefix, 0);
-  system.begin(chooser, 0);
-  system.fingerprint(h);
-  seen.visit(h.h1, h.h2, 0);
-
-  for (;;) {
-    result.runs++;
-    dfs.setPrefix(prefix, prefixLength);
-    chooser.reset(dfs);
-    system.begin(chooser, 0);
-    const log = chooser.log;
-    // Choice points at index < prefixLength replay the prefix; the path is new once the last
-    // prefix choice (the one just bumped) has been consumed.
-    let fresh = prefixLength === 0;
-    while (system.step()) {
-      result.executedSteps++;
-      if (!fresh && log.length >= prefixLength) fresh = true;
-      if (!fresh) continue;
-      result.transitions++;
-      const depth = system.steps;
-      if (depth > result.maxDepth) result.maxDepth = depth;
-      h.reset();
-      system.fingerprint(h);
-      if (!seen.visit(h.h1, h.h2, depth)) break;
-      if (depth >= opts.maxDepth) {
-        depthCut = true;
-        break;
-      }
-    }
-    if (system.violation) {
-      result.executedSteps++;
-      result.violations.push({
-        violation: system.violation,
-        choices: log.valuesArray(),
-        labels: log.labelsArray(),
-      });
-      if (opts.stopAtFirstViolation) {
-        result.stoppedBy = 'violation';
-        break;
-      }
-    }
-    if (seen.size >= opts.maxStates) {
-      result.stoppedBy = 'states';
-      break;
-    }
-    if (seen.full) {
-      result.stoppedBy = 'memory';
-      break;
-    }
-    if ((result.runs & 1023) === 0) {
-      opts.onProgress?.(seen.size);
-      if (opts.shouldStop?.()) {
-        result.stoppedBy = 'interrupt';
-        break;
-      }
-    }
-    // Backtrack: the deepest choice point with an untried option.
-    let i = log.length - 1;
-    while (i >= 0 && log.values[i] + 1 >= log.counts[i]) i--;
-    if (i < 0) {
-      result.complete = !depthCut;
-      if (depthCut) result.stoppedBy = 'depth';
-      break;
-    }
-    if (prefix.length < i + 1) {
-      const p = new Int32Array(Math.max(prefix.length * 2, i + 1));
-      prefix = p;
-    }
-    for (let j = 0; j < i; j++) prefix[j] = log.values[j];
-    prefix[i] = log.values[i] + 1;
-    prefixLength = i + 1;
+  constructor(
+    private readonly system: SimSystem,
+    private readonly opts: ExploreOptions,
+  ) {
+    this.seen = new FingerprintSet(1 << 12, opts.maxMemoryBytes);
+    // The initial state.
+    this.chooser.reset(this.dfs);
+    this.dfs.setPrefix(this.prefix, 0);
+    system.begin(this.chooser, 0);
+    system.fingerprint(this.h);
+    this.seen.visit(this.h.h1, this.h.h2, 0);
   }
-  result.states = seen.size;
-  result.storeBytes = seen.bytes();
-  return result;
+
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /** Stops the search early (an interrupt); the result says so. */
+  stop(reason: 'interrupt'): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.result.stoppedBy = reason;
+    this.sync();
+  }
+
+  /** Explores up to `maxRuns` more paths. Returns true when the search is over. */
+  advance(maxRuns: number): boolean {
+    const { system, opts, seen, h, dfs, chooser, result } = this;
+    for (let r = 0; r < maxRuns && !this.finished; r++) {
+      result.runs++;
+      dfs.setPrefix(this.prefix, this.prefixLength);
+      chooser.reset(dfs);
+      system.begin(chooser, 0);
+      const log = chooser.log;
+      const prefixLength = this.prefixLength;
+      // Choice points at index < prefixLength replay the prefix; the path is new once the last
+      // prefix choice (the one just bumped) has been consumed.
+      let fresh = prefixLength === 0;
+      while (system.step()) {
+        result.executedSteps++;
+        if (!fresh && log.length >= prefixLength) fresh = true;
+        if (!fresh) continue;
+        result.transitions++;
+        const depth = system.steps;
+        if (depth > result.maxDepth) result.maxDepth = depth;
+        h.reset();
+        system.fingerprint(h);
+        if (!seen.visit(h.h1, h.h2, depth)) break;
+        if (depth >= opts.maxDepth) {
+          this.depthCut = true;
+          break;
+        }
+      }
+      if (system.violation) {
+        result.executedSteps++;
+        result.violations.push({ violation: system.violation, choices: log.valuesArray(), labels: log.labelsArray() });
+        if (opts.stopAtFirstViolation) {
+          this.finish('violation');
+          break;
+        }
+      }
+      if (seen.size >= opts.maxStates) {
+        this.finish('states');
+        break;
+      }
+      if (seen.full) {
+        this.finish('memory');
+        break;
+      }
+      // Backtrack: the deepest choice point with an untried option.
+      let i = log.length - 1;
+      while (i >= 0 && log.values[i] + 1 >= log.counts[i]) i--;
+      if (i < 0) {
+        if (this.depthCut) this.finish('depth');
+        else {
+          result.complete = true;
+          this.finish(null);
+        }
+        break;
+      }
+      if (this.prefix.length < i + 1) this.prefix = new Int32Array(Math.max(this.prefix.length * 2, i + 1));
+      for (let j = 0; j < i; j++) this.prefix[j] = log.values[j];
+      this.prefix[i] = log.values[i] + 1;
+      this.prefixLength = i + 1;
+    }
+    this.sync();
+    return this.finished;
+  }
+
+  private finish(reason: ExploreResult['stoppedBy']): void {
+    this.finished = true;
+    this.result.stoppedBy = reason;
+  }
+
+  private sync(): void {
+    this.result.states = this.seen.size;
+    this.result.storeBytes = this.seen.bytes();
+  }
+}
+
+/** Runs an exhaustive exploration to its end. */
+export function explore(system: SimSystem, opts: ExploreOptions): ExploreResult {
+  const e = new Explorer(system, opts);
+  while (!e.advance(1 << 20)) {
+    // keep going
+  }
+  return e.result;
 }

@@ -48,6 +48,27 @@ export class Hasher64 {
     this.int(len);
   }
 
+  /**
+   * Mixes `count` 32-bit words of `words` from `start`: a fast single-lane pass (multiply-rotate)
+   * whose result, with the count, is fed to both lanes. For bulk memory such as 4 KiB buffers.
+   */
+  words(words: Int32Array, start: number, count: number): void {
+    let a = 0x6a09e667 | 0;
+    let b = 0x3c6ef372 | 0;
+    const end = start + count;
+    let i = start;
+    for (; i + 2 <= end; i += 2) {
+      a = Math.imul(a ^ words[i], 0x9e3779b1);
+      a = (a << 13) | (a >>> 19);
+      b = Math.imul(b ^ words[i + 1], 0x85ebca77);
+      b = (b << 17) | (b >>> 15);
+    }
+    if (i < end) a = Math.imul(a ^ words[i], 0xc2b2ae3d);
+    this.int(a);
+    this.int(b);
+    this.int(count);
+  }
+
   /** Mixes a string (only for rare, non-hot use such as parameters). */
   str(s: string): void {
     for (let i = 0; i < s.length; i++) this.int(s.charCodeAt(i));

@@ -13,6 +13,10 @@ export const SECTOR_SIZE = 512;
 
 export class Disk {
   readonly bytes: Uint8Array;
+  /** The same bytes as 32-bit words. */
+  readonly words: Int32Array;
+  /** The initial image, to restore written sectors from. */
+  private readonly pristine: Uint8Array;
   /** Per sector: hash of its contents if written in this run, else 0. */
   private readonly written: Int32Array;
   private readonly dirty: Int32Array;
@@ -22,16 +26,18 @@ export class Disk {
 
   constructor(readonly sectors: number) {
     this.bytes = new Uint8Array(sectors * SECTOR_SIZE);
+    this.words = new Int32Array(this.bytes.buffer);
     this.written = new Int32Array(sectors);
     this.dirty = new Int32Array(sectors);
     for (let s = 0; s < sectors; s++) fillInitialSector(this.bytes, s);
+    this.pristine = this.bytes.slice();
   }
 
   /** Restores the initial contents of every sector written since the last reset. */
   reset(): void {
     for (let i = 0; i < this.dirtyCount; i++) {
       const s = this.dirty[i];
-      fillInitialSector(this.bytes, s);
+      this.bytes.set(this.pristine.subarray(s * SECTOR_SIZE, (s + 1) * SECTOR_SIZE), s * SECTOR_SIZE);
       this.written[s] = 0;
     }
     this.dirtyCount = 0;
@@ -51,22 +57,25 @@ export class Disk {
       if (old === 0) this.dirty[this.dirtyCount++] = s;
       else this.contentSum = (this.contentSum - mix4(s, old, 0, 0)) | 0;
       let h = 0x12345678;
-      const base = s * SECTOR_SIZE;
-      for (let i = 0; i < SECTOR_SIZE; i += 4) {
-        h = fmix(h ^ (this.bytes[base + i] | (this.bytes[base + i + 1] << 8) | (this.bytes[base + i + 2] << 16) | (this.bytes[base + i + 3] << 24)));
+      const w = this.words;
+      const base = (s * SECTOR_SIZE) >> 2;
+      for (let i = 0; i < SECTOR_SIZE >> 2; i++) {
+        h = Math.imul(h ^ w[base + i], 0x9e3779b1);
+        h = (h << 13) | (h >>> 19);
       }
+      h = fmix(h);
       if (h === 0) h = 1;
       this.written[s] = h;
       this.contentSum = (this.contentSum + mix4(s, h, 0, 0)) | 0;
     }
   }
 
-  /** True when `count` sectors at `sector` equal `other` at `offset`. */
-  equals(sector: number, count: number, other: Uint8Array, offset: number): boolean {
-    const base = sector * SECTOR_SIZE;
-    const n = count * SECTOR_SIZE;
-    const b = this.bytes;
-    for (let i = 0; i < n; i++) if (b[base + i] !== other[offset + i]) return false;
+  /** True when `count` sectors at `sector` equal `other` (32-bit words) from word `wordOffset`. */
+  equalsWords(sector: number, count: number, other: Int32Array, wordOffset: number): boolean {
+    const base = (sector * SECTOR_SIZE) >> 2;
+    const n = (count * SECTOR_SIZE) >> 2;
+    const w = this.words;
+    for (let i = 0; i < n; i++) if (w[base + i] !== other[wordOffset + i]) return false;
     return true;
   }
 

@@ -59,7 +59,7 @@ const L_SPURIOUS_DELAY = label('irq.spurious-delay');
 
 /** Device request-table slot states. */
 const SLOT_FREE = 0;
-const SLOT_IO = 1;
+export const SLOT_IO = 1;
 const SLOT_DONE = 2;
 
 /** Why a chain was refused (P_DEVICE_BAD_CHAIN reason). */

@@ -47,6 +47,7 @@ import {
   E_DRV_HANDLER_ISR,
   E_DRV_INIT_STEP,
   E_DRV_NOTIFY,
+  E_DRV_POLL_STATUS,
   E_DRV_POLL_TIMER,
   E_DRV_RECHECK,
   E_DRV_SPIN_POLL,
@@ -386,7 +387,7 @@ export class VirtioDriver {
         break;
       case LOCK_POLL:
         this.drainConsumed = 0;
-        sim.after(1, E_DRV_DRAIN, DRAIN_POLL, 0);
+        sim.after(1, E_DRV_POLL_STATUS, 0, 0);
         break;
     }
   }
@@ -747,7 +748,24 @@ export class VirtioDriver {
     }
   }
 
-  /** E_DRV_POLL_TIMER (reference): a request outstanding too long; poll the used ring. */
+  /**
+   * E_DRV_POLL_STATUS (reference): the polling fallback first reads the device status, because the
+   * interrupt it stands in for may have been the configuration change announcing
+   * DEVICE_NEEDS_RESET (found by exhaustive search: a device failure whose interrupt is lost
+   * otherwise leaves the device unreset forever). Then it drains the used ring.
+   */
+  pollStatus(): void {
+    const m = this.m;
+    const st = m.device.status;
+    m.probe(P_STATUS_READ, st, 0, 0);
+    if ((st & STATUS_DEVICE_NEEDS_RESET) !== 0) {
+      this.startRecovery();
+      return;
+    }
+    m.sim.after(1, E_DRV_DRAIN, DRAIN_POLL, 0);
+  }
+
+  /** E_DRV_POLL_TIMER (reference): a request outstanding too long; poll the device. */
   pollTimer(c: number, serial: number): void {
     if (this.reqSerial[c] !== serial || this.reqState[c] !== RQ_IN_FLIGHT) return;
     this.m.sim.after(this.m.params.pollTimeoutMicros, E_DRV_POLL_TIMER, c, serial);

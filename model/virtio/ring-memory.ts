@@ -19,6 +19,8 @@ export const GUEST_BASE = 0x10_0000;
 
 export class RingMemory {
   readonly bytes: Uint8Array;
+  /** The same memory as 32-bit words (for hashing and comparing whole buffers). */
+  readonly words: Int32Array;
   readonly view: DataView;
   readonly descOffset = 0;
   readonly availOffset: number;
@@ -38,6 +40,7 @@ export class RingMemory {
     this.dataOffset = align(this.statusOffset + n, BLOCK_BYTES);
     const size = this.dataOffset + BLOCK_BYTES * n;
     this.bytes = new Uint8Array(size);
+    this.words = new Int32Array(this.bytes.buffer);
     this.view = new DataView(this.bytes.buffer);
   }
 

@@ -1,0 +1,123 @@
+import { performance } from 'node:perf_hooks';
+import chalk from 'chalk';
+import { Campaign } from '../../sim/campaign.js';
+import { SCENARIOS } from '../../scenarios/registry.js';
+import { campaignFindings, findingFrom, makeExplorer, makeSystem, resolveTarget, type Finding } from '../../scenarios/operations.js';
+import { fmt, formatFinding, table } from '../../reports/terminal.js';
+import { writeJunit, type JunitCase } from '../../reports/junit.js';
+import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
+import { writeFinding } from '../files.js';
+
+export interface CheckOptions {
+  profile: string;
+  mutant: string[];
+  seedsScale: number;
+  json?: boolean;
+  out: string;
+  shrinkBudget: number;
+  shrink: boolean;
+  junit?: string;
+}
+
+interface Row {
+  scenario: string;
+  mode: 'random' | 'explore';
+  runs: number;
+  steps: number;
+  states?: number;
+  complete?: boolean;
+  seconds: number;
+  findings: Finding[];
+  paths: string[];
+}
+
+/**
+ * `check` (and `npm start`): the default campaign — every scenario on random seeds (its campaign
+ * budget), plus exhaustive exploration of every explorable (*-small) scenario — with a summary
+ * table. Exit 1 if anything failed.
+ */
+export async function checkCommand(o: CheckOptions): Promise<void> {
+  const budget = o.shrink ? o.shrinkBudget : 0;
+  watchInterrupt();
+  const rows: Row[] = [];
+  const progress = (s: string) => {
+    if (!o.json && process.stderr.isTTY) process.stderr.write(chalk.dim(`${s}\n`));
+  };
+  outer: for (const scenario of SCENARIOS) {
+    const t = resolveTarget(scenario.name, o.profile, o.mutant);
+    // Random campaign.
+    {
+      progress(`random  ${scenario.name} …`);
+      const started = performance.now();
+      const campaign = new Campaign(makeSystem(t));
+      const total = Math.max(1, Math.round(scenario.campaignSeeds * o.seedsScale));
+      for (let s = 1; s <= total; s += 25) {
+        campaign.runSeeds(s, Math.min(s + 25, total + 1));
+        await yieldToEvents();
+        if (interrupted()) break;
+      }
+      const findings = campaignFindings(t, campaign, budget);
+      const paths = findings.map((f) => writeFinding(o.out, scenario.name, 'check', f));
+      rows.push({ scenario: scenario.name, mode: 'random', runs: campaign.runs, steps: campaign.steps, seconds: (performance.now() - started) / 1000, findings, paths });
+      if (interrupted()) break outer;
+    }
+    if (scenario.explorable) {
+      progress(`explore ${scenario.name} …`);
+      const started = performance.now();
+      const { explorer, system, target } = makeExplorer(t, { maxDepth: scenario.exploreMaxDepth, maxStates: scenario.exploreMaxStates, maxMemoryBytes: 4096 * 1024 * 1024, stopAtFirstViolation: true });
+      while (!explorer.advance(200)) {
+        await yieldToEvents();
+        if (interrupted()) explorer.stop('interrupt');
+      }
+      const r = explorer.result;
+      const findings = r.violations.map((v) => findingFrom(target, system, { check: v.violation.check, seed: null, count: 1, choices: v.choices, labels: v.labels, violation: v.violation }, budget));
+      const paths = findings.map((f) => writeFinding(o.out, scenario.name, 'explore', f));
+      rows.push({ scenario: scenario.name, mode: 'explore', runs: r.runs, steps: r.executedSteps, states: r.states, complete: r.complete, seconds: (performance.now() - started) / 1000, findings, paths });
+      if (interrupted()) break;
+    }
+  }
+  const failed = rows.some((r) => r.findings.length > 0);
+  const incomplete = rows.some((r) => r.mode === 'explore' && !r.complete);
+  if (o.json) {
+    const doc = {
+      mode: 'check',
+      profile: o.profile,
+      mutants: o.mutant,
+      interrupted: interrupted(),
+      results: rows.map((r) => ({
+        scenario: r.scenario,
+        mode: r.mode,
+        runs: r.runs,
+        steps: r.steps,
+        ...(r.mode === 'explore' ? { states: r.states, complete: r.complete } : {}),
+        elapsedSeconds: Number(r.seconds.toFixed(3)),
+        violations: r.findings.map((f, i) => ({ check: f.check, seed: f.seed, step: f.violation.step, time: f.violation.time, message: f.violation.message, runs: f.count, replay: r.paths[i] })),
+      })),
+    };
+    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  } else {
+    const body = rows.map((r) => [
+      r.scenario,
+      r.mode,
+      r.mode === 'explore' ? `${fmt(r.states ?? 0)} states${r.complete ? '' : ' (incomplete)'}` : `${fmt(r.runs)} seeds`,
+      fmt(r.steps),
+      r.findings.length === 0 ? chalk.green('0') : chalk.red(String(r.findings.length)),
+      `${r.seconds.toFixed(1)} s`,
+    ]);
+    const lines = [chalk.bold(`eclipse-sim check`) + chalk.dim(`  profile ${o.profile}  mutants ${o.mutant.length ? o.mutant.join(',') : 'none'}`), '', table(body, ['scenario', 'mode', 'runs / states', 'events', 'violations', 'time'])];
+    for (const r of rows) r.findings.forEach((f, i) => lines.push('', `${chalk.bold(r.scenario)} (${r.mode})`, formatFinding(f, r.paths[i])));
+    lines.push('', failed ? chalk.red.bold('FAILED: violations found') : incomplete ? chalk.yellow('no violation, but an exploration was incomplete') : chalk.green.bold('PASSED: no violation'));
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  if (o.junit) {
+    const cases: JunitCase[] = rows.map((r) => ({
+      suite: 'eclipse-sim check',
+      className: `${r.mode}.${o.profile}`,
+      name: r.scenario,
+      seconds: r.seconds,
+      failures: r.findings.map((f, i) => ({ check: f.check, message: f.violation.message, replay: r.paths[i] })),
+    }));
+    writeJunit(o.junit, cases);
+  }
+  process.exitCode = failed ? 1 : interrupted() ? 130 : 0;
+}

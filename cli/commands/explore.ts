@@ -1,0 +1,76 @@
+import { performance } from 'node:perf_hooks';
+import { findingFrom, makeExplorer, resolveTarget, type Finding } from '../../scenarios/operations.js';
+import { bad, fmt, formatFinding, header, ok } from '../../reports/terminal.js';
+import { writeJunit } from '../../reports/junit.js';
+import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
+import { writeFinding } from '../files.js';
+
+export interface ExploreCliOptions {
+  maxDepth?: number;
+  maxStates?: number;
+  maxMemory: number;
+  profile: string;
+  mutant: string[];
+  json?: boolean;
+  out: string;
+  shrinkBudget: number;
+  shrink: boolean;
+  junit?: string;
+}
+
+/** `explore`: exhaustive DFS over choice sequences with state caching. */
+export async function exploreCommand(scenarioName: string, o: ExploreCliOptions): Promise<void> {
+  const base = resolveTarget(scenarioName, o.profile, o.mutant);
+  const maxDepth = o.maxDepth ?? base.scenario.exploreMaxDepth;
+  const maxStates = o.maxStates ?? base.scenario.exploreMaxStates;
+  const started = performance.now();
+  const { explorer, system, target } = makeExplorer(base, { maxDepth, maxStates, maxMemoryBytes: o.maxMemory * 1024 * 1024, stopAtFirstViolation: true });
+  watchInterrupt();
+  while (!explorer.advance(200)) {
+    await yieldToEvents();
+    if (interrupted()) explorer.stop('interrupt');
+  }
+  const r = explorer.result;
+  const seconds = (performance.now() - started) / 1000;
+  const findings: Finding[] = r.violations.map((v) =>
+    findingFrom(target, system, { check: v.violation.check, seed: null, count: 1, choices: v.choices, labels: v.labels, violation: v.violation }, o.shrink ? o.shrinkBudget : 0),
+  );
+  const paths = findings.map((f) => writeFinding(o.out, target.scenario.name, 'explore', f));
+  const statesPerSecond = r.states / Math.max(seconds, 1e-6);
+  const bytesPerState = r.states > 0 ? r.storeBytes / r.states : 0;
+  if (o.json) {
+    const doc = {
+      scenario: target.scenario.name,
+      profile: target.profile,
+      mutants: target.mutants,
+      mode: 'explore',
+      runs: r.runs,
+      steps: r.executedSteps,
+      states: r.states,
+      transitions: r.transitions,
+      maxDepth: r.maxDepth,
+      complete: r.complete,
+      stoppedBy: r.stoppedBy,
+      depthBound: maxDepth,
+      stateBound: maxStates,
+      elapsedSeconds: Number(seconds.toFixed(3)),
+      statesPerSecond: Math.round(statesPerSecond),
+      bytesPerState: Number(bytesPerState.toFixed(1)),
+      violations: findings.map((f, i) => ({ check: f.check, seed: null, step: f.violation.step, time: f.violation.time, message: f.violation.message, replay: paths[i] })),
+    };
+    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  } else {
+    const lines = [header('explore', target.scenario.name, target.profile, target.mutants, `depth ≤ ${fmt(maxDepth)}, states ≤ ${fmt(maxStates)}`)];
+    lines.push(`  ${fmt(r.states)} distinct states, ${fmt(r.transitions)} transitions, ${fmt(r.runs)} paths, deepest ${fmt(r.maxDepth)} events`);
+    lines.push(`  ${seconds.toFixed(1)} s, ${fmt(statesPerSecond)} states/s, ${bytesPerState.toFixed(1)} bytes per stored state`);
+    if (r.complete) lines.push(ok('complete: every choice sequence was explored'));
+    else lines.push(bad(`incomplete: stopped by ${r.stoppedBy === 'depth' ? 'the depth bound (some paths were cut)' : r.stoppedBy === 'states' ? 'the state bound' : r.stoppedBy === 'memory' ? 'the memory budget' : r.stoppedBy === 'interrupt' ? 'an interrupt' : 'the first violation'}`));
+    if (findings.length === 0) lines.push(ok('no violation'));
+    findings.forEach((f, i) => lines.push(formatFinding(f, paths[i])));
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  if (o.junit) {
+    writeJunit(o.junit, [{ suite: 'eclipse-sim explore', className: `explore.${target.profile}`, name: target.scenario.name, seconds, failures: findings.map((f, i) => ({ check: f.check, message: f.violation.message, replay: paths[i] })) }]);
+  }
+  process.exitCode = findings.length > 0 ? 1 : r.stoppedBy === 'interrupt' ? 130 : 0;
+}

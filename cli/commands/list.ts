@@ -1,0 +1,28 @@
+import { ALL_CHECKS } from '../../checks/registry.js';
+import { MUTANTS } from '../../model/mutants.js';
+import { PROFILES, PROFILE_DESCRIPTIONS } from '../../model/profile.js';
+import { SCENARIOS } from '../../scenarios/registry.js';
+import chalk from 'chalk';
+
+export function listCommand(o: { json?: boolean }): void {
+  if (o.json) {
+    const doc = {
+      scenarios: SCENARIOS.map((s) => ({ name: s.name, description: s.description, purpose: s.purpose, explorable: s.explorable, campaignSeeds: s.campaignSeeds })),
+      profiles: PROFILES.map((p) => ({ name: p, description: PROFILE_DESCRIPTIONS[p] })),
+      checks: ALL_CHECKS.map((c) => ({ id: c.id, subsystem: c.subsystem, kind: c.kind, title: c.title })),
+      mutants: MUTANTS.map((m) => ({ name: m.name, subsystem: m.subsystem, description: m.description, caughtBy: m.catchers })),
+    };
+    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    return;
+  }
+  const lines: string[] = [];
+  lines.push(chalk.bold('Scenarios'));
+  for (const s of SCENARIOS) lines.push(`  ${s.name.padEnd(16)} ${s.description}${s.explorable ? chalk.dim(' [explorable]') : ''}`);
+  lines.push('', chalk.bold('Profiles'));
+  for (const p of PROFILES) lines.push(`  ${p.padEnd(16)} ${PROFILE_DESCRIPTIONS[p]}`);
+  lines.push('', chalk.bold('Checks'));
+  for (const c of ALL_CHECKS) lines.push(`  ${c.id.padEnd(9)} ${c.kind.padEnd(8)} ${c.subsystem.padEnd(9)} ${c.title}`);
+  lines.push('', chalk.bold('Mutants'));
+  for (const m of MUTANTS) lines.push(`  ${m.name.padEnd(22)} ${m.subsystem.padEnd(18)} ${m.description} ${chalk.dim(`(caught by ${m.catchers.join(', ')})`)}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,130 @@
+/**
+ * The library API the command line is a thin layer over (and tests import): run one seed, run a
+ * campaign, explore, shrink a failure into a replay document, and replay one. No file or process
+ * access here: cli/ reads and writes files, parses arguments and sets exit codes.
+ */
+import { Campaign, type CampaignFinding } from '../sim/campaign.js';
+import { Chooser } from '../sim/chooser.js';
+import { Explorer, type ExploreOptions } from '../sim/explore.js';
+import { label, type Label } from '../sim/labels.js';
+import { runOnce, type RunResult } from '../sim/run.js';
+import { shrink } from '../sim/shrink.js';
+import { RandomStrategy } from '../sim/strategy/random.js';
+import { ReplayStrategy } from '../sim/strategy/replay.js';
+import type { Violation } from '../sim/violation.js';
+import { mutantInfo, MUTANTS } from '../model/mutants.js';
+import type { VirtioParams } from '../model/params.js';
+import { isProfile, PROFILES, type Profile } from '../model/profile.js';
+import { findScenario, SCENARIOS } from './registry.js';
+import { makeReplay, type ReplayFile } from './replay-file.js';
+import type { Scenario } from './scenario.js';
+import { ScenarioSystem } from './system.js';
+
+/** Bad input from the user: one line, exit code 2. */
+export class InputError extends Error {}
+
+/** What to run: a scenario under a profile with some mutants. */
+export interface Target {
+  scenario: Scenario;
+  profile: Profile;
+  mutants: string[];
+  overrides?: Partial<VirtioParams>;
+}
+
+/** Resolves names to a target, or throws InputError naming what is wrong and what is known. */
+export function resolveTarget(scenarioName: string, profile: string, mutants: readonly string[]): Target {
+  const scenario = findScenario(scenarioName);
+  if (!scenario) throw new InputError(`unknown scenario "${scenarioName}" (known: ${SCENARIOS.map((s) => s.name).join(', ')})`);
+  if (!isProfile(profile)) throw new InputError(`unknown profile "${profile}" (known: ${PROFILES.join(', ')})`);
+  for (const m of mutants) {
+    if (!mutantInfo(m)) throw new InputError(`unknown mutant "${m}" (known: ${MUTANTS.map((x) => x.name).join(', ')})`);
+  }
+  return { scenario, profile, mutants: [...new Set(mutants)] };
+}
+
+export function makeSystem(t: Target): ScenarioSystem {
+  return new ScenarioSystem({ scenario: t.scenario, profile: t.profile, mutants: t.mutants, overrides: t.overrides });
+}
+
+/** One run of one seed; `keepTrace` records that many events (Infinity = all). */
+export function runSeed(t: Target, seed: number, keepTrace = 0): { result: RunResult; system: ScenarioSystem } {
+  const system = makeSystem(t);
+  const result = runOnce(system, new RandomStrategy(seed), keepTrace);
+  return { result, system };
+}
+
+/** A violation turned into a (shrunk) replay document. */
+export interface Finding {
+  check: string;
+  /** The seed it came from, or null for exploration. */
+  seed: number | null;
+  /** Runs that failed this check (campaigns). */
+  count: number;
+  /** The violation as the replay reproduces it (after shrinking). */
+  violation: Violation;
+  /** Before shrinking: choices and step. */
+  originalChoices: number;
+  originalStep: number;
+  replay: ReplayFile;
+}
+
+/**
+ * Shrinks a failing choice sequence (unless `shrinkBudget` is 0) and builds its replay document.
+ * The document's violation and trace hash are those of the shrunk run, so replaying it gives
+ * exactly that.
+ */
+export function findingFrom(t: Target, system: ScenarioSystem, input: { check: string; seed: number | null; count: number; choices: number[]; labels: Label[]; violation: Violation }, shrinkBudget: number): Finding {
+  let choices = input.choices;
+  let labels = input.labels;
+  let result: RunResult;
+  if (shrinkBudget > 0) {
+    const s = shrink(system, input.choices, input.check, shrinkBudget);
+    choices = s.choices;
+    labels = s.labels;
+    result = s.result;
+  } else {
+    result = runOnce(system, new ReplayStrategy(choices, null, false));
+    let n = choices.length;
+    while (n > 0 && choices[n - 1] === 0) n--;
+    choices = choices.slice(0, n);
+    labels = result.labels.slice(0, n);
+  }
+  const violation = result.violation ?? input.violation;
+  const replay = makeReplay({
+    scenario: t.scenario.name,
+    profile: t.profile,
+    mutants: t.mutants,
+    parameters: system.params,
+    seed: input.seed,
+    choices,
+    labels,
+    violation,
+    traceHash: result.traceHash,
+  });
+  return { check: input.check, seed: input.seed, count: input.count, violation, originalChoices: input.choices.length, originalStep: input.violation.step, replay };
+}
+
+/** Campaign findings as shrunk replay documents, in first-seed order. */
+export function campaignFindings(t: Target, campaign: Campaign, shrinkBudget: number): Finding[] {
+  const system = makeSystem(t);
+  return campaign.orderedFindings().map((f: CampaignFinding) => findingFrom(t, system, { ...f }, shrinkBudget));
+}
+
+/** Replays a replay document. Strict: a label or range mismatch throws ReplayDivergence. */
+export function replayDocument(doc: ReplayFile, keepTrace = 0): { result: RunResult; system: ScenarioSystem } {
+  const scenario = findScenario(doc.scenario);
+  if (!scenario) throw new InputError(`the replay is for scenario "${doc.scenario}", which this build does not have`);
+  const t: Target = { scenario, profile: doc.profile, mutants: doc.mutants, overrides: doc.parameters };
+  const system = makeSystem(t);
+  const values = doc.choices.map((c) => c[1]);
+  const labels = doc.choices.map((c) => label(doc.labels[c[0]]));
+  const result = runOnce(system, new ReplayStrategy(values, labels, true), keepTrace, new Chooser(new RandomStrategy(0)));
+  return { result, system };
+}
+
+/** Explorer for a target: swarm off (exhaustive mode branches on every enabled fault instead). */
+export function makeExplorer(t: Target, opts: ExploreOptions): { explorer: Explorer; system: ScenarioSystem; target: Target } {
+  const target: Target = { ...t, overrides: { ...(t.overrides ?? {}), swarm: false } };
+  const system = makeSystem(target);
+  return { explorer: new Explorer(system, opts), system, target };
+}

@@ -1,0 +1,191 @@
+/**
+ * The replay file: a small JSON document that reproduces one run exactly (architecture.md):
+ * `{format, formatVersion, tool, version, scenario, profile, mutants, parameters, choices, labels,
+ * violation, traceHash}`. Choices are `[labelIndex, value]` pairs into `labels`; choices past the
+ * end of the list are 0 (the default), so shrunk files drop trailing zeros.
+ *
+ * Parsing validates the whole document (zod) and turns every defect into one clear line. File
+ * access is cli/'s business; this module only turns text into a document and back.
+ */
+import { z } from 'zod';
+import { labelName, type Label } from '../sim/labels.js';
+import type { Violation } from '../sim/violation.js';
+import { isProfile, PROFILES, type Profile } from '../model/profile.js';
+import { mutantInfo } from '../model/mutants.js';
+import type { VirtioParams } from '../model/params.js';
+import { findScenario } from './registry.js';
+import { TOOL_NAME, TOOL_VERSION } from '../sim/version.js';
+
+export const REPLAY_FORMAT = 'eclipse-sim-replay';
+export const REPLAY_FORMAT_VERSION = 1;
+
+const nonNegInt = z.number().int().nonnegative();
+const micros = nonNegInt;
+const rate = z.number().min(0).max(1);
+
+const paramsSchema = z.strictObject({
+  queueSize: z.number().int().positive(),
+  indexBits: z.number().int().min(1).max(16),
+  eventIdx: z.enum(['on', 'off', 'either']),
+  diskBlocks: z.number().int().positive(),
+  clients: z.number().int().positive().max(1024),
+  requestsPerClient: nonNegInt,
+  readOnlyBlocks: nonNegInt,
+  blocksPerClient: z.number().int().positive(),
+  opMix: z.array(z.enum(['in', 'out', 'flush'])).min(1),
+  thinkMicrosOptions: z.array(micros).min(1),
+  latencyMicrosOptions: z.array(micros).min(1),
+  latencySpikeMicros: micros,
+  irqDelayMicrosOptions: z.array(micros),
+  irqModerationMicros: micros,
+  spuriousDelayMicrosOptions: z.array(micros).min(1),
+  pollTimeoutMicros: micros,
+  eclipseBPollIntervalMicros: z.number().int().positive(),
+  eclipseBSpinTimeoutMicros: micros,
+  faults: z.strictObject({
+    ioError: rate,
+    unsupported: rate,
+    latencySpike: rate,
+    irqDelay: rate,
+    irqCoalesce: rate,
+    irqLost: rate,
+    irqSpurious: rate,
+    deviceFailure: rate,
+  }),
+  faultBudget: nonNegInt,
+  swarm: z.boolean(),
+  fetchBoundMicros: micros,
+  consumeBoundMicros: micros,
+  requestBoundMicros: micros,
+  resetBoundMicros: micros,
+  maxSteps: z.number().int().positive(),
+  maxTimeMicros: z.number().int().positive(),
+});
+
+const replaySchema = z.object({
+  format: z.literal(REPLAY_FORMAT),
+  formatVersion: z.literal(REPLAY_FORMAT_VERSION),
+  tool: z.string(),
+  version: z.string(),
+  scenario: z.string(),
+  profile: z.string(),
+  mutants: z.array(z.string()),
+  parameters: paramsSchema,
+  seed: z.number().int().nullable(),
+  labels: z.array(z.string()),
+  choices: z.array(z.tuple([nonNegInt, nonNegInt])),
+  violation: z
+    .object({ check: z.string(), step: nonNegInt, time: z.number().nonnegative(), message: z.string() })
+    .nullable(),
+  traceHash: z.string().regex(/^[0-9a-f]{16}$/),
+});
+
+/** A replay file's contents, validated. */
+export interface ReplayFile {
+  format: typeof REPLAY_FORMAT;
+  formatVersion: typeof REPLAY_FORMAT_VERSION;
+  tool: string;
+  version: string;
+  scenario: string;
+  profile: Profile;
+  mutants: string[];
+  parameters: VirtioParams;
+  /** The seed the failing run came from (before shrinking), or null. */
+  seed: number | null;
+  labels: string[];
+  choices: Array<[number, number]>;
+  violation: Violation | null;
+  traceHash: string;
+}
+
+/** A replay file could not be used; the message is one line for the user. */
+export class ReplayFileError extends Error {}
+
+/** Builds the document for a run's choices. */
+export function makeReplay(input: {
+  scenario: string;
+  profile: Profile;
+  mutants: readonly string[];
+  parameters: VirtioParams;
+  seed: number | null;
+  choices: readonly number[];
+  labels: readonly Label[];
+  violation: Violation | null;
+  traceHash: string;
+}): ReplayFile {
+  const names: string[] = [];
+  const index = new Map<string, number>();
+  const pairs: Array<[number, number]> = [];
+  for (let i = 0; i < input.choices.length; i++) {
+    const name = labelName(input.labels[i]);
+    let k = index.get(name);
+    if (k === undefined) {
+      k = names.length;
+      names.push(name);
+      index.set(name, k);
+    }
+    pairs.push([k, input.choices[i]]);
+  }
+  return {
+    format: REPLAY_FORMAT,
+    formatVersion: REPLAY_FORMAT_VERSION,
+    tool: TOOL_NAME,
+    version: TOOL_VERSION,
+    scenario: input.scenario,
+    profile: input.profile,
+    mutants: [...input.mutants],
+    parameters: input.parameters,
+    seed: input.seed,
+    labels: names,
+    choices: pairs,
+    violation: input.violation,
+    traceHash: input.traceHash,
+  };
+}
+
+/** The replay file's text (pretty enough to read, one choice pair per entry). */
+export function replayToText(replay: ReplayFile): string {
+  const { choices, ...rest } = replay;
+  // Short arrays of numbers or strings on one line.
+  const body = JSON.stringify(rest, null, 2).replace(/\[\n\s*((?:[-\d.]+|"[^"\n]*")(?:,\n\s*(?:[-\d.]+|"[^"\n]*"))*)\n\s*\]/g, (_m, inner: string) => `[${inner.split(/,\n\s*/).join(', ')}]`);
+  const pairs = choices.map((c) => `[${c[0]},${c[1]}]`).join(',');
+  return `${body.slice(0, -2)},\n  "choices": [${pairs}]\n}\n`;
+}
+
+/** Parses and validates a replay file's text. Throws ReplayFileError with one clear line. */
+export function parseReplay(text: string, source: string): ReplayFile {
+  const path = source;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const t = text.trim();
+    const truncated = (t.startsWith('{') || t.startsWith('[')) && /end of JSON input|Unterminated|Expected/.test(msg) && !t.endsWith('}');
+    throw new ReplayFileError(`${path} is not a replay file: ${t.length === 0 ? 'it is empty' : truncated ? 'the JSON is truncated' : `not JSON (${msg})`}`);
+  }
+  if (typeof data !== 'object' || data === null || (data as { format?: unknown }).format !== REPLAY_FORMAT) {
+    throw new ReplayFileError(`${path} is not a replay file: "format" must be "${REPLAY_FORMAT}"`);
+  }
+  const parsed = replaySchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue.path.length > 0 ? issue.path.join('.') : 'the document';
+    throw new ReplayFileError(`${path}: invalid replay file at ${where}: ${issue.message}`);
+  }
+  const r = parsed.data;
+  if (!findScenario(r.scenario)) throw new ReplayFileError(`${path}: the replay is for scenario "${r.scenario}", which this build does not have`);
+  if (!isProfile(r.profile)) throw new ReplayFileError(`${path}: unknown profile "${r.profile}" (known: ${PROFILES.join(', ')})`);
+  for (const m of r.mutants) if (!mutantInfo(m)) throw new ReplayFileError(`${path}: unknown mutant "${m}"`);
+  for (const [k] of r.choices) if (k >= r.labels.length) throw new ReplayFileError(`${path}: a choice names label ${k}, but the file has ${r.labels.length} labels`);
+  const scenario = findScenario(r.scenario)!;
+  // The parameters define the run; they must be the named scenario's (swarm aside, which
+  // exploration turns off). Anything else is a file for another scenario or another version.
+  const differing = Object.keys(scenario.params).filter(
+    (k) => k !== 'swarm' && JSON.stringify((scenario.params as unknown as Record<string, unknown>)[k]) !== JSON.stringify((r.parameters as Record<string, unknown>)[k]),
+  );
+  if (differing.length > 0) {
+    throw new ReplayFileError(`${path}: its parameters do not match scenario "${r.scenario}" (${differing.slice(0, 3).join(', ')}${differing.length > 3 ? ', …' : ''} differ): the file is for another scenario or another version of it`);
+  }
+  return r as ReplayFile;
+}

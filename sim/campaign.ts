@@ -1,0 +1,53 @@
+import { Chooser } from './chooser.js';
+import type { Label } from './labels.js';
+import { runOnce } from './run.js';
+import { RandomStrategy } from './strategy/random.js';
+import type { SimSystem } from './system.js';
+import type { Violation } from './violation.js';
+
+/** The first failing run of one check in a campaign, and how many runs failed it. */
+export interface CampaignFinding {
+  check: string;
+  seed: number;
+  violation: Violation;
+  choices: number[];
+  labels: Label[];
+  traceHash: string;
+  /** Runs of the campaign that failed this check. */
+  count: number;
+}
+
+/**
+ * A random campaign over consecutive seeds, run in slices so the caller can stop it between
+ * slices (an interrupt) and still report what was found. Results depend only on the seeds run,
+ * never on slicing. Memory stays flat: per run it keeps counters, and full details only for the
+ * first failure of each check.
+ */
+export class Campaign {
+  runs = 0;
+  steps = 0;
+  failedRuns = 0;
+  readonly findings = new Map<string, CampaignFinding>();
+  private readonly chooser = new Chooser(new RandomStrategy(0));
+
+  constructor(private readonly system: SimSystem) {}
+
+  /** Runs seeds [from, to). */
+  runSeeds(from: number, to: number): void {
+    for (let seed = from; seed < to; seed++) {
+      const r = runOnce(this.system, new RandomStrategy(seed), 0, this.chooser);
+      this.runs++;
+      this.steps += r.steps;
+      if (!r.violation) continue;
+      this.failedRuns++;
+      const known = this.findings.get(r.violation.check);
+      if (known) known.count++;
+      else this.findings.set(r.violation.check, { check: r.violation.check, seed, violation: r.violation, choices: r.choices, labels: r.labels, traceHash: r.traceHash, count: 1 });
+    }
+  }
+
+  /** Findings ordered by first failing seed (deterministic whatever the slicing). */
+  orderedFindings(): CampaignFinding[] {
+    return [...this.findings.values()].sort((a, b) => a.seed - b.seed || (a.check < b.check ? -1 : 1));
+  }
+}
