@@ -120,6 +120,13 @@ function oneLine(s: string): string {
 }
 
 async function main(): Promise<number> {
+  // A closed pipe (`| head`) ends output quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));
+      throw e;
+    });
+  }
   const program = build();
   try {
     await program.parseAsync(process.argv);

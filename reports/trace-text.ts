@@ -11,7 +11,7 @@ import { FAULT_KINDS, NOTE_FAULT } from '../model/faults.js';
 
 /** Names for argument values that are codes. */
 const VALUE_NAMES: Record<string, readonly string[]> = {
-  phase: ['alloc+fill', 'fill', 'slot', 'publish', 'kick-check'],
+  phase: ['alloc', 'fill', 'slot', 'publish', 'kick-check'],
   mode: ['handler', 'poll'],
   step: ['reset', 'wait-reset', 'acknowledge', 'driver', 'features', 'features-ok', 'check-features', 'queue-setup', 'driver-ok'],
   result: ['OK', 'IOERR', 'UNSUPP', 'error'],

@@ -16,7 +16,8 @@ export interface ShrinkResult {
 /**
  * Shrinks a failing choice sequence, in the manner of Hypothesis's internal reduction: delete spans
  * of choices (halves down to single choices), then lower each value to 0, to half, to one less.
- * An edit is kept when the run still fails the same check and the sequence got shortlex-smaller.
+ * An edit is kept when the run still fails the same check and got smaller: first fewer events
+ * before the failure (the trace a person reads), then a shortlex-smaller choice sequence.
  * Choices past the end of the list are 0 ("no fault, earliest event, fastest latency"), so deleting
  * the tail of a run removes what did not matter. Each kept sequence is normalised to the choices the
  * run actually took (trailing zeros dropped), so the result replays exactly under strict replay.
@@ -33,13 +34,17 @@ export function shrink(system: SimSystem, failing: number[], check: string, maxA
   if (!best) throw new Error(`shrink: the failing sequence does not reproduce ${check}`);
   let current = normalise(best.choices);
 
+  // Order of goodness: fewer events in the failing run (what the user reads), then fewer
+  // choices, then smaller values.
+  const better = (steps: number, values: number[], thanSteps: number, than: number[]): boolean =>
+    steps !== thanSteps ? steps < thanSteps : shortlexLess(values, than);
+
   const accept = (values: number[]): boolean => {
     if (attempts >= maxAttempts) return false;
-    if (!shortlexLess(values, current)) return false;
     const r = tryRun(values);
     if (!r) return false;
     const norm = normalise(r.choices);
-    if (!shortlexLess(norm, current) && !(norm.length === current.length && r.steps < best!.steps)) return false;
+    if (!better(r.steps, norm, best!.steps, current)) return false;
     best = r;
     current = norm;
     return true;

@@ -1,0 +1,123 @@
+/**
+ * `npm run bench`: speed and memory, side by side, in one run on one core. Prints figures; asserts
+ * nothing (speed targets live here, never in tests).
+ *
+ *   bare engine      events/s of the engine with a no-op model (queue, ties, chooser, trace hash)
+ *   model            events/s of virtio-stress with every check on, and seeds/s
+ *   campaign memory  heap after 200 and after 2,000 seeds: flat means nothing leaks per seed
+ *   explore          states/s of exhaustive virtio-small, bytes per stored state, peak heap
+ */
+import { performance } from 'node:perf_hooks';
+import { Chooser } from '../sim/chooser.js';
+import { RandomStrategy } from '../sim/strategy/random.js';
+import { Simulation, type EventHandler } from '../sim/simulation.js';
+import { Campaign } from '../sim/campaign.js';
+import { makeExplorer, makeSystem, resolveTarget } from '../scenarios/operations.js';
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
+
+interface Row {
+  name: string;
+  figure: string;
+  target: string;
+  memory: string;
+}
+const rows: Row[] = [];
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Bare engine: four actors, each rescheduling itself 1–3 µs later, so ties happen often. */
+function bareEngine(): void {
+  const events = 5_000_000;
+  const chooser = new Chooser(new RandomStrategy(1));
+  const sim = new Simulation(chooser);
+  let remaining = events;
+  const handler: EventHandler = {
+    dispatch(kind: number, a: number): void {
+      if (--remaining > 0) sim.after(1 + ((a + kind) % 3), kind, a + 1, 0);
+    },
+  };
+  sim.handler = handler;
+  sim.reset(chooser, 0);
+  for (let k = 0; k < 4; k++) sim.after(1, k, k, 0);
+  const t0 = performance.now();
+  while (remaining > 0 && sim.step()) {
+    // no-op model
+  }
+  const s = (performance.now() - t0) / 1000;
+  rows.push({ name: 'bare engine (no-op model)', figure: `${fmt(sim.steps / s)} events/s`, target: '≥ 5,000,000', memory: mib(process.memoryUsage().heapUsed) });
+}
+
+function modelSpeed(): void {
+  const t = resolveTarget('virtio-stress', 'reference', []);
+  const campaign = new Campaign(makeSystem(t));
+  campaign.runSeeds(1, 21); // warm up
+  const c2 = new Campaign(makeSystem(t));
+  const seeds = 500;
+  const t0 = performance.now();
+  c2.runSeeds(1, seeds + 1);
+  const s = (performance.now() - t0) / 1000;
+  rows.push({ name: 'virtio-stress, all checks on', figure: `${fmt(c2.steps / s)} events/s`, target: '≥ 300,000', memory: mib(process.memoryUsage().heapUsed) });
+  rows.push({ name: 'virtio-stress seeds', figure: `${(seeds / s).toFixed(0)} seeds/s`, target: '', memory: '' });
+}
+
+function campaignMemory(): void {
+  const t = resolveTarget('virtio-wrap', 'reference', []);
+  const campaign = new Campaign(makeSystem(t));
+  campaign.runSeeds(1, 201);
+  gc();
+  const after200 = process.memoryUsage().heapUsed;
+  campaign.runSeeds(201, 2001);
+  gc();
+  const after2000 = process.memoryUsage().heapUsed;
+  rows.push({
+    name: 'campaign heap, 200 → 2,000 seeds',
+    figure: `${mib(after200)} → ${mib(after2000)}`,
+    target: 'flat',
+    memory: `${after2000 - after200 >= 0 ? '+' : ''}${((after2000 - after200) / 1024).toFixed(0)} KiB`,
+  });
+}
+
+function exploreSpeed(): void {
+  const t = resolveTarget('virtio-small', 'reference', []);
+  gc();
+  // Typed arrays (the state store) live outside the JS heap: count both.
+  const used = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const before = used();
+  let peak = before;
+  const t0 = performance.now();
+  const { explorer } = makeExplorer(t, { maxDepth: 2000, maxStates: 50_000_000, maxMemoryBytes: 4096 * 1024 * 1024, stopAtFirstViolation: true });
+  while (!explorer.advance(500)) {
+    const h = used();
+    if (h > peak) peak = h;
+  }
+  const s = (performance.now() - t0) / 1000;
+  const r = explorer.result;
+  rows.push({
+    name: `explore virtio-small (${fmt(r.states)} states, ${r.complete ? 'complete' : 'incomplete'})`,
+    figure: `${fmt(r.states / s)} states/s`,
+    target: '',
+    memory: `peak +${mib(peak - before)}`,
+  });
+  rows.push({ name: 'explore state store', figure: `${(r.storeBytes / r.states).toFixed(1)} bytes/state`, target: '≤ 64', memory: mib(r.storeBytes) });
+}
+
+function print(): void {
+  const head = ['benchmark', 'figure', 'aim', 'memory'];
+  const all = [head, ...rows.map((r) => [r.name, r.figure, r.target, r.memory])];
+  const w = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  for (const r of all) process.stdout.write(`${r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('   ')}\n`);
+}
+
+process.stdout.write(`eclipse-sim benchmarks (node ${process.version}, one core)\n\n`);
+bareEngine();
+modelSpeed();
+campaignMemory();
+exploreSpeed();
+print();
