@@ -16,6 +16,7 @@ import { listCommand } from './commands/list.js';
 import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
 import { TOOL_VERSION } from '../sim/version.js';
+import { defaultWorkers } from './campaign-pool.js';
 
 const collect = (value: string, previous: string[]): string[] => previous.concat([value]);
 
@@ -53,6 +54,18 @@ function build(): Command {
   const mutant = () => new Option('--mutant <name>', 'switch on a planted bug (repeatable)').argParser(collect).default([]);
   const out = () => new Option('--out <dir>', 'where replay files go').default('eclipse-sim-out');
   const shrinkBudget = () => new Option('--shrink-budget <n>', 'most runs spent shrinking each violation').argParser(nonNegativeInt('--shrink-budget')).default(1000);
+  const workers = () =>
+    new Option('--workers <n>', 'worker threads for random campaigns (results do not depend on it)').argParser(positiveInt('--workers')).default(defaultWorkers(), 'one per core');
+  /** Options every finding command shares: what to run, and where and how to report. */
+  const findingOptions = (c: Command): Command =>
+    c
+      .addOption(profile())
+      .addOption(mutant())
+      .option('--json', 'print one JSON object')
+      .addOption(out())
+      .addOption(shrinkBudget())
+      .option('--no-shrink', 'write replay files without shrinking')
+      .option('--junit <file>', 'also write a JUnit XML report');
 
   program
     .command('run')
@@ -61,14 +74,8 @@ function build(): Command {
     .addOption(new Option('--seeds <n>', 'number of seeds (default: the scenario’s campaign size)').argParser(positiveInt('--seeds')))
     .addOption(new Option('--seed <s>', 'run exactly this seed').argParser(nonNegativeInt('--seed')))
     .addOption(new Option('--first-seed <s>', 'first seed of the range').argParser(nonNegativeInt('--first-seed')).default(1))
-    .addOption(profile())
-    .addOption(mutant())
-    .option('--json', 'print one JSON object')
-    .addOption(out())
-    .addOption(shrinkBudget())
-    .option('--no-shrink', 'write replay files without shrinking')
-    .option('--junit <file>', 'also write a JUnit XML report')
-    .action((scenario, o) => runCommand(scenario, o));
+    .addOption(workers());
+  findingOptions(program.commands[program.commands.length - 1]).action((scenario, o) => runCommand(scenario, o));
 
   program
     .command('explore')
@@ -76,15 +83,8 @@ function build(): Command {
     .argument('<scenario>')
     .addOption(new Option('--max-depth <d>', 'longest path in events').argParser(positiveInt('--max-depth')))
     .addOption(new Option('--max-states <n>', 'most distinct states to store').argParser(positiveInt('--max-states')))
-    .addOption(new Option('--max-memory <mb>', 'memory budget of the state store, MiB').argParser(positiveInt('--max-memory')).default(4096))
-    .addOption(profile())
-    .addOption(mutant())
-    .option('--json', 'print one JSON object')
-    .addOption(out())
-    .addOption(shrinkBudget())
-    .option('--no-shrink', 'write replay files without shrinking')
-    .option('--junit <file>', 'also write a JUnit XML report')
-    .action((scenario, o) => exploreCommand(scenario, o));
+    .addOption(new Option('--max-memory <mb>', 'memory budget of the state store, MiB').argParser(positiveInt('--max-memory')).default(4096));
+  findingOptions(program.commands[program.commands.length - 1]).action((scenario, o) => exploreCommand(scenario, o));
 
   program
     .command('replay')
@@ -97,19 +97,13 @@ function build(): Command {
   program
     .command('check')
     .description('the default campaign: every scenario on random seeds, plus exhaustive exploration of every *-small scenario')
-    .addOption(profile())
-    .addOption(mutant())
     .addOption(new Option('--seeds-scale <x>', 'multiply every scenario’s seed budget').argParser((v) => {
       const x = Number(v);
       if (!(x > 0) || !Number.isFinite(x)) throw new InputError(`--seeds-scale must be a positive number, not "${v}"`);
       return x;
     }).default(1))
-    .option('--json', 'print one JSON object')
-    .addOption(out())
-    .addOption(shrinkBudget())
-    .option('--no-shrink', 'write replay files without shrinking')
-    .option('--junit <file>', 'also write a JUnit XML report')
-    .action((o) => checkCommand(o));
+    .addOption(workers());
+  findingOptions(program.commands[program.commands.length - 1]).action((o) => checkCommand(o));
 
   return program;
 }

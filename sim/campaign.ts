@@ -46,6 +46,23 @@ export class Campaign {
     }
   }
 
+  /**
+   * Adds the results of a campaign over other seeds (a worker's slice). Counters add up; for each
+   * check the finding of the lowest seed wins, so the merge does not depend on which worker
+   * finished first.
+   */
+  merge(other: { runs: number; steps: number; failedRuns: number; findings: Iterable<CampaignFinding> }): void {
+    this.runs += other.runs;
+    this.steps += other.steps;
+    this.failedRuns += other.failedRuns;
+    for (const f of other.findings) {
+      const known = this.findings.get(f.check);
+      if (!known) this.findings.set(f.check, { ...f });
+      else if (f.seed < known.seed) this.findings.set(f.check, { ...f, count: known.count + f.count });
+      else known.count += f.count;
+    }
+  }
+
   /** Findings ordered by first failing seed (deterministic whatever the slicing). */
   orderedFindings(): CampaignFinding[] {
     return [...this.findings.values()].sort((a, b) => a.seed - b.seed || (a.check < b.check ? -1 : 1));

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import chalk from 'chalk';
-import { Campaign } from '../../sim/campaign.js';
 import { SCENARIOS } from '../../scenarios/registry.js';
-import { campaignFindings, findingFrom, makeExplorer, makeSystem, resolveTarget, type Finding } from '../../scenarios/operations.js';
+import { campaignFindings, findingFrom, makeExplorer, resolveTarget, type Finding } from '../../scenarios/operations.js';
+import { runCampaign } from '../campaign-pool.js';
 import { fmt, formatFinding, table } from '../../reports/terminal.js';
 import { writeJunit, type JunitCase } from '../../reports/junit.js';
 import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
@@ -17,6 +17,7 @@ export interface CheckOptions {
   shrinkBudget: number;
   shrink: boolean;
   junit?: string;
+  workers: number;
 }
 
 interface Row {
@@ -49,13 +50,8 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
     {
       progress(`random  ${scenario.name} …`);
       const started = performance.now();
-      const campaign = new Campaign(makeSystem(t));
       const total = Math.max(1, Math.round(scenario.campaignSeeds * o.seedsScale));
-      for (let s = 1; s <= total; s += 25) {
-        campaign.runSeeds(s, Math.min(s + 25, total + 1));
-        await yieldToEvents();
-        if (interrupted()) break;
-      }
+      const { campaign } = await runCampaign(t, 1, total, o.workers);
       const findings = campaignFindings(t, campaign, budget);
       const paths = findings.map((f) => writeFinding(o.out, scenario.name, 'check', f));
       rows.push({ scenario: scenario.name, mode: 'random', runs: campaign.runs, steps: campaign.steps, seconds: (performance.now() - started) / 1000, findings, paths });

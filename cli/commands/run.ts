@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { Campaign } from '../../sim/campaign.js';
-import { campaignFindings, findingFrom, makeSystem, resolveTarget, runSeed, type Finding } from '../../scenarios/operations.js';
+import { campaignFindings, findingFrom, resolveTarget, runSeed, type Finding } from '../../scenarios/operations.js';
 import { fmt, formatFinding, header, ok } from '../../reports/terminal.js';
 import { writeJunit } from '../../reports/junit.js';
-import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
+import { watchInterrupt } from '../interrupt.js';
+import { runCampaign } from '../campaign-pool.js';
 import { writeFinding } from '../files.js';
 
 export interface RunOptions {
@@ -17,6 +17,7 @@ export interface RunOptions {
   shrinkBudget: number;
   shrink: boolean;
   junit?: string;
+  workers: number;
 }
 
 /** `run`: one seed (with its trace hash) or a campaign over consecutive seeds. */
@@ -47,17 +48,10 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
   } else {
     firstSeed = o.firstSeed;
     const total = o.seeds ?? t.scenario.campaignSeeds;
-    const campaign = new Campaign(makeSystem(t));
     watchInterrupt();
-    const slice = 25;
-    for (let s = firstSeed; s < firstSeed + total; s += slice) {
-      campaign.runSeeds(s, Math.min(s + slice, firstSeed + total));
-      await yieldToEvents();
-      if (interrupted()) {
-        stopped = true;
-        break;
-      }
-    }
+    const r = await runCampaign(t, firstSeed, total, o.workers);
+    const campaign = r.campaign;
+    stopped = r.stopped;
     runs = campaign.runs;
     steps = campaign.steps;
     findings = campaignFindings(t, campaign, budget);
@@ -81,7 +75,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
     };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
-    const range = o.seed !== undefined ? `seed ${o.seed}` : `seeds ${firstSeed}..${firstSeed + runs - 1}`;
+    const range = o.seed !== undefined ? `seed ${o.seed}` : `seeds ${firstSeed}..${firstSeed + runs - 1}${o.workers > 1 ? `, ${o.workers} workers` : ''}`;
     const lines = [header('run', t.scenario.name, t.profile, t.mutants, range)];
     lines.push(`  ${fmt(runs)} run${runs === 1 ? '' : 's'}, ${fmt(steps)} events in ${seconds.toFixed(1)} s (${fmt(steps / Math.max(seconds, 1e-6))} events/s)${traceHash ? `, trace hash ${traceHash}` : ''}${stopped ? ' — interrupted' : ''}`);
     if (findings.length === 0) lines.push(ok('no violation'));

@@ -1,0 +1,37 @@
+/**
+ * Worker-thread entry for campaigns: runs one slice of seeds and returns plain data (counters and
+ * the first finding per check). Loaded by tinypool from cli/campaign-pool.ts.
+ */
+import { Campaign, type CampaignFinding } from '../sim/campaign.js';
+import { makeSystem, resolveTarget } from '../scenarios/operations.js';
+import type { VirtioParams } from '../model/params.js';
+
+export interface SliceTask {
+  scenario: string;
+  profile: string;
+  mutants: string[];
+  overrides?: Partial<VirtioParams>;
+  from: number;
+  to: number;
+}
+
+export interface SliceResult {
+  runs: number;
+  steps: number;
+  failedRuns: number;
+  findings: CampaignFinding[];
+}
+
+const systems = new Map<string, ReturnType<typeof makeSystem>>();
+
+export default function runSlice(task: SliceTask): SliceResult {
+  const key = JSON.stringify([task.scenario, task.profile, task.mutants, task.overrides ?? null]);
+  let system = systems.get(key);
+  if (!system) {
+    system = makeSystem({ ...resolveTarget(task.scenario, task.profile, task.mutants), overrides: task.overrides });
+    systems.set(key, system);
+  }
+  const campaign = new Campaign(system);
+  campaign.runSeeds(task.from, task.to);
+  return { runs: campaign.runs, steps: campaign.steps, failedRuns: campaign.failedRuns, findings: campaign.orderedFindings() };
+}
