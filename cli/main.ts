@@ -122,6 +122,11 @@ async function main(): Promise<number> {
     });
   }
   const program = build();
+  if (process.argv.length <= 2) {
+    // No command: say what the commands are, as a usage error.
+    process.stderr.write(program.helpInformation());
+    return 2;
+  }
   try {
     await program.parseAsync(process.argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);

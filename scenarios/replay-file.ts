@@ -159,9 +159,11 @@ export function parseReplay(text: string, source: string): ReplayFile {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const t = text.trim();
-    const truncated = (t.startsWith('{') || t.startsWith('[')) && /end of JSON input|Unterminated|Expected/.test(msg) && !t.endsWith('}');
+    const msg = (e as Error).message.replace(/\s*\n\s*/g, ' ');
+    const t = text.trimEnd();
+    // V8 reports the position where parsing stopped; at the very end of the text, it ran out.
+    const at = /at position (\d+)/.exec(msg);
+    const truncated = (t.startsWith('{') || t.startsWith('[')) && (/end of JSON input|Unterminated string/.test(msg) || (at !== null && Number(at[1]) >= t.length));
     throw new ReplayFileError(`${path} is not a replay file: ${t.length === 0 ? 'it is empty' : truncated ? 'the JSON is truncated' : `not JSON (${msg})`}`);
   }
   if (typeof data !== 'object' || data === null || (data as { format?: unknown }).format !== REPLAY_FORMAT) {

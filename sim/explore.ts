@@ -118,6 +118,7 @@ export class Explorer {
         h.reset();
         system.fingerprint(h);
         if (!seen.visit(h.h1, h.h2, depth)) break;
+        if (seen.full) break; // the memory budget is reached: stop within this path
         if (depth >= opts.maxDepth) {
           this.depthCut = true;
           break;

@@ -36,6 +36,9 @@ export class FingerprintSet {
     hi >>>= 0;
     lo >>>= 0;
     if (hi === 0 && lo === 0) lo = 1;
+    // Past the budget the table keeps taking states up to three quarters full (so probing always
+    // ends at an empty slot), then refuses them; `full` tells the explorer to stop.
+    const refuse = this.full && this.size * 4 >= (this.mask + 1) * 3;
     const d = depth > 0xffff ? 0xffff : depth;
     let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
     for (;;) {
@@ -49,6 +52,7 @@ export class FingerprintSet {
       }
       i = (i + 1) & this.mask;
     }
+    if (refuse) return true;
     this.hi[i] = hi;
     this.lo[i] = lo;
     this.depth[i] = d;
