@@ -46,8 +46,8 @@ export class BlockChecks implements CheckFamily {
     this.n = m.params.queueSize;
     this.headClient = new Int32Array(this.n);
     this.deviceStatus = new Int32Array(this.n);
-    this.clientBlock = new Int32Array(m.params.clients);
-    this.clientType = new Int32Array(m.params.clients);
+    this.clientBlock = new Int32Array(m.requester.slots);
+    this.clientType = new Int32Array(m.requester.slots);
   }
 
   begin(): void {
@@ -70,8 +70,8 @@ export class BlockChecks implements CheckFamily {
       let v: Violation | null = null;
       switch (kind) {
         case P.P_REQUEST_START:
-          this.clientBlock[buf[k + 1]] = this.m.clients.block[buf[k + 1]];
-          this.clientType[buf[k + 1]] = this.m.clients.type[buf[k + 1]];
+          this.clientBlock[buf[k + 1]] = buf[k + 2];
+          this.clientType[buf[k + 1]] = buf[k + 3];
           break;
         case P.P_DRIVER_ALLOC:
           this.headClient[buf[k + 1]] = buf[k + 3];
@@ -92,6 +92,9 @@ export class BlockChecks implements CheckFamily {
           break;
         case P.P_QUEUE_RESET:
           this.deviceStatus.fill(-1);
+          break;
+        case P.P_POWER_LOSS:
+          this.begin();
           break;
       }
       if (v) return v;
@@ -184,7 +187,7 @@ export class BlockChecks implements CheckFamily {
         const off = mem.offsetOf(mem.dataAddr(head), BLOCK_BYTES);
         if (!m.disk.equalsWords(block * SECTORS_PER_BLOCK, SECTORS_PER_BLOCK, mem.words, off >> 2)) {
           let first = 0;
-          while (first < BLOCK_BYTES && mem.bytes[off + first] === m.disk.bytes[block * BLOCK_BYTES + first]) first++;
+          while (first < BLOCK_BYTES && mem.bytes[off + first] === m.disk.byteAt(block * BLOCK_BYTES + first)) first++;
           return this.fail('S-BLK-04', `client ${c} read block ${block} (head ${head}) and got bytes that differ from the disk from offset ${first}${devStatus < 0 ? ' (the device never completed this request)' : ''}`);
         }
       }

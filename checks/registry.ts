@@ -4,9 +4,10 @@ import type { CheckFamily, CheckInfo } from './check.js';
 import { VirtqueueChecks } from './virtqueue.js';
 import { VirtqueueProgressChecks } from './virtqueue-progress.js';
 import { VIRTQUEUE_CHECKS } from './virtqueue-catalogue.js';
+import { FsChecks, FS_CHECKS } from './fs.js';
 
 /** Every check this build implements, by stable id. */
-export const ALL_CHECKS: readonly CheckInfo[] = [...VIRTQUEUE_CHECKS];
+export const ALL_CHECKS: readonly CheckInfo[] = [...VIRTQUEUE_CHECKS, ...FS_CHECKS];
 
 export function checkInfo(id: string): CheckInfo | undefined {
   return ALL_CHECKS.find((c) => c.id === id);
@@ -14,5 +15,7 @@ export function checkInfo(id: string): CheckInfo | undefined {
 
 /** The check families that watch a VirtIO block machine, safety first. */
 export function virtioCheckFamilies(m: VirtioMachine): CheckFamily[] {
-  return [new VirtqueueChecks(m), new BlockChecks(m), new VirtqueueProgressChecks(m)];
+  const families: CheckFamily[] = [new VirtqueueChecks(m), new BlockChecks(m), new VirtqueueProgressChecks(m)];
+  if (m.kfs) families.push(new FsChecks(m));
+  return families;
 }

@@ -44,8 +44,8 @@ export class VirtqueueProgressChecks implements CheckFamily {
     this.n = m.params.queueSize;
     this.publishedAt = new Float64Array(this.n);
     this.usedAt = new Float64Array(this.n);
-    this.requestAt = new Float64Array(m.params.clients);
-    this.waiting = new Uint8Array(m.params.clients);
+    this.requestAt = new Float64Array(m.requester.slots);
+    this.waiting = new Uint8Array(m.requester.slots);
   }
 
   begin(): void {
@@ -121,6 +121,11 @@ export class VirtqueueProgressChecks implements CheckFamily {
         case P.P_DEVICE_NEEDS_RESET:
           if (this.needsResetAt === NONE) this.needsResetAt = now;
           break;
+        case P.P_POWER_LOSS:
+          // Nothing of the old boot can happen any more: its obligations end with it.
+          this.begin();
+          this.lastEval = now;
+          return null;
         case P.P_HANDLER_START:
           this.inHandler = 1;
           this.handlerReads = 0;

@@ -96,7 +96,7 @@ export class VirtqueueChecks implements CheckFamily {
     this.headEpoch = new Int32Array(n);
     this.headElems = new Uint8Array(n);
     this.statusWritten = new Uint8Array(n);
-    this.outstanding = new Uint8Array(m.params.clients);
+    this.outstanding = new Uint8Array(m.requester.slots);
     this.marks = new Uint8Array(n);
   }
 
@@ -446,6 +446,10 @@ export class VirtqueueChecks implements CheckFamily {
         // S-VQ-09: each request reported to its caller at most once.
         if (this.outstanding[a] === 0) return this.fail('S-VQ-09', `client ${a}'s request was reported complete a second time (head ${b})`);
         this.outstanding[a] = 0;
+        return null;
+      case P.P_POWER_LOSS:
+        // The machine stops and boots again: the queue, the device and every request are new.
+        this.begin();
         return null;
       case P.P_PANIC:
         return this.fail('S-VQ-23', 'the interrupt handler treated an interrupt with nothing new as an error (kernel panic)');

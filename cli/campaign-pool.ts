@@ -44,7 +44,7 @@ export async function runCampaign(t: Target, first: number, count: number, worke
     const running = new Set<Promise<void>>();
     while (next < end || running.size > 0) {
       while (next < end && running.size < workers * 2 && !interrupted()) {
-        const task: SliceTask = { scenario: t.scenario.name, profile: t.profile, mutants: t.mutants, overrides: t.overrides, from: next, to: Math.min(next + SLICE, end) };
+        const task: SliceTask = { scenario: t.scenario.name, profile: t.profile, mutants: t.mutants, overrides: t.overrides, image: t.image, checks: t.checks, from: next, to: Math.min(next + SLICE, end) };
         next = task.to;
         const p: Promise<void> = (pool.run(task) as Promise<SliceResult>).then((r) => {
           campaign.merge(r);

@@ -11,6 +11,8 @@ export interface SliceTask {
   profile: string;
   mutants: string[];
   overrides?: Partial<VirtioParams>;
+  image?: Uint8Array;
+  checks?: string[];
   from: number;
   to: number;
 }
@@ -25,10 +27,10 @@ export interface SliceResult {
 const systems = new Map<string, ReturnType<typeof makeSystem>>();
 
 export default function runSlice(task: SliceTask): SliceResult {
-  const key = JSON.stringify([task.scenario, task.profile, task.mutants, task.overrides ?? null]);
+  const key = JSON.stringify([task.scenario, task.profile, task.mutants, task.overrides ?? null, task.checks ?? null]);
   let system = systems.get(key);
   if (!system) {
-    system = makeSystem({ ...resolveTarget(task.scenario, task.profile, task.mutants), overrides: task.overrides });
+    system = makeSystem({ ...resolveTarget(task.scenario, task.profile, task.mutants), overrides: task.overrides, image: task.image, checks: task.checks });
     systems.set(key, system);
   }
   const campaign = new Campaign(system);

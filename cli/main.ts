@@ -12,7 +12,9 @@ import { ReplayFileError } from '../scenarios/replay-file.js';
 import { ReplayDivergence } from '../sim/strategy/replay.js';
 import { checkCommand } from './commands/check.js';
 import { exploreCommand } from './commands/explore.js';
+import { fsckCommand } from './commands/fsck.js';
 import { listCommand } from './commands/list.js';
+import { mkfsCommand } from './commands/mkfs.js';
 import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
 import { TOOL_VERSION } from '../sim/version.js';
@@ -65,7 +67,8 @@ function build(): Command {
       .addOption(out())
       .addOption(shrinkBudget())
       .option('--no-shrink', 'write replay files without shrinking')
-      .option('--junit <file>', 'also write a JUnit XML report');
+      .option('--junit <file>', 'also write a JUnit XML report')
+      .option('--only <checks>', 'only these checks end a run: ids or prefixes, comma-separated (e.g. "S-FS-*,L-FS-01")');
 
   program
     .command('run')
@@ -74,6 +77,7 @@ function build(): Command {
     .addOption(new Option('--seeds <n>', 'number of seeds (default: the scenario’s campaign size)').argParser(positiveInt('--seeds')))
     .addOption(new Option('--seed <s>', 'run exactly this seed').argParser(nonNegativeInt('--seed')))
     .addOption(new Option('--first-seed <s>', 'first seed of the range').argParser(nonNegativeInt('--first-seed')).default(1))
+    .option('--image <file>', 'boot a file-system scenario from this EclipseFS image (see mkfs)')
     .addOption(workers());
   findingOptions(program.commands[program.commands.length - 1]).action((scenario, o) => runCommand(scenario, o));
 
@@ -83,7 +87,8 @@ function build(): Command {
     .argument('<scenario>')
     .addOption(new Option('--max-depth <d>', 'longest path in events').argParser(positiveInt('--max-depth')))
     .addOption(new Option('--max-states <n>', 'most distinct states to store').argParser(positiveInt('--max-states')))
-    .addOption(new Option('--max-memory <mb>', 'memory budget of the state store, MiB').argParser(positiveInt('--max-memory')).default(4096));
+    .addOption(new Option('--max-memory <mb>', 'memory budget of the state store, MiB').argParser(positiveInt('--max-memory')).default(4096))
+    .option('--image <file>', 'boot a file-system scenario from this EclipseFS image (see mkfs)');
   findingOptions(program.commands[program.commands.length - 1]).action((scenario, o) => exploreCommand(scenario, o));
 
   program
@@ -104,6 +109,20 @@ function build(): Command {
     }).default(1))
     .addOption(workers());
   findingOptions(program.commands[program.commands.length - 1]).action((o) => checkCommand(o));
+
+  program
+    .command('mkfs')
+    .description('build an EclipseFS 2.0 image from a host directory tree')
+    .argument('<dir>')
+    .argument('<image>')
+    .action((dir, image) => mkfsCommand(dir, image));
+
+  program
+    .command('fsck')
+    .description('check an EclipseFS image (S-FS-01 header, S-FS-02 structure)')
+    .argument('<image>')
+    .option('--json', 'print one JSON object')
+    .action((image, o) => fsckCommand(image, o));
 
   return program;
 }

@@ -30,12 +30,19 @@ export const E_DRV_SPIN_POLL = 19; // a = client, b = request serial
 export const E_CLIENT_NEXT = 20; // a = client
 export const E_CLIENT_DONE = 21; // a = client, b = result
 export const E_DRV_POLL_STATUS = 22;
+// file system (kernel.md §3)
+export const E_FS_CONTINUE = 23; // a = fs client: a block it waited for arrived
+export const E_FS_RETURN = 24; // a = fs client, b = result of its call
+export const E_FS_CLIENT_NEXT = 25; // a = fs client
+export const E_POWER_LOSS = 26;
+export const E_REBOOT = 27;
 
 export const EVENT_NAMES: readonly string[] = [
   'dev.fetch', 'dev.recheck', 'dev.io-done', 'dev.publish-elem', 'dev.publish-idx', 'dev.notify-check', 'dev.late-status',
   'irq.deliver', 'irq.moderation', 'irq.spurious',
   'drv.init-step', 'drv.lock-grant', 'drv.submit', 'drv.notify', 'drv.handler-isr', 'drv.handler-ack', 'drv.drain', 'drv.recheck', 'drv.poll-timer', 'drv.spin-poll',
   'client.next', 'client.done', 'drv.poll-status',
+  'fs.continue', 'fs.return', 'fs.client-next', 'power.loss', 'power.reboot',
 ];
 
 export const EVENT_ACTORS: readonly string[] = [
@@ -43,4 +50,5 @@ export const EVENT_ACTORS: readonly string[] = [
   'irq', 'irq', 'irq',
   'driver', 'driver', 'driver', 'driver', 'driver', 'driver', 'driver', 'driver', 'driver', 'driver',
   'client', 'client', 'driver',
+  'fs', 'fs', 'client', 'power', 'power',
 ];

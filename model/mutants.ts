@@ -22,6 +22,7 @@ export const MUTANTS: readonly MutantInfo[] = [
   { name: 'kick-before-driver-ok', subsystem: 'device recovery', description: 'after a device reset, resubmits and notifies before setting DRIVER_OK', catchers: ['S-VQ-18', 'L-VQ-03'] },
   { name: 'ioerr-as-ok', subsystem: 'block driver', description: 'ignores the status byte (treats IOERR/UNSUPP as OK)', catchers: ['S-BLK-05', 'S-FS-03'] },
   { name: 'sector-units', subsystem: 'block driver', description: 'sector = block instead of block × 8', catchers: ['S-BLK-02', 'S-BLK-04'] },
+  { name: 'inode-off-by-one', subsystem: 'file system', description: 'locates inode n at table entry n instead of n − 1', catchers: ['S-FS-03'] },
 ];
 
 export type MutantName = string;
@@ -44,6 +45,7 @@ export class MutantSet {
   readonly kickBeforeDriverOk: boolean;
   readonly ioerrAsOk: boolean;
   readonly sectorUnits: boolean;
+  readonly inodeOffByOne: boolean;
 
   constructor(readonly names: readonly string[]) {
     const on = (n: string) => names.includes(n);
@@ -59,5 +61,6 @@ export class MutantSet {
     this.kickBeforeDriverOk = on('kick-before-driver-ok');
     this.ioerrAsOk = on('ioerr-as-ok');
     this.sectorUnits = on('sector-units');
+    this.inodeOffByOne = on('inode-off-by-one');
   }
 }

@@ -18,6 +18,11 @@ export interface FaultRates {
   irqSpurious: number;
   /** The device fails (DEVICE_NEEDS_RESET + configuration interrupt) instead of completing. */
   deviceFailure: number;
+  /**
+   * Power is lost (file-system scenarios): the machine stops, writes in flight are lost or torn at
+   * sector granularity, and it boots again from the same disk. Per file-system operation.
+   */
+  powerLoss: number;
 }
 
 export const NO_FAULTS: FaultRates = {
@@ -29,7 +34,37 @@ export const NO_FAULTS: FaultRates = {
   irqLost: 0,
   irqSpurious: 0,
   deviceFailure: 0,
+  powerLoss: 0,
 };
+
+/** The file system on the simulated disk (kernel.md §3), when a scenario has one. */
+export interface FsParams {
+  /** A built-in image (scenarios/fs-images.ts) by name, or "file:<path>" for a user's image. */
+  image: string;
+  /** 64-bit hash of the image bytes (16 hex digits), so a replay can tell it has the same image. */
+  imageHash: string;
+  /** reference buffer cache size, in 4096-byte blocks. */
+  cacheBlocks: number;
+  /** reference: how many times a failed block read is retried before the call fails with EIO. */
+  readRetries: number;
+  /** Kernel-side file system clients. */
+  clients: number;
+  /** File-system calls each client makes (per boot). */
+  opsPerClient: number;
+  /**
+   * What the clients do: `read` files at random, also `write` in place (with power loss), or `scan`:
+   * client 0 reads every file from start to end once, in path order (the others stay idle).
+   */
+  workload: 'read' | 'write' | 'scan';
+  /** Bytes asked for per read call, one option chosen per call. */
+  readChunkOptions: readonly number[];
+  /** Bytes per write call, one option chosen per call. */
+  writeChunkOptions: readonly number[];
+  /** Most boots in one run (1 + power losses). */
+  maxBoots: number;
+  /** L-FS-01: a file-system call returns within this, after the last fault settled. */
+  callBoundMicros: number;
+}
 
 /** Everything a VirtIO block scenario sets. Times are integer microseconds of simulated time. */
 export interface VirtioParams {
@@ -83,6 +118,9 @@ export interface VirtioParams {
   consumeBoundMicros: Micros;
   requestBoundMicros: Micros;
   resetBoundMicros: Micros;
+
+  /** The file system, for scenarios that boot from a disk image. */
+  fs?: FsParams;
 
   /** Run bounds. */
   maxSteps: number;

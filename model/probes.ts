@@ -33,13 +33,24 @@ export const P_DRIVER_READ_USED = 26; // a = used.idx observed
 export const P_DRIVER_CONSUME = 27; // a = used position, b = id, c = observed used.idx
 export const P_DRIVER_FREE = 28; // a = head
 export const P_COMPLETE = 29; // a = client, b = head, c = result (0 OK, 1 IOERR, 2 UNSUPP, 3 other error)
-export const P_REQUEST_START = 30; // a = client, b = request serial
+export const P_REQUEST_START = 30; // a = requester slot, b = block, c = request type
 export const P_DESC_WAIT = 31; // a = client
 export const P_DESC_WAKE = 32; // a = client
 export const P_PANIC = 33; // a = reason code
 export const P_ABANDON = 34; // a = client, b = head (eclipse-b spin timeout)
 export const P_DEVICE_NOTIFIED = 35; // a = 1 if accepted, 0 if ignored
 export const P_DRIVER_BAD_USED = 36; // a = used position, b = id
+// file system (kernel.md §3)
+export const P_CACHE_REQUEST = 40; // a = buffer, b = partition block, c = request type
+export const P_CACHE_VALID = 41; // a = buffer, b = partition block, c = 1 after a write
+export const P_CACHE_INVALID = 42; // a = buffer, b = partition block
+export const P_CACHE_EVICT = 43; // a = buffer, b = partition block, c = its state
+export const P_FS_CALL_START = 44; // a = client, b = operation
+export const P_FS_CALL_END = 45; // a = client, b = operation, c = result (≥ 0 or −errno)
+export const P_FS_READ = 46; // a = client, b = file offset read from, c = bytes returned
+export const P_FS_WRITE = 47; // a = client, b = file offset written at, c = bytes written
+export const P_FS_MOUNT = 48; // a = result
+export const P_POWER_LOSS = 49; // a = boot number
 
 export const PANIC_SPURIOUS_INTERRUPT = 1;
 

@@ -10,6 +10,13 @@ import type { Chooser } from '../sim/chooser.js';
 import { Hasher64 } from '../sim/hash.js';
 import { Simulation, type EventHandler } from '../sim/simulation.js';
 import { Disk } from './disk/disk.js';
+import { SparseDisk } from './disk/sparse-disk.js';
+import { BufferCache } from './fs/buffer-cache.js';
+import { KernelFs } from './fs/kernel-fs.js';
+import { FS_BLOCK_BYTES, PARTITION_BLOCK_ECLIPSE_B, PARTITION_BLOCK_REFERENCE } from './fs/format.js';
+import { FsClients, type FsFileList } from './workload/fs-client.js';
+import { P_POWER_LOSS } from './probes.js';
+import type { DiskModel } from './disk/disk-model.js';
 import {
   E_CLIENT_DONE,
   E_CLIENT_NEXT,
@@ -33,6 +40,11 @@ import {
   E_IRQ_DELIVER,
   E_IRQ_MODERATION,
   E_IRQ_SPURIOUS,
+  E_FS_CLIENT_NEXT,
+  E_FS_CONTINUE,
+  E_FS_RETURN,
+  E_POWER_LOSS,
+  E_REBOOT,
 } from './events.js';
 import { Faults } from './faults.js';
 import { MutantSet } from './mutants.js';
@@ -40,12 +52,13 @@ import type { VirtioParams } from './params.js';
 import { Probes } from './probes.js';
 import type { Profile } from './profile.js';
 import { distance, indexMask } from './virtio/index-math.js';
-import { BLOCK_BYTES, SECTORS_PER_BLOCK, STATUS_SENTINEL, VIRTIO_BLK_T_IN, VIRTQ_DESC_F_NEXT } from './virtio/constants.js';
+import { BLOCK_BYTES, SECTOR_BYTES, SECTORS_PER_BLOCK, STATUS_SENTINEL, VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT, VIRTQ_DESC_F_NEXT } from './virtio/constants.js';
 import { SLOT_IO, VirtioDevice } from './virtio/device.js';
 import { VirtioDriver } from './virtio/driver.js';
 import { InterruptLine } from './virtio/interrupt.js';
 import { RingMemory } from './virtio/ring-memory.js';
 import { BlockClients } from './workload/block-client.js';
+import type { BlockRequester } from './block/requester.js';
 
 const L_EVENT_IDX = label('config.event-idx');
 
@@ -53,7 +66,11 @@ export interface MachineConfig {
   profile: Profile;
   mutants: readonly string[];
   params: VirtioParams;
+  /** With `params.fs`: the image on the disk and the files the workload uses. */
+  fs?: { image: Uint8Array; files: FsFileList };
 }
+
+const L_TEAR = label('power.torn-sectors');
 
 export class VirtioMachine implements EventHandler {
   readonly profile: Profile;
@@ -64,11 +81,25 @@ export class VirtioMachine implements EventHandler {
   readonly probes = new Probes();
   readonly faults: Faults;
   readonly mem: RingMemory;
-  readonly disk: Disk;
+  readonly disk: DiskModel;
   readonly device: VirtioDevice;
   readonly irq: InterruptLine;
   readonly driver: VirtioDriver;
   readonly clients: BlockClients;
+  /** Who submits block requests: the block workload, or the file system's buffer cache. */
+  readonly requester: BlockRequester;
+  /** The file-system stack, when the scenario has one. */
+  readonly cache: BufferCache | null = null;
+  readonly kfs: KernelFs | null = null;
+  readonly fsClients: FsClients | null = null;
+  /** The image and where the partition starts (blocks). */
+  readonly image: Uint8Array | null = null;
+  readonly partitionStartBlock: number = 0;
+  /** The kernel's own fs client slot (mount at boot). */
+  readonly bootClient: number = -1;
+  /** Why boot failed (mount refused), or 0. */
+  bootFailure = 0;
+  private eventIdx = false;
 
   constructor(config: MachineConfig, chooser: Chooser) {
     this.profile = config.profile;
@@ -79,11 +110,27 @@ export class VirtioMachine implements EventHandler {
     this.sim.handler = this;
     this.faults = new Faults(this.sim);
     this.mem = new RingMemory(config.params.queueSize);
-    this.disk = new Disk(config.params.diskBlocks * SECTORS_PER_BLOCK);
+    this.clients = new BlockClients(this);
+    const fs = config.params.fs;
+    if (fs && config.fs) {
+      // kernel.md §3.2: the partition starts at block 0 (reference) or 131,328 (eclipse-b).
+      this.partitionStartBlock = config.profile === 'reference' ? PARTITION_BLOCK_REFERENCE : PARTITION_BLOCK_ECLIPSE_B;
+      const imageBlocks = Math.ceil(config.fs.image.length / FS_BLOCK_BYTES);
+      this.image = config.fs.image;
+      this.disk = new SparseDisk((this.partitionStartBlock + imageBlocks) * SECTORS_PER_BLOCK, config.fs.image, this.partitionStartBlock * FS_BLOCK_BYTES);
+      this.bootClient = fs.clients;
+      const paths = config.fs.files.paths.map((path) => path.split('/').filter((x) => x !== '').map((x) => new TextEncoder().encode(x)));
+      this.cache = new BufferCache(this, fs.cacheBlocks, this.partitionStartBlock, imageBlocks, fs.readRetries, { wake: (c, outcome) => this.kfs!.wake(c, outcome) });
+      this.kfs = new KernelFs(this, this.cache, fs.clients + 1, imageBlocks, paths);
+      this.fsClients = new FsClients(this, this.kfs, fs, config.fs.files);
+      this.requester = this.cache;
+    } else {
+      this.disk = new Disk(config.params.diskBlocks * SECTORS_PER_BLOCK);
+      this.requester = this.clients;
+    }
     this.device = new VirtioDevice(this);
     this.irq = new InterruptLine(this);
     this.driver = new VirtioDriver(this);
-    this.clients = new BlockClients(this);
   }
 
   /** Power on: a fresh run answering choices from `chooser`. */
@@ -97,10 +144,57 @@ export class VirtioMachine implements EventHandler {
     // EVENT_IDX is a reference feature; 'either' lets each run choose.
     const eventIdx = reference && (p.eventIdx === 'on' || (p.eventIdx === 'either' && chooser.choose(L_EVENT_IDX, 2) === 1));
     this.faults.begin(p.faults, p.faultBudget, p.swarm);
+    this.eventIdx = eventIdx;
+    this.bootFailure = 0;
     this.device.begin();
     this.irq.begin(reference);
     this.clients.begin();
+    if (this.cache) {
+      this.cache.begin(!reference);
+      this.kfs!.begin();
+      this.fsClients!.begin();
+    }
     this.driver.begin(eventIdx);
+  }
+
+  /**
+   * E_POWER_LOSS (kernel.md §3.1): the machine stops. A write the device is carrying out is torn
+   * at sector granularity — a chosen prefix of its sectors reaches the disk; writes not yet taken
+   * by the device are lost; completed writes stay. Then the machine boots again from the same disk.
+   */
+  powerLoss(): void {
+    const dev = this.device;
+    for (let s = 0; s < dev.slotState.length; s++) {
+      if (dev.slotState[s] !== SLOT_IO || dev.slotType[s] !== VIRTIO_BLK_T_OUT || dev.slotSector[s] < 0) continue;
+      const sectors = Math.min(dev.slotDataLen[s] / SECTOR_BYTES, this.disk.sectors - dev.slotSector[s]);
+      const torn = this.sim.chooser.choose(L_TEAR, sectors + 1);
+      if (torn > 0) this.disk.write(dev.slotSector[s], torn, this.mem.bytes, this.mem.offsetOf(dev.slotDataAddr[s], torn * SECTOR_BYTES));
+    }
+    this.probe(P_POWER_LOSS, this.fsClients ? this.fsClients.boots : 0, 0, 0);
+    this.sim.queue.clear();
+    this.sim.after(1, E_REBOOT, 0, 0);
+  }
+
+  /** E_REBOOT: every part but the disk starts over. */
+  reboot(): void {
+    const reference = this.profile === 'reference';
+    this.mem.clearAll();
+    this.bootFailure = 0;
+    this.device.begin();
+    this.irq.begin(reference);
+    if (this.cache) {
+      this.cache.begin(!reference);
+      this.kfs!.begin();
+      this.fsClients!.boots++;
+      this.fsClients!.reboot();
+    }
+    this.driver.begin(this.eventIdx);
+  }
+
+  /** The driver is up (first DRIVER_OK): the workload starts. */
+  startWorkload(): void {
+    if (this.kfs) this.kfs.mount(this.bootClient);
+    else this.clients.start();
   }
 
   /** Records a probe for the checks (see probes.ts). */
@@ -151,9 +245,26 @@ export class VirtioMachine implements EventHandler {
       case E_CLIENT_NEXT:
         return this.clients.next(a);
       case E_CLIENT_DONE:
-        return this.clients.done(a, b);
+        return this.requester.done(a, b);
       case E_DRV_POLL_STATUS:
         return this.driver.pollStatus();
+      case E_FS_CONTINUE:
+        return this.kfs!.resume(a);
+      case E_FS_RETURN:
+        if (a === this.bootClient) {
+          // The kernel's mount at boot (kernel.md §1): on success the clients start; a refused
+          // mount is a boot failure with its reason, and the machine stops there.
+          if (b >= 0) this.fsClients!.start();
+          else this.bootFailure = b;
+          return;
+        }
+        return this.fsClients!.returned(a, b);
+      case E_FS_CLIENT_NEXT:
+        return this.fsClients!.next(a);
+      case E_POWER_LOSS:
+        return this.powerLoss();
+      case E_REBOOT:
+        return this.reboot();
       default:
         throw new Error(`unknown event kind ${kind}`);
     }
@@ -173,6 +284,12 @@ export class VirtioMachine implements EventHandler {
     this.irq.fingerprint(h);
     this.driver.fingerprint(h, now);
     this.clients.fingerprint(h);
+    if (this.cache) {
+      this.cache.fingerprint(h);
+      this.kfs!.fingerprint(h);
+      this.fsClients!.fingerprint(h);
+    }
+    h.int(this.bootFailure);
     this.disk.fingerprint(h);
     this.fingerprintRings(h);
   }

@@ -19,6 +19,7 @@ import { findScenario, SCENARIOS } from './registry.js';
 import { makeReplay, type ReplayFile } from './replay-file.js';
 import type { Scenario } from './scenario.js';
 import { ScenarioSystem } from './system.js';
+import { imageHash } from './fs-images.js';
 
 /** Bad input from the user: one line, exit code 2. */
 export class InputError extends Error {}
@@ -29,6 +30,10 @@ export interface Target {
   profile: Profile;
   mutants: string[];
   overrides?: Partial<VirtioParams>;
+  /** A user's disk image (`--image`) for a file-system scenario. */
+  image?: Uint8Array;
+  /** Checks that may end a run (see SystemConfig.checks); all when absent. */
+  checks?: string[];
 }
 
 /** Resolves names to a target, or throws InputError naming what is wrong and what is known. */
@@ -43,7 +48,19 @@ export function resolveTarget(scenarioName: string, profile: string, mutants: re
 }
 
 export function makeSystem(t: Target): ScenarioSystem {
-  return new ScenarioSystem({ scenario: t.scenario, profile: t.profile, mutants: t.mutants, overrides: t.overrides });
+  return new ScenarioSystem({ scenario: t.scenario, profile: t.profile, mutants: t.mutants, overrides: t.overrides, image: t.image, checks: t.checks });
+}
+
+/**
+ * Points a file-system scenario at a user's image: the parameters record its path and hash, so a
+ * replay file can find it again and tell whether it is the same image. Throws InputError for a
+ * scenario without a disk, or an image the host parser cannot read at all.
+ */
+export function withImage(t: Target, image: Uint8Array, path: string): Target {
+  const fs = t.scenario.params.fs;
+  if (!fs) throw new InputError(`scenario "${t.scenario.name}" does not boot from a disk image (use one of: ${SCENARIOS.filter((s) => s.params.fs).map((s) => s.name).join(', ')})`);
+  if (image.length === 0 || image.length % 4096 !== 0) throw new InputError(`${path}: an EclipseFS image is a whole number of 4096-byte blocks (this one is ${image.length} bytes)`);
+  return { ...t, image, overrides: { ...(t.overrides ?? {}), fs: { ...fs, image: `file:${path}`, imageHash: imageHash(image) } } };
 }
 
 /** One run of one seed; `keepTrace` records that many events (Infinity = all). */
@@ -94,6 +111,7 @@ export function findingFrom(t: Target, system: ScenarioSystem, input: { check: s
     scenario: t.scenario.name,
     profile: t.profile,
     mutants: t.mutants,
+    checks: t.checks ?? null,
     parameters: system.params,
     seed: input.seed,
     choices,
@@ -111,10 +129,10 @@ export function campaignFindings(t: Target, campaign: Campaign, shrinkBudget: nu
 }
 
 /** Replays a replay document. Strict: a label or range mismatch throws ReplayDivergence. */
-export function replayDocument(doc: ReplayFile, keepTrace = 0): { result: RunResult; system: ScenarioSystem } {
+export function replayDocument(doc: ReplayFile, keepTrace = 0, image?: Uint8Array): { result: RunResult; system: ScenarioSystem } {
   const scenario = findScenario(doc.scenario);
   if (!scenario) throw new InputError(`the replay is for scenario "${doc.scenario}", which this build does not have`);
-  const t: Target = { scenario, profile: doc.profile, mutants: doc.mutants, overrides: doc.parameters };
+  const t: Target = { scenario, profile: doc.profile, mutants: doc.mutants, overrides: doc.parameters, image, checks: doc.checks ?? undefined };
   const system = makeSystem(t);
   const values = doc.choices.map((c) => c[1]);
   const labels = doc.choices.map((c) => label(doc.labels[c[0]]));

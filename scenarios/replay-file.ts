@@ -51,6 +51,7 @@ const paramsSchema = z.strictObject({
     irqLost: rate,
     irqSpurious: rate,
     deviceFailure: rate,
+    powerLoss: rate,
   }),
   faultBudget: nonNegInt,
   swarm: z.boolean(),
@@ -58,6 +59,21 @@ const paramsSchema = z.strictObject({
   consumeBoundMicros: micros,
   requestBoundMicros: micros,
   resetBoundMicros: micros,
+  fs: z
+    .strictObject({
+      image: z.string().min(1),
+      imageHash: z.string().regex(/^[0-9a-f]{16}$/),
+      cacheBlocks: z.number().int().min(2),
+      readRetries: nonNegInt,
+      clients: z.number().int().positive().max(31),
+      opsPerClient: nonNegInt,
+      workload: z.enum(['read', 'write', 'scan']),
+      readChunkOptions: z.array(z.number().int().positive()).min(1),
+      writeChunkOptions: z.array(z.number().int().positive()).min(1),
+      maxBoots: z.number().int().positive(),
+      callBoundMicros: micros,
+    })
+    .optional(),
   maxSteps: z.number().int().positive(),
   maxTimeMicros: z.number().int().positive(),
 });
@@ -70,6 +86,7 @@ const replaySchema = z.object({
   scenario: z.string(),
   profile: z.string(),
   mutants: z.array(z.string()),
+  checks: z.array(z.string()).nullable().optional(),
   parameters: paramsSchema,
   seed: z.number().int().nullable(),
   labels: z.array(z.string()),
@@ -89,6 +106,8 @@ export interface ReplayFile {
   scenario: string;
   profile: Profile;
   mutants: string[];
+  /** The check filter the run used (`--only`), or null for all checks. */
+  checks?: string[] | null;
   parameters: VirtioParams;
   /** The seed the failing run came from (before shrinking), or null. */
   seed: number | null;
@@ -106,6 +125,7 @@ export function makeReplay(input: {
   scenario: string;
   profile: Profile;
   mutants: readonly string[];
+  checks?: readonly string[] | null;
   parameters: VirtioParams;
   seed: number | null;
   choices: readonly number[];
@@ -134,6 +154,7 @@ export function makeReplay(input: {
     scenario: input.scenario,
     profile: input.profile,
     mutants: [...input.mutants],
+    checks: input.checks ? [...input.checks] : null,
     parameters: input.parameters,
     seed: input.seed,
     labels: names,
@@ -183,8 +204,10 @@ export function parseReplay(text: string, source: string): ReplayFile {
   const scenario = findScenario(r.scenario)!;
   // The parameters define the run; they must be the named scenario's (swarm aside, which
   // exploration turns off). Anything else is a file for another scenario or another version.
-  const differing = Object.keys(scenario.params).filter(
-    (k) => k !== 'swarm' && JSON.stringify((scenario.params as unknown as Record<string, unknown>)[k]) !== JSON.stringify((r.parameters as Record<string, unknown>)[k]),
+  // A user's image (`--image`) replaces the scenario's built-in one: its name and hash may differ.
+  const own = r.parameters.fs?.image.startsWith('file:') ? { ...scenario.params, fs: scenario.params.fs && { ...scenario.params.fs, image: r.parameters.fs.image, imageHash: r.parameters.fs.imageHash } } : scenario.params;
+  const differing = Object.keys(own).filter(
+    (k) => k !== 'swarm' && JSON.stringify((own as unknown as Record<string, unknown>)[k]) !== JSON.stringify((r.parameters as Record<string, unknown>)[k]),
   );
   if (differing.length > 0) {
     throw new ReplayFileError(`${path}: its parameters do not match scenario "${r.scenario}" (${differing.slice(0, 3).join(', ')}${differing.length > 3 ? ', …' : ''} differ): the file is for another scenario or another version of it`);

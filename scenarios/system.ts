@@ -10,6 +10,7 @@ import type { VirtioParams } from '../model/params.js';
 import type { Profile } from '../model/profile.js';
 import { VirtioMachine } from '../model/virtio-machine.js';
 import type { Scenario } from './scenario.js';
+import { builtInImage, fileList } from './fs-images.js';
 
 /** How one system is configured: which scenario, profile and mutants, and any overrides. */
 export interface SystemConfig {
@@ -18,6 +19,19 @@ export interface SystemConfig {
   mutants: readonly string[];
   /** Parameter overrides (explore turns swarm off, for example). */
   overrides?: Partial<VirtioParams>;
+  /** A user's image (`--image`), for a file-system scenario; default: the scenario's built-in. */
+  image?: Uint8Array;
+  /**
+   * Which checks may end a run: ids or prefixes ending in "*" ("S-FS-*"). Default: all. Disabled
+   * checks still run, but their violations are ignored. MODEL-CRASH is always enabled.
+   */
+  checks?: readonly string[];
+}
+
+/** Does `id` match one of the patterns (exact ids, or prefixes ending in "*")? */
+export function checkSelected(id: string, patterns: readonly string[] | undefined): boolean {
+  if (!patterns || patterns.length === 0 || id === MODEL_CRASH) return true;
+  return patterns.some((p) => (p.endsWith('*') ? id.startsWith(p.slice(0, -1)) : id === p));
 }
 
 /** The effective parameters of a configuration. */
@@ -39,7 +53,13 @@ export class ScenarioSystem implements SimSystem {
 
   constructor(readonly config: SystemConfig) {
     this.params = effectiveParams(config);
-    this.machine = new VirtioMachine({ profile: config.profile, mutants: config.mutants, params: this.params }, new Chooser(new RandomStrategy(0)));
+    let fs: { image: Uint8Array; files: ReturnType<typeof fileList> } | undefined;
+    if (this.params.fs) {
+      const image = config.image ?? builtInImage(this.params.fs.image);
+      if (!image) throw new Error(`no image "${this.params.fs.image}"`);
+      fs = { image, files: fileList(image) };
+    }
+    this.machine = new VirtioMachine({ profile: config.profile, mutants: config.mutants, params: this.params, fs }, new Chooser(new RandomStrategy(0)));
     this.families = virtioCheckFamilies(this.machine);
   }
 
@@ -72,11 +92,12 @@ export class ScenarioSystem implements SimSystem {
       return false;
     }
     const families = this.families;
+    const only = this.config.checks;
     if (!more) {
       this.over = true;
       for (let i = 0; i < families.length; i++) {
         const v = families[i].atEnd(true);
-        if (v) {
+        if (v && checkSelected(v.check, only)) {
           this.violation = v;
           break;
         }
@@ -85,7 +106,7 @@ export class ScenarioSystem implements SimSystem {
     }
     for (let i = 0; i < families.length; i++) {
       const v = families[i].afterStep();
-      if (v) {
+      if (v && checkSelected(v.check, only)) {
         this.violation = v;
         this.over = true;
         return false;
@@ -95,7 +116,7 @@ export class ScenarioSystem implements SimSystem {
       this.over = true;
       for (let i = 0; i < families.length; i++) {
         const v = families[i].atEnd(false);
-        if (v) {
+        if (v && checkSelected(v.check, only)) {
           this.violation = v;
           break;
         }

@@ -2,7 +2,7 @@ import { NO_FAULTS, type VirtioParams } from '../model/params.js';
 import type { Scenario } from './scenario.js';
 
 /** Defaults shared by the VirtIO scenarios; each scenario overrides what it is about. */
-const BASE: VirtioParams = {
+export const VIRTIO_BASE_PARAMS: VirtioParams = {
   queueSize: 8,
   indexBits: 16,
   eventIdx: 'either',
@@ -38,7 +38,7 @@ export const VIRTIO_SCENARIOS: Scenario[] = [
     name: 'virtio-smoke',
     description: 'two clients, four requests each, no faults',
     purpose: 'the happy path of init, submit, interrupt and completion',
-    params: { ...BASE },
+    params: { ...VIRTIO_BASE_PARAMS },
     campaignSeeds: 200,
     explorable: false,
     exploreMaxDepth: 2000,
@@ -49,7 +49,7 @@ export const VIRTIO_SCENARIOS: Scenario[] = [
     description: 'eight clients on a 16-entry queue (five requests in flight), every fault kind',
     purpose: 'concurrency, descriptor exhaustion, I/O errors, interrupt delay/coalescing/loss/spurious, device failure and reset',
     params: {
-      ...BASE,
+      ...VIRTIO_BASE_PARAMS,
       queueSize: 16,
       diskBlocks: 64,
       clients: 8,
@@ -70,6 +70,7 @@ export const VIRTIO_SCENARIOS: Scenario[] = [
         irqLost: 0.03,
         irqSpurious: 0.05,
         deviceFailure: 0.004,
+        powerLoss: 0,
       },
       faultBudget: 20,
       swarm: true,
@@ -84,7 +85,7 @@ export const VIRTIO_SCENARIOS: Scenario[] = [
     description: 'W = 4, N = 8: 120 requests wrap the 16-value indices seven times',
     purpose: 'index arithmetic across wrap (L-VQ-08) with light faults',
     params: {
-      ...BASE,
+      ...VIRTIO_BASE_PARAMS,
       indexBits: 4,
       clients: 2,
       requestsPerClient: 60,
@@ -104,7 +105,7 @@ export const VIRTIO_SCENARIOS: Scenario[] = [
     description: 'three requests on N = 8, W = 4 (two in flight, one waiting for descriptors), at most one fault',
     purpose: 'every interleaving of driver, device and interrupt handler; small enough to explore exhaustively',
     params: {
-      ...BASE,
+      ...VIRTIO_BASE_PARAMS,
       indexBits: 4,
       diskBlocks: 4,
       clients: 3,
@@ -116,7 +117,7 @@ export const VIRTIO_SCENARIOS: Scenario[] = [
       latencyMicrosOptions: [2, 6],
       irqDelayMicrosOptions: [300],
       spuriousDelayMicrosOptions: [1],
-      faults: { ioError: 0.1, unsupported: 0, latencySpike: 0, irqDelay: 0.1, irqCoalesce: 0.1, irqLost: 0.1, irqSpurious: 0.1, deviceFailure: 0.05 },
+      faults: { ioError: 0.1, unsupported: 0, latencySpike: 0, irqDelay: 0.1, irqCoalesce: 0.1, irqLost: 0.1, irqSpurious: 0.1, deviceFailure: 0.05, powerLoss: 0 },
       faultBudget: 1,
       swarm: false,
     },

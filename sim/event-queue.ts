@@ -117,6 +117,26 @@ export class EventQueue {
     return best;
   }
 
+  /**
+   * Removes the pending event (kind, a, b), if any — a timer whose reason is gone. Keeping dead
+   * timers would make otherwise equal states differ by their deadlines. Returns whether one was.
+   */
+  remove(kind: number, a: number, b: number): boolean {
+    for (let i = 0; i < this.size; i++) {
+      if (this.kind[i] !== kind || this.a[i] !== a || this.b[i] !== b) continue;
+      const last = --this.size;
+      if (i !== last) {
+        this.time[i] = this.time[last];
+        this.seq[i] = this.seq[last];
+        this.kind[i] = this.kind[last];
+        this.a[i] = this.a[last];
+        this.b[i] = this.b[last];
+      }
+      return true;
+    }
+    return false;
+  }
+
   /** True when an event of `kind` with argument `a` is pending. */
   has(kind: number, a: number): boolean {
     for (let i = 0; i < this.size; i++) if (this.kind[i] === kind && this.a[i] === a) return true;

@@ -6,7 +6,7 @@ import { runCampaign } from '../campaign-pool.js';
 import { fmt, formatFinding, table } from '../../reports/terminal.js';
 import { writeJunit, type JunitCase } from '../../reports/junit.js';
 import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
-import { writeFinding } from '../files.js';
+import { applyTargetOptions, writeFinding } from '../files.js';
 
 export interface CheckOptions {
   profile: string;
@@ -18,6 +18,7 @@ export interface CheckOptions {
   shrink: boolean;
   junit?: string;
   workers: number;
+  only?: string;
 }
 
 interface Row {
@@ -45,7 +46,7 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
     if (!o.json && process.stderr.isTTY) process.stderr.write(chalk.dim(`${s}\n`));
   };
   outer: for (const scenario of SCENARIOS) {
-    const t = resolveTarget(scenario.name, o.profile, o.mutant);
+    const t = applyTargetOptions(resolveTarget(scenario.name, o.profile, o.mutant), { only: o.only });
     // Random campaign.
     {
       progress(`random  ${scenario.name} …`);

@@ -3,7 +3,7 @@ import { findingFrom, makeExplorer, resolveTarget, type Finding } from '../../sc
 import { bad, fmt, formatFinding, header, ok } from '../../reports/terminal.js';
 import { writeJunit } from '../../reports/junit.js';
 import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
-import { writeFinding } from '../files.js';
+import { applyTargetOptions, writeFinding } from '../files.js';
 
 export interface ExploreCliOptions {
   maxDepth?: number;
@@ -16,11 +16,13 @@ export interface ExploreCliOptions {
   shrinkBudget: number;
   shrink: boolean;
   junit?: string;
+  image?: string;
+  only?: string;
 }
 
 /** `explore`: exhaustive DFS over choice sequences with state caching. */
 export async function exploreCommand(scenarioName: string, o: ExploreCliOptions): Promise<void> {
-  const base = resolveTarget(scenarioName, o.profile, o.mutant);
+  const base = applyTargetOptions(resolveTarget(scenarioName, o.profile, o.mutant), o);
   const maxDepth = o.maxDepth ?? base.scenario.exploreMaxDepth;
   const maxStates = o.maxStates ?? base.scenario.exploreMaxStates;
   const started = performance.now();

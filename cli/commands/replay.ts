@@ -3,12 +3,12 @@ import { replayDocument } from '../../scenarios/operations.js';
 import { checkInfo } from '../../checks/registry.js';
 import { formatTraceRecord, TRACE_HEADER } from '../../reports/trace-text.js';
 import { bad, fmt, ok } from '../../reports/terminal.js';
-import { readReplayFile } from '../files.js';
+import { readReplayFile, replayImage } from '../files.js';
 
 /** `replay`: re-run a replay file exactly; report whether the recorded violation reproduced. */
 export function replayCommand(file: string, o: { trace?: boolean; json?: boolean }): void {
   const doc = readReplayFile(file);
-  const { result, system } = replayDocument(doc, o.trace ? Infinity : 0);
+  const { result, system } = replayDocument(doc, o.trace ? Infinity : 0, replayImage(doc));
   const v = result.violation;
   const expected = doc.violation;
   const reproduced = expected !== null && v !== null && v.check === expected.check && v.step === expected.step;

@@ -4,7 +4,7 @@ import { fmt, formatFinding, header, ok } from '../../reports/terminal.js';
 import { writeJunit } from '../../reports/junit.js';
 import { watchInterrupt } from '../interrupt.js';
 import { runCampaign } from '../campaign-pool.js';
-import { writeFinding } from '../files.js';
+import { applyTargetOptions, writeFinding } from '../files.js';
 
 export interface RunOptions {
   seeds?: number;
@@ -18,11 +18,13 @@ export interface RunOptions {
   shrink: boolean;
   junit?: string;
   workers: number;
+  image?: string;
+  only?: string;
 }
 
 /** `run`: one seed (with its trace hash) or a campaign over consecutive seeds. */
 export async function runCommand(scenarioName: string, o: RunOptions): Promise<void> {
-  const t = resolveTarget(scenarioName, o.profile, o.mutant);
+  const t = applyTargetOptions(resolveTarget(scenarioName, o.profile, o.mutant), o);
   if (o.seed !== undefined && o.seeds !== undefined) {
     process.stderr.write('eclipse-sim: give either --seed or --seeds, not both\n');
     process.exitCode = 2;

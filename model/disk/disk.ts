@@ -1,4 +1,5 @@
 import { fmix, mix4, type Hasher64 } from '../../sim/hash.js';
+import type { DiskModel } from './disk-model.js';
 
 /**
  * The disk (kernel.md §3.1): 512-byte sectors with deterministic initial contents. A completed write
@@ -11,7 +12,7 @@ import { fmix, mix4, type Hasher64 } from '../../sim/hash.js';
  */
 export const SECTOR_SIZE = 512;
 
-export class Disk {
+export class Disk implements DiskModel {
   readonly bytes: Uint8Array;
   /** The same bytes as 32-bit words. */
   readonly words: Int32Array;
@@ -77,6 +78,10 @@ export class Disk {
     const w = this.words;
     for (let i = 0; i < n; i++) if (w[base + i] !== other[wordOffset + i]) return false;
     return true;
+  }
+
+  byteAt(offset: number): number {
+    return this.bytes[offset];
   }
 
   fingerprint(h: Hasher64): void {

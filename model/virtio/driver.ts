@@ -75,12 +75,12 @@ import {
   P_PANIC,
   P_QUEUE_READY,
   P_QUEUE_RESET,
+  P_REQUEST_START,
   P_SLOT_WRITE,
   P_STATUS_READ,
   P_STATUS_WRITE,
 } from '../probes.js';
 import type { VirtioMachine } from '../virtio-machine.js';
-import { fillBlockPattern } from '../workload/block-pattern.js';
 
 /** What a request returns to its caller. */
 export const R_OK = 0;
@@ -166,7 +166,6 @@ export class VirtioDriver {
   readonly reqState: Int32Array;
   readonly reqType: Int32Array;
   readonly reqBlock: Int32Array;
-  readonly reqVersion: Int32Array;
   readonly reqSerial: Int32Array;
   readonly reqHead: Int32Array;
   readonly reqPos: Int32Array;
@@ -181,7 +180,7 @@ export class VirtioDriver {
   constructor(private readonly m: VirtioMachine) {
     this.reference = m.profile === 'reference';
     this.n = m.params.queueSize;
-    const clients = m.params.clients;
+    const clients = m.requester.slots;
     this.headClient = new Int32Array(this.n);
     this.waitKind = new Int32Array(clients * 2 + 8);
     this.waitArg = new Int32Array(clients * 2 + 8);
@@ -189,7 +188,6 @@ export class VirtioDriver {
     this.reqState = new Int32Array(clients);
     this.reqType = new Int32Array(clients);
     this.reqBlock = new Int32Array(clients);
-    this.reqVersion = new Int32Array(clients);
     this.reqSerial = new Int32Array(clients);
     this.reqHead = new Int32Array(clients);
     this.reqPos = new Int32Array(clients);
@@ -303,7 +301,7 @@ export class VirtioDriver {
         this.recovering = 0;
         if (this.started === 0) {
           this.started = 1;
-          m.clients.start();
+          m.startWorkload();
         }
         this.release();
         this.wakeDescWaiters();
@@ -333,7 +331,7 @@ export class VirtioDriver {
    * held to be resubmitted instead.)
    */
   private abandonInFlight(): void {
-    const clients = this.m.params.clients;
+    const clients = this.reqState.length;
     for (let c = 0; c < clients; c++) {
       if (this.reqState[c] !== RQ_IN_FLIGHT) continue;
       if (this.m.mutants.kickBeforeDriverOk) this.reqState[c] = RQ_HELD;
@@ -343,7 +341,7 @@ export class VirtioDriver {
 
   /** Mutant kick-before-driver-ok: re-posts held requests and notifies before DRIVER_OK. */
   private resubmitHeld(): void {
-    const clients = this.m.params.clients;
+    const clients = this.reqState.length;
     let any = false;
     for (let c = 0; c < clients; c++) {
       if (this.reqState[c] !== RQ_HELD) continue;
@@ -414,14 +412,14 @@ export class VirtioDriver {
   // Requests (kernel.md §2.2 "Driver submit", §2.3 block requests)
   // =====================================================================================
 
-  /** A client asks for a block request. */
-  request(c: number, type: number, block: number, serial: number, version: number): void {
+  /** Requester slot `c` asks for a block request (its `serial`-th). */
+  request(c: number, type: number, block: number, serial: number): void {
     this.reqType[c] = type;
     this.reqBlock[c] = block;
     this.reqSerial[c] = serial;
-    this.reqVersion[c] = version;
     this.reqHead[c] = -1;
     this.reqState[c] = RQ_WAIT_LOCK;
+    this.m.probe(P_REQUEST_START, c, block, type);
     this.acquire(LOCK_SUBMIT, c);
   }
 
@@ -515,9 +513,7 @@ export class VirtioDriver {
     mem.view.setUint32(hdr + 8, sector, true);
     mem.view.setUint32(hdr + 12, 0, true);
     mem.bytes[mem.offsetOf(mem.statusAddr(head), 1)] = STATUS_SENTINEL;
-    if (type === VIRTIO_BLK_T_OUT) {
-      fillBlockPattern(mem.bytes, mem.offsetOf(mem.dataAddr(head), BLOCK_BYTES), block, this.reqVersion[c]);
-    }
+    if (type === VIRTIO_BLK_T_OUT) m.requester.fillOut(c, mem.bytes, mem.offsetOf(mem.dataAddr(head), BLOCK_BYTES));
     if (type === VIRTIO_BLK_T_FLUSH) {
       const d1 = this.reqD1[c];
       mem.writeDesc(head, mem.headerAddr(head), 16, VIRTQ_DESC_F_NEXT, d1);
@@ -707,6 +703,7 @@ export class VirtioDriver {
     this.headClient[id] = -1;
     // Mutant double-complete: the error path skips last_used += 1.
     if (!(failed && m.mutants.doubleComplete)) this.lastUsed = (pos + 1) & m.indexMask;
+    if (!failed && this.reqType[c] === VIRTIO_BLK_T_IN) m.requester.takeIn(c, mem.bytes, mem.offsetOf(mem.dataAddr(id), BLOCK_BYTES));
     this.completeRequest(c, result);
     this.wakeDescWaiters();
   }
@@ -793,6 +790,7 @@ export class VirtioDriver {
       this.freeChain(head);
       this.headClient[head] = -1;
       this.lastUsed = (pos + 1) & m.indexMask;
+      if (st === VIRTIO_BLK_S_OK && this.reqType[c] === VIRTIO_BLK_T_IN) m.requester.takeIn(c, mem.bytes, mem.offsetOf(mem.dataAddr(head), BLOCK_BYTES));
       this.completeRequest(c, st === VIRTIO_BLK_S_OK ? R_OK : R_ERROR);
       this.release();
       return;
@@ -821,6 +819,8 @@ export class VirtioDriver {
 
   private completeRequest(c: number, result: number): void {
     const m = this.m;
+    // The polling fallback's timer has nothing left to do.
+    if (this.reference) m.sim.queue.remove(E_DRV_POLL_TIMER, c, this.reqSerial[c]);
     m.probe(P_COMPLETE, c, this.reqHead[c], result);
     this.reqState[c] = RQ_IDLE;
     this.reqHead[c] = -1;
@@ -867,7 +867,6 @@ export class VirtioDriver {
       if (st === RQ_IDLE) continue;
       h.int(this.reqType[c]);
       h.int(this.reqBlock[c]);
-      h.int(this.reqVersion[c]);
       h.int(this.reqHead[c]);
       h.int(this.reqPos[c]);
       h.int(this.reqD1[c]);

@@ -10,17 +10,19 @@
 import { label } from '../../sim/labels.js';
 import type { Hasher64 } from '../../sim/hash.js';
 import { E_CLIENT_NEXT } from '../events.js';
-import { P_REQUEST_START } from '../probes.js';
 import { VIRTIO_BLK_T_FLUSH, VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT } from '../virtio/constants.js';
 import { R_OK } from '../virtio/driver.js';
+import type { BlockRequester } from '../block/requester.js';
 import type { VirtioMachine } from '../virtio-machine.js';
+import { fillBlockPattern } from './block-pattern.js';
 
 const L_OP = label('client.op');
 const L_BLOCK = label('client.block');
 const L_THINK = label('client.think');
 
-export class BlockClients {
+export class BlockClients implements BlockRequester {
   readonly count: number;
+  readonly slots: number;
   /** Requests each client still has to make. */
   readonly remaining: Int32Array;
   readonly serial: Int32Array;
@@ -37,6 +39,7 @@ export class BlockClients {
   constructor(private readonly m: VirtioMachine) {
     const p = m.params;
     this.count = p.clients;
+    this.slots = p.clients;
     this.remaining = new Int32Array(p.clients);
     this.serial = new Int32Array(p.clients);
     this.block = new Int32Array(p.clients);
@@ -81,13 +84,20 @@ export class BlockClients {
       type = VIRTIO_BLK_T_FLUSH;
       block = 0;
     }
-    const version = type === VIRTIO_BLK_T_OUT ? ++this.version[block] : 0;
+    if (type === VIRTIO_BLK_T_OUT) this.version[block]++;
     this.block[c] = block;
     this.type[c] = type;
     const serial = ++this.serial[c];
-    m.probe(P_REQUEST_START, c, serial, 0);
-    m.driver.request(c, type, block, serial, version);
+    m.driver.request(c, type, block, serial);
   }
+
+  /** OUT: the pattern for (block, version) of this client's request. */
+  fillOut(c: number, bytes: Uint8Array, offset: number): void {
+    fillBlockPattern(bytes, offset, this.block[c], this.version[this.block[c]]);
+  }
+
+  /** IN: nothing to keep; the checks compare the chain's buffer with the disk (S-BLK-04). */
+  takeIn(): void {}
 
   /** E_CLIENT_DONE: the request returned `result`; think, then go on. */
   done(c: number, result: number): void {

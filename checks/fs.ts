@@ -1,0 +1,254 @@
+/**
+ * File-system invariants, S-FS-01…05 and L-FS-01 (invariants.md "File system"; kernel.md §3).
+ *
+ * What it verifies:
+ * - S-FS-01/02: fsck of the partition as it is on the disk, at mount, after every completed block
+ *   write, and after a power loss.
+ * - S-FS-03: every open and read through the kernel path against an independent host-side parser
+ *   (HostReader) of the expected image: the initial image with every completed block write applied.
+ * - S-FS-04: a buffer becomes valid only in the step an OK completion for its request arrives; at
+ *   most one device request per block; a buffer with a request in flight is never recycled.
+ * - S-FS-05: after a power loss every sector of the partition holds either what the last completed
+ *   write put there or what the write in flight at that moment was writing (torn at sector
+ *   granularity), and the partition still passes fsck.
+ * - L-FS-01: every call returns within its bound after the last fault settled.
+ *
+ * What it does not verify: the meaning of a read that failed (an error is allowed under faults; the
+ * caller sees it), and timing of individual block reads (checks/virtqueue-progress.ts does).
+ */
+import type { Hasher64 } from '../sim/hash.js';
+import type { Violation } from '../sim/violation.js';
+import { fsck } from '../model/fs/fsck.js';
+import { HostReader } from '../model/fs/host-reader.js';
+import { FS_BLOCK_BYTES, NODE_FILE } from '../model/fs/format.js';
+import { MAX_READ, OP_NAMES, OP_OPEN } from '../model/fs/kernel-fs.js';
+import { SparseDisk } from '../model/disk/sparse-disk.js';
+import { SECTOR_BYTES, VIRTIO_BLK_T_OUT } from '../model/virtio/constants.js';
+import { R_OK } from '../model/virtio/driver.js';
+import * as P from '../model/probes.js';
+import type { VirtioMachine } from '../model/virtio-machine.js';
+import type { CheckFamily, CheckInfo } from './check.js';
+
+const fs = (id: string, kind: 'safety' | 'progress', title: string): CheckInfo => ({ id, subsystem: 'file system', kind, title });
+
+export const FS_CHECKS: readonly CheckInfo[] = [
+  fs('S-FS-01', 'safety', 'header: magic, version 2.0, table offset and size, inode count, all within the disk'),
+  fs('S-FS-02', 'safety', 'structure (fsck): table, records, TLVs, entries, reachability, no cycles, NLINK'),
+  fs('S-FS-03', 'safety', 'differential read: the kernel path returns what an independent host parser returns'),
+  fs('S-FS-04', 'safety', 'buffer cache: valid only after an OK completion, one request per block, no recycling in use'),
+  fs('S-FS-05', 'safety', 'crash consistency: after power loss the image passes fsck and completed writes survive'),
+  fs('L-FS-01', 'progress', 'every file-system call eventually returns data or an error'),
+];
+
+const NONE = -1;
+
+export class FsChecks implements CheckFamily {
+  readonly checks = FS_CHECKS;
+  private readonly expected: Uint8Array;
+  private oracle: HostReader;
+  private readonly partitionBytes: number;
+  private readonly partitionStart: number;
+  /** Per buffer: the block its request is for, or −1; whether its last completion was OK and not yet used. */
+  private readonly reqBlock: Int32Array;
+  private readonly completedOk: Uint8Array;
+  /** Per partition block: device requests in flight. */
+  private readonly inflight: Int32Array;
+  private readonly callStart: Float64Array;
+  /**
+   * Writes issued and not yet acknowledged to the cache, by block: the bytes being written. After a
+   * power loss such a block may hold the old bytes, the new ones, or a sector-wise mix.
+   */
+  private readonly pending = new Map<number, Uint8Array>();
+  private lastEval = -1;
+
+  constructor(private readonly m: VirtioMachine) {
+    const image = m.image!;
+    this.partitionBytes = Math.ceil(image.length / FS_BLOCK_BYTES) * FS_BLOCK_BYTES;
+    this.partitionStart = m.partitionStartBlock * FS_BLOCK_BYTES;
+    this.expected = new Uint8Array(this.partitionBytes);
+    this.oracle = new HostReader(this.expected);
+    this.reqBlock = new Int32Array(m.cache!.slots);
+    this.completedOk = new Uint8Array(m.cache!.slots);
+    this.inflight = new Int32Array(this.partitionBytes / FS_BLOCK_BYTES);
+    this.callStart = new Float64Array(m.kfs!.clients);
+  }
+
+  begin(): void {
+    this.expected.set(this.m.image!);
+    // The oracle parses `expected` once per run; file contents are views into it, so applying a
+    // completed write to `expected` updates what the oracle returns.
+    this.oracle = new HostReader(this.expected);
+    this.perBoot();
+  }
+
+  private perBoot(): void {
+    this.reqBlock.fill(NONE);
+    this.completedOk.fill(0);
+    this.inflight.fill(0);
+    this.callStart.fill(NONE);
+    this.pending.clear();
+    this.lastEval = -1;
+  }
+
+  private fail(id: string, message: string): Violation {
+    return { check: id, step: this.m.sim.steps, time: this.m.sim.now, message };
+  }
+
+  afterStep(): Violation | null {
+    const probes = this.m.probes;
+    const buf = probes.buf;
+    for (let i = 0; i < probes.count; i++) {
+      const k = i * 4;
+      const v = this.onProbe(buf[k], buf[k + 1], buf[k + 2], buf[k + 3]);
+      if (v) return v;
+    }
+    const now = this.m.sim.now;
+    if (now !== this.lastEval) {
+      this.lastEval = now;
+      return this.deadlines(now, false);
+    }
+    return null;
+  }
+
+  private onProbe(kind: number, a: number, b: number, c: number): Violation | null {
+    const m = this.m;
+    switch (kind) {
+      case P.P_FS_MOUNT:
+        return this.fsckDisk(a === 0 ? 'at mount' : 'after the kernel refused to mount it');
+      case P.P_CACHE_REQUEST:
+        if (this.inflight[b] > 0) return this.fail('S-FS-04', `a second device request for block ${b} while one is in flight`);
+        this.inflight[b]++;
+        this.reqBlock[a] = b;
+        if (c === VIRTIO_BLK_T_OUT) {
+          const cache = m.cache!;
+          this.pending.set(b, cache.data.slice(cache.offsetOf(a), cache.offsetOf(a) + FS_BLOCK_BYTES));
+        }
+        return null;
+      case P.P_COMPLETE:
+        if (a < this.reqBlock.length && this.reqBlock[a] !== NONE) {
+          this.inflight[this.reqBlock[a]]--;
+          this.reqBlock[a] = NONE;
+          this.completedOk[a] = c === R_OK ? 1 : 0;
+        }
+        return null;
+      case P.P_CACHE_VALID:
+        if (this.completedOk[a] !== 1) return this.fail('S-FS-04', `buffer ${a} (block ${b}) became valid without an OK completion for it`);
+        this.completedOk[a] = 0;
+        if (c === 1) {
+          // A completed write: the expected image now holds the block as written.
+          const cache = m.cache!;
+          this.expected.set(cache.data.subarray(cache.offsetOf(a), cache.offsetOf(a) + FS_BLOCK_BYTES), b * FS_BLOCK_BYTES);
+          this.pending.delete(b);
+          return this.fsckDisk(`after the write of block ${b}`);
+        }
+        return null;
+      case P.P_CACHE_INVALID:
+        // A failed write: the device wrote nothing (an I/O error is decided before the transfer).
+        this.pending.delete(b);
+        return null;
+      case P.P_CACHE_EVICT:
+        if (this.reqBlock[a] !== NONE) return this.fail('S-FS-04', `buffer ${a} (block ${b}) was recycled with a device request in flight`);
+        return null;
+      case P.P_FS_CALL_START:
+        this.callStart[a] = m.sim.now;
+        return null;
+      case P.P_FS_CALL_END:
+        this.callStart[a] = NONE;
+        if (b === OP_OPEN && a < m.fsClients!.count) return this.openResult(a, c);
+        return null;
+      case P.P_FS_READ:
+        return this.readResult(a, b, c);
+      case P.P_POWER_LOSS: {
+        const v = this.crashConsistent();
+        this.perBoot();
+        return v;
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** S-FS-01/02 on the partition as the disk holds it now. */
+  private fsckDisk(when: string): Violation | null {
+    const disk = this.m.disk as SparseDisk;
+    const report = fsck(disk.slice(this.partitionStart, this.partitionBytes));
+    if (report.findings.length === 0) return null;
+    const f = report.findings[0];
+    return this.fail(f.check, `fsck ${when}: ${f.message}${report.findings.length > 1 ? ` (and ${report.findings.length - 1} more)` : ''}`);
+  }
+
+  /** S-FS-03 for open: the kernel finds a file iff the host parser does (I/O errors aside). */
+  private openResult(c: number, r: number): Violation | null {
+    const m = this.m;
+    const path = m.fsClients!.files.paths[m.fsClients!.file[c]];
+    const node = this.oracle.lookup(path);
+    const exists = node !== null && node.type === NODE_FILE;
+    if (exists && r < 0 && m.faults.total === 0) return this.fail('S-FS-03', `open("${path}") failed with ${r}, but the image has that file`);
+    if (!exists && r >= 0) return this.fail('S-FS-03', `open("${path}") returned fd ${r}, but the image has no such file`);
+    return null;
+  }
+
+  /** S-FS-03 for read: the bytes returned for (file, offset the caller was at, length). */
+  private readResult(c: number, pos: number, n: number): Violation | null {
+    const m = this.m;
+    const kfs = m.kfs!;
+    const path = m.fsClients!.files.paths[m.fsClients!.file[c]];
+    const want = this.oracle.read(path, pos, Math.min(kfs.askLen[c], MAX_READ));
+    if (!want) return this.fail('S-FS-03', `read of "${path}" returned ${n} bytes, but the host parser finds no such file`);
+    if (want.length !== n) return this.fail('S-FS-03', `read of "${path}" at offset ${pos} returned ${n} bytes; the host parser returns ${want.length}`);
+    const base = c * MAX_READ;
+    for (let i = 0; i < n; i++) {
+      if (kfs.readBuf[base + i] !== want[i]) return this.fail('S-FS-03', `read of "${path}" at offset ${pos}: byte ${i} is 0x${kfs.readBuf[base + i].toString(16)}, the host parser says 0x${want[i].toString(16)}`);
+    }
+    return null;
+  }
+
+  /**
+   * S-FS-05 at a power loss: every sector holds the last acknowledged write's bytes, or belongs to
+   * a write issued and not yet acknowledged and holds its new bytes (torn at sector granularity).
+   * What the disk holds for such blocks then becomes the truth the next boot must read.
+   */
+  private crashConsistent(): Violation | null {
+    const m = this.m;
+    const disk = m.disk as SparseDisk;
+    const now = disk.slice(this.partitionStart, this.partitionBytes);
+    for (let s = 0; s < this.partitionBytes / SECTOR_BYTES; s++) {
+      const o = s * SECTOR_BYTES;
+      let same = true;
+      for (let i = 0; i < SECTOR_BYTES && same; i++) if (now[o + i] !== this.expected[o + i]) same = false;
+      if (same) continue;
+      const block = Math.floor(o / FS_BLOCK_BYTES);
+      const data = this.pending.get(block);
+      let explained = data !== undefined;
+      const within = o - block * FS_BLOCK_BYTES;
+      for (let i = 0; i < SECTOR_BYTES && explained; i++) if (now[o + i] !== data![within + i]) explained = false;
+      if (!explained) return this.fail('S-FS-05', `after power loss, sector ${s} of the partition (block ${block}) holds neither the last completed write nor a write in flight`);
+    }
+    for (const block of this.pending.keys()) this.expected.set(now.subarray(block * FS_BLOCK_BYTES, (block + 1) * FS_BLOCK_BYTES), block * FS_BLOCK_BYTES);
+    return this.fsckDisk('after power loss');
+  }
+
+  private deadlines(now: number, quiescent: boolean): Violation | null {
+    const m = this.m;
+    const bound = m.params.fs!.callBoundMicros;
+    const settle = m.faults.settleUntil;
+    for (let c = 0; c < this.callStart.length; c++) {
+      const t = this.callStart[c];
+      if (t === NONE) continue;
+      const op = OP_NAMES[m.kfs!.op[c]] ?? 'call';
+      if (quiescent) return this.fail('L-FS-01', `the run ended with client ${c}'s ${op} (started at ${t} µs) never returning`);
+      if ((t > settle ? t : settle) + bound < now) return this.fail('L-FS-01', `client ${c}'s ${op}, started at ${t} µs, did not return within ${bound} µs`);
+    }
+    return null;
+  }
+
+  atEnd(quiescent: boolean): Violation | null {
+    return this.deadlines(this.m.sim.now, quiescent);
+  }
+
+  fingerprint(h: Hasher64, now: number): void {
+    for (let i = 0; i < this.reqBlock.length; i++) h.int(this.reqBlock[i] * 2 + this.completedOk[i]);
+    for (let c = 0; c < this.callStart.length; c++) h.num(this.callStart[c] === NONE ? 0 : now - this.callStart[c] + 1);
+    // The expected image changes only by completed writes, which the disk hash already reflects.
+  }
+}
