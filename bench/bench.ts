@@ -6,12 +6,14 @@
  *   model            events/s of virtio-stress with every check on, and seeds/s
  *   campaign memory  heap after 200 and after 2,000 seeds: flat means nothing leaks per seed
  *   explore          states/s of exhaustive virtio-small, bytes per stored state, peak heap
+ *   fs reads         read calls/s through the kernel path, cache, driver and device (fs-read)
  */
 import { performance } from 'node:perf_hooks';
 import { Chooser } from '../sim/chooser.js';
 import { RandomStrategy } from '../sim/strategy/random.js';
 import { Simulation, type EventHandler } from '../sim/simulation.js';
 import { Campaign } from '../sim/campaign.js';
+import { runOnce } from '../sim/run.js';
 import { makeExplorer, makeSystem, resolveTarget } from '../scenarios/operations.js';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -108,6 +110,23 @@ function exploreSpeed(): void {
   rows.push({ name: 'explore state store', figure: `${(r.storeBytes / r.states).toFixed(1)} bytes/state`, target: '≤ 64', memory: mib(r.storeBytes) });
 }
 
+/** File reads through the whole stack: kernel path, buffer cache, driver, virtqueue, device. */
+function fsReads(): void {
+  const t = resolveTarget('fs-read', 'reference', []);
+  const system = makeSystem(t);
+  let calls = 0;
+  let bytes = 0;
+  const seeds = 300;
+  const t0 = performance.now();
+  for (let seed = 1; seed <= seeds; seed++) {
+    runOnce(system, new RandomStrategy(seed));
+    calls += system.machine.kfs!.readCalls;
+    bytes += system.machine.kfs!.readBytes;
+  }
+  const s = (performance.now() - t0) / 1000;
+  rows.push({ name: 'fs-read: file reads, full stack, all checks on', figure: `${fmt(calls / s)} reads/s`, target: '', memory: `${mib(bytes / s)}/s read` });
+}
+
 function print(): void {
   const head = ['benchmark', 'figure', 'aim', 'memory'];
   const all = [head, ...rows.map((r) => [r.name, r.figure, r.target, r.memory])];
@@ -120,4 +139,5 @@ bareEngine();
 modelSpeed();
 campaignMemory();
 exploreSpeed();
+fsReads();
 print();

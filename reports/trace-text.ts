@@ -35,6 +35,9 @@ const ARG_NAMES: Record<string, [string, string]> = {
   'drv.spin-poll': ['client', 'serial'],
   'client.next': ['client', ''],
   'client.done': ['client', 'result'],
+  'fs.continue': ['client', ''],
+  'fs.return': ['client', 'returned'],
+  'fs.client-next': ['client', ''],
 };
 
 export function formatTraceRecord(r: TraceRecord): string {

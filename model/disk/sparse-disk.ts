@@ -80,11 +80,17 @@ export class SparseDisk implements DiskModel {
   }
 
   equalsWords(sector: number, count: number, other: Int32Array, wordOffset: number): boolean {
-    const bytes = new Uint8Array(other.buffer, other.byteOffset + wordOffset * 4, count * SECTOR_SIZE);
     for (let s = 0; s < count; s++) {
-      const page = this.pages[Math.floor((sector + s) / SECTORS_PER_PAGE)] ?? ZERO_PAGE;
-      const o = ((sector + s) % SECTORS_PER_PAGE) * SECTOR_SIZE;
-      for (let i = 0; i < SECTOR_SIZE; i++) if (page[o + i] !== bytes[s * SECTOR_SIZE + i]) return false;
+      const p = Math.floor((sector + s) / SECTORS_PER_PAGE);
+      const page = this.pages[p];
+      const base = wordOffset + (s * SECTOR_SIZE) / 4;
+      if (page === null) {
+        for (let i = 0; i < SECTOR_SIZE / 4; i++) if (other[base + i] !== 0) return false;
+        continue;
+      }
+      // Pages are 4096-byte Uint8Arrays of their own buffers (or slices): view them as words.
+      const words = new Int32Array(page.buffer, page.byteOffset + ((sector + s) % SECTORS_PER_PAGE) * SECTOR_SIZE, SECTOR_SIZE / 4);
+      for (let i = 0; i < SECTOR_SIZE / 4; i++) if (words[i] !== other[base + i]) return false;
     }
     return true;
   }

@@ -39,6 +39,8 @@ export interface CacheClient {
 export class BufferCache implements BlockRequester {
   readonly slots: number;
   readonly data: Uint8Array;
+  /** `data` as 32-bit words (for fingerprints). */
+  private readonly words: Int32Array;
   /** Per buffer. Invariant: block ≥ 0 iff state ≠ FREE. */
   readonly block: Int32Array;
   readonly state: Int32Array;
@@ -65,6 +67,7 @@ export class BufferCache implements BlockRequester {
   ) {
     this.slots = capacity;
     this.data = new Uint8Array(capacity * BLOCK_BYTES);
+    this.words = new Int32Array(this.data.buffer);
     this.block = new Int32Array(capacity);
     this.state = new Int32Array(capacity);
     this.used = new Float64Array(capacity);
@@ -246,7 +249,7 @@ export class BufferCache implements BlockRequester {
       let rank = 0;
       for (let j = 0; j < this.slots; j++) if (this.used[j] < this.used[i]) rank++;
       h.int(rank);
-      if (this.state[i] !== BUF_FREE) h.bytes(this.data, i * BLOCK_BYTES, BLOCK_BYTES);
+      if (this.state[i] !== BUF_FREE) h.words(this.words, (i * BLOCK_BYTES) >> 2, BLOCK_BYTES >> 2);
     }
     h.int(this.fullWaiters);
   }
