@@ -32,6 +32,7 @@ import type { CheckFamily, CheckInfo } from './check.js';
 import { VIRTQUEUE_CHECKS } from './virtqueue-catalogue.js';
 
 export class BlockChecks implements CheckFamily {
+  selected: (id: string) => boolean = () => true;
   readonly checks: readonly CheckInfo[] = VIRTQUEUE_CHECKS.filter((c) => c.id.startsWith('S-BLK'));
   private readonly n: number;
   /** Per head: the client whose request it carries (from the allocation probe). */
@@ -64,6 +65,7 @@ export class BlockChecks implements CheckFamily {
   afterStep(): Violation | null {
     const probes = this.m.probes;
     const buf = probes.buf;
+    let first: Violation | null = null;
     for (let i = 0; i < probes.count; i++) {
       const k = i * 4;
       const kind = buf[k];
@@ -97,9 +99,9 @@ export class BlockChecks implements CheckFamily {
           this.begin();
           break;
       }
-      if (v) return v;
+      if (v && first === null && this.selected(v.check)) first = v;
     }
-    return null;
+    return first;
   }
 
   /** S-BLK-01, S-BLK-02, S-BLK-06 on the chain the device just fetched. */

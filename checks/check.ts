@@ -17,6 +17,11 @@ export interface CheckInfo {
  */
 export interface CheckFamily {
   readonly checks: readonly CheckInfo[];
+  /**
+   * Which violations may end the run (the `--only` filter). A family reads every probe of a step
+   * whatever it finds, so its ghost state stays in step when a violation is filtered out.
+   */
+  selected: (id: string) => boolean;
   begin(): void;
   afterStep(): Violation | null;
   /** `quiescent`: no event is pending, so nothing outstanding can ever happen. */

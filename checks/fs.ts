@@ -43,6 +43,7 @@ export const FS_CHECKS: readonly CheckInfo[] = [
 const NONE = -1;
 
 export class FsChecks implements CheckFamily {
+  selected: (id: string) => boolean = () => true;
   readonly checks = FS_CHECKS;
   private readonly expected: Uint8Array;
   private oracle: HostReader;
@@ -97,11 +98,13 @@ export class FsChecks implements CheckFamily {
   afterStep(): Violation | null {
     const probes = this.m.probes;
     const buf = probes.buf;
+    let first: Violation | null = null;
     for (let i = 0; i < probes.count; i++) {
       const k = i * 4;
       const v = this.onProbe(buf[k], buf[k + 1], buf[k + 2], buf[k + 3]);
-      if (v) return v;
+      if (v && first === null && this.selected(v.check)) first = v;
     }
+    if (first) return first;
     const now = this.m.sim.now;
     if (now !== this.lastEval) {
       this.lastEval = now;
@@ -115,15 +118,16 @@ export class FsChecks implements CheckFamily {
     switch (kind) {
       case P.P_FS_MOUNT:
         return this.fsckDisk(a === 0 ? 'at mount' : 'after the kernel refused to mount it');
-      case P.P_CACHE_REQUEST:
-        if (this.inflight[b] > 0) return this.fail('S-FS-04', `a second device request for block ${b} while one is in flight`);
+      case P.P_CACHE_REQUEST: {
+        const twice = this.inflight[b] > 0;
         this.inflight[b]++;
         this.reqBlock[a] = b;
         if (c === VIRTIO_BLK_T_OUT) {
           const cache = m.cache!;
           this.pending.set(b, cache.data.slice(cache.offsetOf(a), cache.offsetOf(a) + FS_BLOCK_BYTES));
         }
-        return null;
+        return twice ? this.fail('S-FS-04', `a second device request for block ${b} while one is in flight`) : null;
+      }
       case P.P_COMPLETE:
         if (a < this.reqBlock.length && this.reqBlock[a] !== NONE) {
           this.inflight[this.reqBlock[a]]--;
@@ -131,17 +135,18 @@ export class FsChecks implements CheckFamily {
           this.completedOk[a] = c === R_OK ? 1 : 0;
         }
         return null;
-      case P.P_CACHE_VALID:
-        if (this.completedOk[a] !== 1) return this.fail('S-FS-04', `buffer ${a} (block ${b}) became valid without an OK completion for it`);
+      case P.P_CACHE_VALID: {
+        const unearned = this.completedOk[a] !== 1;
         this.completedOk[a] = 0;
         if (c === 1) {
           // A completed write: the expected image now holds the block as written.
           const cache = m.cache!;
           this.expected.set(cache.data.subarray(cache.offsetOf(a), cache.offsetOf(a) + FS_BLOCK_BYTES), b * FS_BLOCK_BYTES);
           this.pending.delete(b);
-          return this.fsckDisk(`after the write of block ${b}`);
         }
-        return null;
+        if (unearned) return this.fail('S-FS-04', `buffer ${a} (block ${b}) became valid without an OK completion for it`);
+        return c === 1 ? this.fsckDisk(`after the write of block ${b}`) : null;
+      }
       case P.P_CACHE_INVALID:
         // A failed write: the device wrote nothing (an I/O error is decided before the transfer).
         this.pending.delete(b);
@@ -235,8 +240,8 @@ export class FsChecks implements CheckFamily {
     for (let c = 0; c < this.callStart.length; c++) {
       const t = this.callStart[c];
       if (t === NONE) continue;
-      const op = OP_NAMES[m.kfs!.op[c]] ?? 'call';
-      if (quiescent) return this.fail('L-FS-01', `the run ended with client ${c}'s ${op} (started at ${t} µs) never returning`);
+      const op = OP_NAMES[m.kfs!.op[c]] || 'call';
+      if (quiescent && this.selected('L-FS-01')) return this.fail('L-FS-01', `the run ended with client ${c}'s ${op} (started at ${t} µs) never returning`);
       if ((t > settle ? t : settle) + bound < now) return this.fail('L-FS-01', `client ${c}'s ${op}, started at ${t} µs, did not return within ${bound} µs`);
     }
     return null;

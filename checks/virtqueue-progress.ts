@@ -19,6 +19,7 @@ import { VIRTQUEUE_CHECKS } from './virtqueue-catalogue.js';
 const NONE = -1;
 
 export class VirtqueueProgressChecks implements CheckFamily {
+  selected: (id: string) => boolean = () => true;
   readonly checks: readonly CheckInfo[] = VIRTQUEUE_CHECKS.filter((c) => c.id.startsWith('L-VQ'));
   private readonly n: number;
   /** Per avail slot: when its entry was published (NONE = fetched or never published). */
@@ -76,6 +77,7 @@ export class VirtqueueProgressChecks implements CheckFamily {
     const probes = m.probes;
     const buf = probes.buf;
     const n = this.n;
+    let livelock: Violation | null = null;
     for (let i = 0; i < probes.count; i++) {
       const k = i * 4;
       const a = buf[k + 1];
@@ -134,12 +136,13 @@ export class VirtqueueProgressChecks implements CheckFamily {
           this.inHandler = 0;
           break;
         case P.P_DRIVER_READ_USED:
-          if (this.inHandler === 1 && ++this.handlerReads > 2 * n + 4) {
-            return this.fail('L-VQ-07', `the interrupt handler has read used.idx ${this.handlerReads} times in one invocation without finishing`);
+          if (this.inHandler === 1 && ++this.handlerReads > 2 * n + 4 && livelock === null) {
+            livelock = this.fail('L-VQ-07', `the interrupt handler has read used.idx ${this.handlerReads} times in one invocation without finishing`);
           }
           break;
       }
     }
+    if (livelock && this.selected(livelock.check)) return livelock;
     this.trackWaiters(now);
     if (now !== this.lastEval) {
       this.lastEval = now;

@@ -38,6 +38,7 @@ const OWN_DRIVER = 1;
 const OWN_DEVICE = 2;
 
 export class VirtqueueChecks implements CheckFamily {
+  selected: (id: string) => boolean = () => true;
   readonly checks: readonly CheckInfo[] = VIRTQUEUE_CHECKS.filter((c) => c.id.startsWith('S-VQ'));
   private readonly n: number;
   private readonly mask: number;
@@ -140,12 +141,15 @@ export class VirtqueueChecks implements CheckFamily {
   afterStep(): Violation | null {
     const probes = this.m.probes;
     const buf = probes.buf;
+    let first: Violation | null = null;
     for (let i = 0; i < probes.count; i++) {
       const k = i * 4;
       const v = this.onProbe(buf[k], buf[k + 1], buf[k + 2], buf[k + 3]);
-      if (v) return v;
+      if (v && first === null && this.selected(v.check)) first = v;
     }
-    return this.stateChecks();
+    if (first) return first;
+    const v = this.stateChecks();
+    return v && this.selected(v.check) ? v : null;
   }
 
   /** Checks over the state after the step: cheap ones always, walks only when their subject changed. */

@@ -70,7 +70,7 @@ export function imageHash(bytes: Uint8Array): string {
 
 /**
  * The regular files of an image, sorted by path, for a workload: writable are those under
- * /data (or, with no /data, none).
+ * /data (or, with no /data, none). Files below a name that is not UTF-8 are left out.
  */
 export function fileList(image: Uint8Array): FsFileList {
   const r = new HostReader(image);
@@ -81,7 +81,8 @@ export function fileList(image: Uint8Array): FsFileList {
     if (!n) return;
     for (const e of n.entries ?? []) {
       const child = r.parsed.nodes[e.inode];
-      if (!child || seen.has(e.inode)) continue;
+      // Paths are strings: a name that is not UTF-8 (fsck reports it) cannot be named by one.
+      if (!child || seen.has(e.inode) || !e.utf8) continue;
       const path = `${prefix}/${e.name}`;
       if (child.type === NODE_FILE) {
         paths.push(path);

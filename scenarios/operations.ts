@@ -54,7 +54,9 @@ export function makeSystem(t: Target): ScenarioSystem {
 /**
  * Points a file-system scenario at a user's image: the parameters record its path and hash, so a
  * replay file can find it again and tell whether it is the same image. Throws InputError for a
- * scenario without a disk, or an image the host parser cannot read at all.
+ * scenario without a disk or an image that is not whole 4096-byte blocks. A damaged image is
+ * accepted on purpose: what the kernel does with it (refuse the mount, fail calls) is the point,
+ * and fsck at mount reports the damage as S-FS-01/02.
  */
 export function withImage(t: Target, image: Uint8Array, path: string): Target {
   const fs = t.scenario.params.fs;

@@ -61,6 +61,8 @@ export class ScenarioSystem implements SimSystem {
     }
     this.machine = new VirtioMachine({ profile: config.profile, mutants: config.mutants, params: this.params, fs }, new Chooser(new RandomStrategy(0)));
     this.families = virtioCheckFamilies(this.machine);
+    const only = config.checks;
+    for (const f of this.families) f.selected = (id) => checkSelected(id, only);
   }
 
   get steps(): number {

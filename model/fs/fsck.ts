@@ -41,6 +41,9 @@ export function fsck(image: Uint8Array): FsckReport {
           continue;
         }
         if (e.name === '.' || e.name === '..' || e.name.includes('/')) f2(`inode ${n}: entry name ${quote(e.name)} is not allowed`);
+        // Names are UTF-8 without NUL, as the image writer makes them (paths are strings).
+        else if (!e.utf8) f2(`inode ${n}: entry name ${quote(e.name)} is not valid UTF-8`);
+        else if (e.name.includes('\0')) f2(`inode ${n}: entry name ${quote(e.name)} contains a NUL byte`);
         if (seen.has(e.name)) f2(`inode ${n}: two entries are named ${quote(e.name)}`);
         seen.add(e.name);
         named[e.inode]++;

@@ -35,7 +35,8 @@ export interface ParsedNode {
   size: number | null;
   nlink: number | null;
   content: Uint8Array | null;
-  entries: Array<{ name: string; nameBytes: Uint8Array; inode: number }> | null;
+  /** `utf8`: the name is valid UTF-8 (otherwise `name` is a lossy decoding). */
+  entries: Array<{ name: string; nameBytes: Uint8Array; inode: number; utf8: boolean }> | null;
   /** TLV tags in record order. */
   tags: number[];
 }
@@ -58,6 +59,16 @@ export interface Finding {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    strictUtf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Largest inode count the parser will walk (a corrupt count must not make it allocate GiBs). */
 const MAX_INODES = 1 << 20;
@@ -200,7 +211,7 @@ function parseEntries(image: Uint8Array, v: DataView, n: number, start: number, 
       break;
     }
     const nameBytes = image.subarray(p + DIRENT_HEADER_BYTES, p + DIRENT_HEADER_BYTES + nameLen);
-    entries.push({ name: utf8.decode(nameBytes), nameBytes, inode: child });
+    entries.push({ name: utf8.decode(nameBytes), nameBytes, inode: child, utf8: isUtf8(nameBytes) });
     p += DIRENT_HEADER_BYTES + nameLen;
   }
   return entries;

@@ -148,7 +148,10 @@ test('cli: replay whose run differs from the recorded trace hash: exit 2, one li
 });
 
 test('cli: bad input: unknown scenario', async (t) => {
-  assertInputError(t, await cli(['run', 'virtio-nope', '--out', 'out'], freshDir('bad')), /unknown scenario "virtio-nope" \(known: virtio-smoke, virtio-stress, virtio-wrap, virtio-small\)/);
+  const r = await cli(['run', 'virtio-nope', '--out', 'out'], freshDir('bad'));
+  assertInputError(t, r, /unknown scenario "virtio-nope" \(known: [^)]+\)/);
+  const known = /\(known: ([^)]+)\)/.exec(r.stderr)?.[1].split(', ') ?? [];
+  for (const name of ['virtio-smoke', 'virtio-stress', 'virtio-wrap', 'virtio-small', 'fs-read']) t.true(known.includes(name), `lists ${name}`);
 });
 
 test('cli: bad input: unknown mutant', async (t) => {
@@ -214,20 +217,28 @@ test('cli: bad input: a missing file, and a directory', async (t) => {
   assertInputError(t, await cli(['replay', '.'], dir), /cannot read replay file \.: EISDIR/);
 });
 
-test('cli: list --json: all scenarios, profiles, mutants and the VirtIO checks', async (t) => {
+test('cli: list --json: all scenarios, profiles, mutants, the VirtIO and the file-system checks', async (t) => {
   const r = await cli(['list', '--json'], freshDir('list'));
   t.is(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout) as { scenarios: Array<{ name: string }>; profiles: Array<{ name: string }>; mutants: Array<{ name: string; caughtBy: string[] }>; checks: Array<{ id: string; kind: string }> };
-  t.deepEqual(doc.scenarios.map((s) => s.name).sort(), ['virtio-small', 'virtio-smoke', 'virtio-stress', 'virtio-wrap']);
+  const scenarios = doc.scenarios.map((s) => s.name);
+  for (const name of ['virtio-smoke', 'virtio-stress', 'virtio-wrap', 'virtio-small', 'fs-read', 'fs-write-crash', 'fs-small']) t.true(scenarios.includes(name), `lists ${name}`);
+  t.is(new Set(scenarios).size, scenarios.length);
   t.deepEqual(doc.profiles.map((p) => p.name).sort(), ['eclipse-b', 'reference']);
-  t.is(doc.mutants.length, 12);
+  const mutants = doc.mutants.map((m) => m.name);
+  for (const name of ['publish-before-fill', 'idx-before-status', 'wrap-compare', 'modulo-index', 'leak-on-error', 'double-complete', 'event-idx-off-by-one', 'single-pop-per-irq', 'spurious-irq-assert', 'kick-before-driver-ok', 'ioerr-as-ok', 'sector-units', 'inode-off-by-one']) {
+    t.true(mutants.includes(name), `lists ${name}`);
+  }
   t.true(doc.mutants.every((m) => m.caughtBy.length > 0));
+  t.deepEqual(doc.mutants.find((m) => m.name === 'inode-off-by-one')?.caughtBy, ['S-FS-03']);
   const ids = doc.checks.map((c) => c.id);
   t.is(new Set(ids).size, ids.length, 'ids are unique');
   const want = [
     ...Array.from({ length: 23 }, (_, i) => `S-VQ-${String(i + 1).padStart(2, '0')}`),
     ...Array.from({ length: 8 }, (_, i) => `L-VQ-0${i + 1}`),
     ...Array.from({ length: 6 }, (_, i) => `S-BLK-0${i + 1}`),
+    ...Array.from({ length: 5 }, (_, i) => `S-FS-0${i + 1}`),
+    'L-FS-01',
   ];
   for (const id of want) t.true(ids.includes(id), `lists ${id}`);
   t.true(doc.checks.filter((c) => c.id.startsWith('L-')).every((c) => c.kind === 'progress'));

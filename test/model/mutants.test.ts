@@ -7,25 +7,35 @@ import { SCENARIOS } from '../../scenarios/registry.js';
 import { target } from '../helpers/system.js';
 
 const MAX_SEEDS = 2000;
-/** wrap-compare only bites once the 16-value indices of virtio-wrap wrap. */
-const scenarioFor = (mutant: string) => (mutant === 'wrap-compare' ? 'virtio-wrap' : 'virtio-stress');
+/**
+ * wrap-compare only bites once the 16-value indices of virtio-wrap wrap; a file-system mutant needs
+ * the file system (fs-read); every other one runs on virtio-stress.
+ */
+const scenarioFor = (mutant: string) => (mutant === 'wrap-compare' ? 'virtio-wrap' : mutantInfo(mutant)?.subsystem === 'file system' ? 'fs-read' : 'virtio-stress');
 
-test('mutants: the zoo has the twelve VirtIO mutants, each with catchers from the catalogue', (t) => {
-  t.is(MUTANTS.length, 12);
-  t.deepEqual(MUTANTS.map((m) => m.name), [
-    'publish-before-fill',
-    'idx-before-status',
-    'wrap-compare',
-    'modulo-index',
-    'leak-on-error',
-    'double-complete',
-    'event-idx-off-by-one',
-    'single-pop-per-irq',
-    'spurious-irq-assert',
-    'kick-before-driver-ok',
-    'ioerr-as-ok',
-    'sector-units',
-  ]);
+const VIRTIO_MUTANTS = [
+  'publish-before-fill',
+  'idx-before-status',
+  'wrap-compare',
+  'modulo-index',
+  'leak-on-error',
+  'double-complete',
+  'event-idx-off-by-one',
+  'single-pop-per-irq',
+  'spurious-irq-assert',
+  'kick-before-driver-ok',
+  'ioerr-as-ok',
+  'sector-units',
+];
+
+test('mutants: the zoo has the twelve VirtIO mutants and inode-off-by-one, each with catchers from the catalogue', (t) => {
+  const names = MUTANTS.map((m) => m.name);
+  t.deepEqual(names.filter((n) => VIRTIO_MUTANTS.includes(n)), VIRTIO_MUTANTS, 'every VirtIO mutant, in catalogue order');
+  t.is(new Set(names).size, names.length, 'names are unique');
+  const inode = mutantInfo('inode-off-by-one');
+  t.is(inode?.subsystem, 'file system');
+  t.deepEqual(inode?.catchers, ['S-FS-03']);
+  t.true(mutantInfo('ioerr-as-ok')!.catchers.includes('S-FS-03'), 'ioerr-as-ok is also caught through the file system');
   for (const m of MUTANTS) {
     t.true(m.catchers.length > 0);
     t.is(mutantInfo(m.name), m);
@@ -34,6 +44,8 @@ test('mutants: the zoo has the twelve VirtIO mutants, each with catchers from th
   const set = new MutantSet(['wrap-compare']);
   t.true(set.wrapCompare);
   t.false(set.moduloIndex);
+  t.false(set.inodeOffByOne);
+  t.true(new MutantSet(['inode-off-by-one']).inodeOffByOne);
 });
 
 for (const mutant of MUTANTS) {
@@ -67,7 +79,8 @@ for (const mutant of MUTANTS) {
   });
 }
 
-for (const scenario of SCENARIOS) {
+// The file-system scenarios' clean campaigns are in test/scenarios/fs-scenarios.test.ts.
+for (const scenario of SCENARIOS.filter((s) => !s.params.fs)) {
   test(`mutants: none: reference runs clean on ${scenario.name} for 200 seeds`, (t) => {
     const c = new Campaign(makeSystem(target({ scenario: scenario.name })));
     c.runSeeds(1, 201);

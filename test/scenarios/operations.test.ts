@@ -5,13 +5,20 @@ import { effectiveParams } from '../../scenarios/system.js';
 import { validGeometry } from '../../model/virtio/index-math.js';
 import { target } from '../helpers/system.js';
 
-test('scenarios: registry: the four VirtIO scenarios, with valid geometry, virtio-small explorable', (t) => {
-  t.deepEqual(SCENARIOS.map((s) => s.name), ['virtio-smoke', 'virtio-stress', 'virtio-wrap', 'virtio-small']);
+const VIRTIO_SCENARIOS = ['virtio-smoke', 'virtio-stress', 'virtio-wrap', 'virtio-small'];
+
+test('scenarios: registry: the four VirtIO scenarios (and the file-system ones), valid geometry, virtio-small explorable', (t) => {
+  const names = SCENARIOS.map((s) => s.name);
+  t.deepEqual(names.filter((n) => VIRTIO_SCENARIOS.includes(n)), VIRTIO_SCENARIOS, 'every VirtIO scenario, in order');
+  t.is(new Set(names).size, names.length, 'names are unique');
+  for (const n of ['fs-read', 'fs-write-crash', 'fs-small']) t.true(names.includes(n), n);
   for (const s of SCENARIOS) {
     t.true(validGeometry(s.params.queueSize, s.params.indexBits), s.name);
     t.is(findScenario(s.name), s);
   }
-  t.deepEqual(SCENARIOS.filter((s) => s.explorable).map((s) => s.name), ['virtio-small']);
+  const explorable = SCENARIOS.filter((s) => s.explorable).map((s) => s.name);
+  t.true(explorable.includes('virtio-small'));
+  t.false(explorable.some((n) => ['virtio-smoke', 'virtio-stress', 'virtio-wrap'].includes(n)), 'the big VirtIO scenarios are not explorable');
   t.is(findScenario('virtio-small')!.params.indexBits, 4);
   t.is(findScenario('virtio-wrap')!.params.indexBits, 4);
 });
