@@ -28,7 +28,7 @@ import {
 import { R_OK } from '../model/virtio/driver.js';
 import * as P from '../model/probes.js';
 import type { VirtioMachine } from '../model/virtio-machine.js';
-import type { CheckFamily, CheckInfo } from './check.js';
+import { violationAt, type CheckFamily, type CheckInfo } from './check.js';
 import { VIRTQUEUE_CHECKS } from './virtqueue-catalogue.js';
 
 export class BlockChecks implements CheckFamily {
@@ -59,7 +59,7 @@ export class BlockChecks implements CheckFamily {
   }
 
   private fail(id: string, message: string): Violation {
-    return { check: id, step: this.m.sim.steps, time: this.m.sim.now, message };
+    return violationAt(this.m.sim, id, message);
   }
 
   afterStep(): Violation | null {

@@ -1,5 +1,7 @@
 import type { Hasher64 } from '../sim/hash.js';
 import type { Violation } from '../sim/violation.js';
+import type { Probes } from '../model/probes.js';
+import type { Simulation } from '../sim/simulation.js';
 
 /** One check of invariants.md, by its stable id. */
 export interface CheckInfo {
@@ -27,4 +29,27 @@ export interface CheckFamily {
   /** `quiescent`: no event is pending, so nothing outstanding can ever happen. */
   atEnd(quiescent: boolean): Violation | null;
   fingerprint(h: Hasher64, now: number): void;
+}
+
+/** A violation of check `id`, at the simulation's current step and time. */
+export function violationAt(sim: Simulation, id: string, message: string): Violation {
+  return { check: id, step: sim.steps, time: sim.now, message };
+}
+
+/** A family's per-probe handler: returns a violation the probe reveals, or null. */
+export type ProbeHandler = (kind: number, a: number, b: number, c: number) => Violation | null;
+
+/**
+ * Hands every probe of the step to `onProbe` — all of them, even after a violation, so the
+ * family's ghost state stays in step — and returns the first violation `selected` lets through.
+ */
+export function readProbes(probes: Probes, onProbe: ProbeHandler, selected: (id: string) => boolean): Violation | null {
+  const buf = probes.buf;
+  let first: Violation | null = null;
+  for (let i = 0; i < probes.count; i++) {
+    const k = i * 4;
+    const v = onProbe(buf[k], buf[k + 1], buf[k + 2], buf[k + 3]);
+    if (v && first === null && selected(v.check)) first = v;
+  }
+  return first;
 }

@@ -27,7 +27,7 @@ import { SECTOR_BYTES, VIRTIO_BLK_T_OUT } from '../model/virtio/constants.js';
 import { R_OK } from '../model/virtio/driver.js';
 import * as P from '../model/probes.js';
 import type { VirtioMachine } from '../model/virtio-machine.js';
-import type { CheckFamily, CheckInfo } from './check.js';
+import { readProbes, violationAt, type CheckFamily, type CheckInfo, type ProbeHandler } from './check.js';
 
 const fs = (id: string, kind: 'safety' | 'progress', title: string): CheckInfo => ({ id, subsystem: 'file system', kind, title });
 
@@ -92,18 +92,13 @@ export class FsChecks implements CheckFamily {
   }
 
   private fail(id: string, message: string): Violation {
-    return { check: id, step: this.m.sim.steps, time: this.m.sim.now, message };
+    return violationAt(this.m.sim, id, message);
   }
 
+  private readonly handle: ProbeHandler = (kind, a, b, c) => this.onProbe(kind, a, b, c);
+
   afterStep(): Violation | null {
-    const probes = this.m.probes;
-    const buf = probes.buf;
-    let first: Violation | null = null;
-    for (let i = 0; i < probes.count; i++) {
-      const k = i * 4;
-      const v = this.onProbe(buf[k], buf[k + 1], buf[k + 2], buf[k + 3]);
-      if (v && first === null && this.selected(v.check)) first = v;
-    }
+    const first = readProbes(this.m.probes, this.handle, this.selected);
     if (first) return first;
     const now = this.m.sim.now;
     if (now !== this.lastEval) {

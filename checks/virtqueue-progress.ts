@@ -13,7 +13,7 @@ import type { Violation } from '../sim/violation.js';
 import { STATUS_DRIVER_OK, STATUS_FAILED, VIRTIO_BLK_T_FLUSH } from '../model/virtio/constants.js';
 import * as P from '../model/probes.js';
 import type { VirtioMachine } from '../model/virtio-machine.js';
-import type { CheckFamily, CheckInfo } from './check.js';
+import { violationAt, type CheckFamily, type CheckInfo } from './check.js';
 import { VIRTQUEUE_CHECKS } from './virtqueue-catalogue.js';
 
 const NONE = -1;

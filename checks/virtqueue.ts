@@ -29,7 +29,7 @@ import {
 import { distance, needEvent, validGeometry } from '../model/virtio/index-math.js';
 import * as P from '../model/probes.js';
 import type { VirtioMachine } from '../model/virtio-machine.js';
-import type { CheckFamily, CheckInfo } from './check.js';
+import { readProbes, violationAt, type CheckFamily, type CheckInfo, type ProbeHandler } from './check.js';
 import { VIRTQUEUE_CHECKS } from './virtqueue-catalogue.js';
 
 /** Ghost owner of a chain, by head. */
@@ -135,18 +135,13 @@ export class VirtqueueChecks implements CheckFamily {
   }
 
   private fail(id: string, message: string): Violation {
-    return { check: id, step: this.m.sim.steps, time: this.m.sim.now, message };
+    return violationAt(this.m.sim, id, message);
   }
 
+  private readonly handle: ProbeHandler = (kind, a, b, c) => this.onProbe(kind, a, b, c);
+
   afterStep(): Violation | null {
-    const probes = this.m.probes;
-    const buf = probes.buf;
-    let first: Violation | null = null;
-    for (let i = 0; i < probes.count; i++) {
-      const k = i * 4;
-      const v = this.onProbe(buf[k], buf[k + 1], buf[k + 2], buf[k + 3]);
-      if (v && first === null && this.selected(v.check)) first = v;
-    }
+    const first = readProbes(this.m.probes, this.handle, this.selected);
     if (first) return first;
     const v = this.stateChecks();
     return v && this.selected(v.check) ? v : null;
