@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 /**
  * Test-side helpers for EclipseFS images: a raw image builder for arbitrary inode graphs (cycles,
  * unreachable inodes, shared directories: what the tree writer cannot make), an independent walk of
@@ -239,4 +240,68 @@ export function paths(n: TreeNode, prefix = ''): Array<[string, TreeNode]> {
     out.push(...paths(c, `${prefix}/${k}`));
   }
   return out;
+}
+
+// ---- image mutation, shared by the fuzzers (mutation.test.ts, kernel-fs-mutated.test.ts) ----
+
+/** What a fuzzer needs of a base image: its bytes, its field offsets and its regions. */
+export interface MutationBase {
+  image: Uint8Array;
+  /** Offsets of header, table, record and TLV fields (fieldOffsets). */
+  fields: number[];
+  tableStart: number;
+  recordsStart: number;
+  recordsEnd: number;
+}
+
+/** u32 values that sit on the edges fields care about, plus small and arbitrary ones. */
+export const u32Values = fc.oneof(
+  fc.constantFrom(0, 1, 2, 3, 4, 5, 7, 8, 9, 11, 255, 256, 4095, 4096, 4104, 8192, 0xffff, 0x7fff_ffff, 0x8000_0000, 0xffff_fff8, 0xffff_ffff),
+  fc.integer({ min: 0, max: 24 }),
+  fc.integer({ min: 0, max: 0xffff_ffff }),
+);
+
+export type Region = 'header' | 'table' | 'records' | 'any';
+
+/** Edits that keep the image's length: a bit flip, a byte, or a 1/2/4-byte field value. */
+export type InPlaceMutation =
+  | { kind: 'flip'; region: Region; at: number; bit: number }
+  | { kind: 'byte'; region: Region; at: number; value: number }
+  | { kind: 'field'; at: number; value: number; width: 1 | 2 | 4 };
+
+const regionArb = fc.constantFrom<Region>('header', 'table', 'records', 'records', 'any');
+
+/** fc.oneof arms for the in-place edits, fields weighted `fieldWeight`. */
+export function inPlaceArms(fieldWeight: number) {
+  return [
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('flip' as const), region: regionArb, at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('byte' as const), region: regionArb, at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }) },
+    { weight: fieldWeight, arbitrary: fc.record({ kind: fc.constant('field' as const), at: fc.nat(), value: u32Values, width: fc.constantFrom<1 | 2 | 4>(1, 2, 4, 4, 4) }) },
+  ];
+}
+
+/** Where in `b`'s image an offset drawn for region `r` falls (an image of `len` bytes). */
+export function place(b: MutationBase, r: Region, at: number, len: number): number {
+  const [lo, hi] = r === 'header' ? [0, 64] : r === 'table' ? [b.tableStart, b.recordsStart] : r === 'records' ? [b.recordsStart, b.recordsEnd] : [0, len];
+  return Math.min(len - 1, lo + (at % Math.max(1, hi - lo)));
+}
+
+/** Applies an in-place edit to `img` (a non-empty copy of `b.image`, maybe shortened). */
+export function applyInPlace(img: Uint8Array, b: MutationBase, m: InPlaceMutation): void {
+  switch (m.kind) {
+    case 'flip':
+      img[place(b, m.region, m.at, img.length)] ^= 1 << m.bit;
+      return;
+    case 'byte':
+      img[place(b, m.region, m.at, img.length)] = m.value;
+      return;
+    case 'field': {
+      const at = b.fields[m.at % b.fields.length];
+      if (at + m.width > img.length) return;
+      const v = new DataView(img.buffer, img.byteOffset, img.byteLength);
+      if (m.width === 1) v.setUint8(at, m.value & 0xff);
+      else if (m.width === 2) v.setUint16(at, m.value & 0xffff, true);
+      else v.setUint32(at, m.value >>> 0, true);
+    }
+  }
 }

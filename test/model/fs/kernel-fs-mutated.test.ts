@@ -34,7 +34,7 @@ import { makeSystem, withImage, type Target } from '../../../scenarios/operation
 import { effectiveParams } from '../../../scenarios/system.js';
 import { MODEL_CRASH } from '../../../sim/violation.js';
 import { holds, target } from '../../helpers/system.js';
-import { fieldOffsets, layout, paths } from './images.js';
+import { applyInPlace, fieldOffsets, inPlaceArms, layout, paths, type InPlaceMutation } from './images.js';
 
 interface Base {
   name: string;
@@ -65,33 +65,13 @@ function base(name: string): Base {
 
 const BASES = [base('sample'), base('small')];
 
-const u32 = fc.oneof(
-  fc.constantFrom(0, 1, 2, 3, 4, 5, 7, 8, 9, 11, 255, 256, 4095, 4096, 4104, 8192, 0xffff, 0x7fff_ffff, 0x8000_0000, 0xffff_fff8, 0xffff_ffff),
-  fc.integer({ min: 0, max: 24 }),
-  fc.integer({ min: 0, max: 0xffff_ffff }),
-);
+type Mutation = InPlaceMutation | { kind: 'truncate'; blocks: number } | { kind: 'extend'; fill: number };
 
-type Region = 'header' | 'table' | 'records' | 'any';
-type Mutation =
-  | { kind: 'flip'; region: Region; at: number; bit: number }
-  | { kind: 'byte'; region: Region; at: number; value: number }
-  | { kind: 'field'; at: number; value: number; width: 1 | 2 | 4 }
-  | { kind: 'truncate'; blocks: number }
-  | { kind: 'extend'; fill: number };
-
-const region = fc.constantFrom<Region>('header', 'table', 'records', 'records', 'any');
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('flip' as const), region, at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('byte' as const), region, at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }) },
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('field' as const), at: fc.nat(), value: u32, width: fc.constantFrom<1 | 2 | 4>(1, 2, 4, 4, 4) }) },
+  ...inPlaceArms(6),
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), blocks: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('extend' as const), fill: fc.integer({ min: 0, max: 255 }) }) },
 );
-
-function place(b: Base, r: Region, at: number, len: number): number {
-  const [lo, hi] = r === 'header' ? [0, 64] : r === 'table' ? [b.tableStart, b.recordsStart] : r === 'records' ? [b.recordsStart, b.recordsEnd] : [0, len];
-  return Math.min(len - 1, lo + (at % Math.max(1, hi - lo)));
-}
 
 /** A mutant of `b`'s image; its length stays a non-zero multiple of 4096 (the disk takes blocks). */
 function mutate(b: Base, muts: readonly Mutation[]): Uint8Array {
@@ -99,20 +79,10 @@ function mutate(b: Base, muts: readonly Mutation[]): Uint8Array {
   for (const m of muts) {
     switch (m.kind) {
       case 'flip':
-        img[place(b, m.region, m.at, img.length)] ^= 1 << m.bit;
-        break;
       case 'byte':
-        img[place(b, m.region, m.at, img.length)] = m.value;
+      case 'field':
+        applyInPlace(img, b, m);
         break;
-      case 'field': {
-        const at = b.fields[m.at % b.fields.length];
-        if (at + m.width > img.length) break;
-        const v = new DataView(img.buffer);
-        if (m.width === 1) v.setUint8(at, m.value & 0xff);
-        else if (m.width === 2) v.setUint16(at, m.value & 0xffff, true);
-        else v.setUint32(at, m.value >>> 0, true);
-        break;
-      }
       case 'truncate': {
         const blocks = img.length / FS_BLOCK_BYTES;
         if (blocks > 1) img = img.slice(0, (1 + (m.blocks % (blocks - 1))) * FS_BLOCK_BYTES);

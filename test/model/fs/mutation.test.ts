@@ -14,7 +14,7 @@ import { ImageWriteError, writeImage } from '../../../model/fs/image-writer.js';
 import { NODE_DIRECTORY, NODE_FILE } from '../../../model/fs/format.js';
 import { dir, file, symlink, type TreeNode } from '../../../model/fs/tree.js';
 import { holds } from '../../helpers/system.js';
-import { fieldOffsets, firstDifference, layout, paths, rawImage } from './images.js';
+import { applyInPlace, fieldOffsets, firstDifference, inPlaceArms, layout, paths, rawImage, type InPlaceMutation } from './images.js';
 
 const BIG = new Uint8Array(4500).map((_, i) => (i * 13 + 5) & 0xff);
 
@@ -63,34 +63,13 @@ const BASES: Base[] = [
 
 const EXTRA_PATHS = ['/', '', '//', '/../x', '/.', '/hello.txt/', '/a//b', '/a/b/deep.txt/x', '/nope', '/d1/d2/d3/f', '/x/f', '/y/f', '/a/up/a/up'];
 
-const u32 = fc.oneof(
-  fc.constantFrom(0, 1, 2, 3, 4, 5, 7, 8, 9, 11, 255, 256, 4096, 4104, 8192, 0xffff, 0x7fff_ffff, 0x8000_0000, 0xffff_fff8, 0xffff_ffff),
-  fc.integer({ min: 0, max: 24 }),
-  fc.integer({ min: 0, max: 0xffff_ffff }),
-);
+type Mutation = InPlaceMutation | { kind: 'truncate'; at: number } | { kind: 'append'; bytes: Uint8Array };
 
-type Region = 'header' | 'table' | 'records' | 'any';
-type Mutation =
-  | { kind: 'flip'; region: Region; at: number; bit: number }
-  | { kind: 'byte'; region: Region; at: number; value: number }
-  | { kind: 'field'; at: number; value: number; width: 1 | 2 | 4 }
-  | { kind: 'truncate'; at: number }
-  | { kind: 'append'; bytes: Uint8Array };
-
-const region = fc.constantFrom<Region>('header', 'table', 'records', 'records', 'any');
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('flip' as const), region, at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('byte' as const), region, at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }) },
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('field' as const), at: fc.nat(), value: u32, width: fc.constantFrom<1 | 2 | 4>(1, 2, 4, 4, 4) }) },
+  ...inPlaceArms(5),
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('append' as const), bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }) }) },
 );
-
-/** Where in `b`'s image an offset drawn for `r` falls. */
-function place(b: Base, r: Region, at: number, len: number): number {
-  const [lo, hi] = r === 'header' ? [0, 64] : r === 'table' ? [b.tableStart, b.recordsStart] : r === 'records' ? [b.recordsStart, b.recordsEnd] : [0, len];
-  return Math.min(len - 1, lo + (at % Math.max(1, hi - lo)));
-}
 
 function mutate(b: Base, muts: Mutation[]): Uint8Array {
   let img = b.image.slice();
@@ -98,20 +77,10 @@ function mutate(b: Base, muts: Mutation[]): Uint8Array {
     if (img.length === 0 && m.kind !== 'append') continue;
     switch (m.kind) {
       case 'flip':
-        img[place(b, m.region, m.at, img.length)] ^= 1 << m.bit;
-        break;
       case 'byte':
-        img[place(b, m.region, m.at, img.length)] = m.value;
+      case 'field':
+        applyInPlace(img, b, m);
         break;
-      case 'field': {
-        const at = b.fields[m.at % b.fields.length];
-        if (at + m.width > img.length) break;
-        const v = new DataView(img.buffer);
-        if (m.width === 1) v.setUint8(at, m.value & 0xff);
-        else if (m.width === 2) v.setUint16(at, m.value & 0xffff, true);
-        else v.setUint32(at, m.value >>> 0, true);
-        break;
-      }
       case 'truncate':
         // Mostly near the end (a torn tail), sometimes anywhere.
         img = img.slice(0, m.at % 2 ? img.length - 1 - (m.at % 64) : m.at % (img.length + 1));
