@@ -74,10 +74,6 @@ export class Faults {
     if (until > this.settleUntil) this.settleUntil = until;
   }
 
-  isEnabled(kind: number): boolean {
-    return this.rates[kind] > 0;
-  }
-
   fingerprint(h: Hasher64, now: Micros): void {
     h.int(this.remaining);
     h.int(this.settleUntil > now ? this.settleUntil - now : 0);

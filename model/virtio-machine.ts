@@ -7,7 +7,7 @@
  */
 import { label } from '../sim/labels.js';
 import type { Chooser } from '../sim/chooser.js';
-import { Hasher64 } from '../sim/hash.js';
+import type { Hasher64 } from '../sim/hash.js';
 import { Simulation, type EventHandler } from '../sim/simulation.js';
 import { Disk } from './disk/disk.js';
 import { SparseDisk } from './disk/sparse-disk.js';
@@ -371,12 +371,5 @@ export class VirtioMachine implements EventHandler {
   /** Nothing left to do: clients finished, nothing in flight. */
   quiescent(): boolean {
     return this.sim.queue.size === 0;
-  }
-
-  /** For the bare-engine benchmark and tests: a fresh hasher over this machine's state. */
-  fingerprintHex(): string {
-    const h = new Hasher64();
-    this.fingerprint(h);
-    return h.hex();
   }
 }

@@ -471,13 +471,6 @@ export class VirtioDevice {
     this.m.irq.raise(ISR_CONFIG_CHANGE);
   }
 
-  /** Device-owned request slots in use (for the checks). */
-  inFlight(): number {
-    let k = 0;
-    for (let i = 0; i < this.slotState.length; i++) if (this.slotState[i] !== SLOT_FREE) k++;
-    return k;
-  }
-
   isSlotBusy(slot: number): boolean {
     return this.slotState[slot] !== SLOT_FREE;
   }

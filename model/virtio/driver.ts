@@ -832,13 +832,6 @@ export class VirtioDriver {
     this.m.probe(P_PANIC, code, 0, 0);
   }
 
-  /** Requests in flight (submitted, not completed). */
-  inFlight(): number {
-    let k = 0;
-    for (let c = 0; c < this.reqState.length; c++) if (this.reqState[c] === RQ_IN_FLIGHT) k++;
-    return k;
-  }
-
   fingerprint(h: Hasher64, now: number): void {
     h.int(this.ready);
     h.int(this.recovering);

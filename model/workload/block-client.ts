@@ -112,11 +112,6 @@ export class BlockClients implements BlockRequester {
     this.m.sim.after(opts[this.m.sim.chooser.choose(L_THINK, opts.length)], E_CLIENT_NEXT, c, 0);
   }
 
-  /** All clients made all their requests. */
-  allDone(): boolean {
-    return this.finished === this.count;
-  }
-
   fingerprint(h: Hasher64): void {
     for (let c = 0; c < this.count; c++) {
       h.int(this.remaining[c]);
