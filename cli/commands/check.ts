@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { FindingCliOptions } from '../options.js';
 import chalk from 'chalk';
 import { SCENARIOS } from '../../scenarios/registry.js';
 import { campaignFindings, findingFrom, makeExplorer, resolveTarget, type Finding } from '../../scenarios/operations.js';
@@ -8,17 +9,9 @@ import { writeJunit, type JunitCase } from '../../reports/junit.js';
 import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
 
-export interface CheckOptions {
-  profile: string;
-  mutant: string[];
+export interface CheckOptions extends FindingCliOptions {
   seedsScale: number;
-  json?: boolean;
-  out: string;
-  shrinkBudget: number;
-  shrink: boolean;
-  junit?: string;
   workers: number;
-  only?: string;
 }
 
 interface Row {

@@ -1,23 +1,16 @@
 import { performance } from 'node:perf_hooks';
+import type { FindingCliOptions } from '../options.js';
 import { findingFrom, makeExplorer, resolveTarget, type Finding } from '../../scenarios/operations.js';
 import { bad, fmt, formatFinding, header, ok } from '../../reports/terminal.js';
 import { writeJunit } from '../../reports/junit.js';
 import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
 
-export interface ExploreCliOptions {
+export interface ExploreCliOptions extends FindingCliOptions {
   maxDepth?: number;
   maxStates?: number;
   maxMemory: number;
-  profile: string;
-  mutant: string[];
-  json?: boolean;
-  out: string;
-  shrinkBudget: number;
-  shrink: boolean;
-  junit?: string;
   image?: string;
-  only?: string;
 }
 
 /** `explore`: exhaustive DFS over choice sequences with state caching. */

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { FindingCliOptions } from '../options.js';
 import { campaignFindings, findingFrom, resolveTarget, runSeed, type Finding } from '../../scenarios/operations.js';
 import { fmt, formatFinding, header, ok } from '../../reports/terminal.js';
 import { writeJunit } from '../../reports/junit.js';
@@ -6,20 +7,12 @@ import { watchInterrupt } from '../interrupt.js';
 import { runCampaign } from '../campaign-pool.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
 
-export interface RunOptions {
+export interface RunOptions extends FindingCliOptions {
   seeds?: number;
   seed?: number;
   firstSeed: number;
-  profile: string;
-  mutant: string[];
-  json?: boolean;
-  out: string;
-  shrinkBudget: number;
-  shrink: boolean;
-  junit?: string;
   workers: number;
   image?: string;
-  only?: string;
 }
 
 /** `run`: one seed (with its trace hash) or a campaign over consecutive seeds. */

@@ -1,0 +1,14 @@
+/**
+ * The options every finding command (run, explore, check) takes, as `findingOptions` in main.ts
+ * defines them: what to run, and where and how to report.
+ */
+export interface FindingCliOptions {
+  profile: string;
+  mutant: string[];
+  json?: boolean;
+  out: string;
+  shrinkBudget: number;
+  shrink: boolean;
+  junit?: string;
+  only?: string;
+}
