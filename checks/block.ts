@@ -42,6 +42,10 @@ export class BlockChecks implements CheckFamily {
   /** Per client: the block and type the client asked for. */
   private readonly clientBlock: Int32Array;
   private readonly clientType: Int32Array;
+  /** Scratch for one chain walk. */
+  private readonly chainAddr: Int32Array;
+  private readonly chainLen: Int32Array;
+  private readonly chainWritable: Uint8Array;
 
   constructor(private readonly m: VirtioMachine) {
     this.n = m.params.queueSize;
@@ -49,6 +53,9 @@ export class BlockChecks implements CheckFamily {
     this.deviceStatus = new Int32Array(this.n);
     this.clientBlock = new Int32Array(m.requester.slots);
     this.clientType = new Int32Array(m.requester.slots);
+    this.chainAddr = new Int32Array(this.n);
+    this.chainLen = new Int32Array(this.n);
+    this.chainWritable = new Uint8Array(this.n);
   }
 
   begin(): void {
@@ -109,22 +116,23 @@ export class BlockChecks implements CheckFamily {
     const m = this.m;
     const mem = m.mem;
     if (head >= this.n) return null; // S-VQ-03 reports it
-    // Collect the chain.
-    const addrs: number[] = [];
-    const lens: number[] = [];
-    const writable: boolean[] = [];
+    // Collect the chain into scratch arrays (no allocation per request).
+    const addrs = this.chainAddr;
+    const lens = this.chainLen;
+    const writable = this.chainWritable;
     let d = head;
+    let count = 0;
     for (let hops = 0; hops < this.n; hops++) {
       const f = mem.descFlags(d);
-      addrs.push(mem.descAddr(d));
-      lens.push(mem.descLen(d));
-      writable.push((f & VIRTQ_DESC_F_WRITE) !== 0);
+      addrs[count] = mem.descAddr(d);
+      lens[count] = mem.descLen(d);
+      writable[count] = (f & VIRTQ_DESC_F_WRITE) !== 0 ? 1 : 0;
+      count++;
       if ((f & VIRTQ_DESC_F_NEXT) === 0) break;
       d = mem.descNext(d);
       if (d >= this.n) return null;
     }
-    const count = addrs.length;
-    if (lens[0] !== BLK_HEADER_BYTES || writable[0]) return this.fail('S-BLK-01', `head ${head}: the header must be a ${BLK_HEADER_BYTES}-byte device-readable buffer (len ${lens[0]}, ${writable[0] ? 'writable' : 'readable'})`);
+    if (lens[0] !== BLK_HEADER_BYTES || writable[0] === 1) return this.fail('S-BLK-01', `head ${head}: the header must be a ${BLK_HEADER_BYTES}-byte device-readable buffer (len ${lens[0]}, ${writable[0] === 1 ? 'writable' : 'readable'})`);
     const hdr = mem.offsetOf(addrs[0], BLK_HEADER_BYTES);
     if (hdr < 0) return this.fail('S-BLK-01', `head ${head}: header address outside guest memory`);
     const type = mem.view.getUint32(hdr, true);
@@ -132,14 +140,14 @@ export class BlockChecks implements CheckFamily {
     const sectorHigh = mem.view.getUint32(hdr + 12, true);
     const sector = sectorHigh * 4294967296 + mem.view.getUint32(hdr + 8, true);
     if (reserved !== 0) return this.fail('S-BLK-01', `head ${head}: header reserved field is ${reserved}, not 0`);
-    if (lens[count - 1] !== 1 || !writable[count - 1]) return this.fail('S-BLK-01', `head ${head}: the status must be a 1-byte device-writable buffer`);
+    if (lens[count - 1] !== 1 || writable[count - 1] === 0) return this.fail('S-BLK-01', `head ${head}: the status must be a 1-byte device-writable buffer`);
     if (type === VIRTIO_BLK_T_FLUSH) {
       if (count !== 2 || sector !== 0) return this.fail('S-BLK-01', `head ${head}: FLUSH must have sector 0 and no data (sector ${sector}, ${count} descriptors)`);
       return null;
     }
     if (type !== VIRTIO_BLK_T_IN && type !== VIRTIO_BLK_T_OUT) return null;
     if (count !== 3) return this.fail('S-BLK-01', `head ${head}: an ${type === VIRTIO_BLK_T_IN ? 'IN' : 'OUT'} request needs header, data and status (${count} descriptors)`);
-    if (writable[1] !== (type === VIRTIO_BLK_T_IN)) return this.fail('S-BLK-01', `head ${head}: data must be device-${type === VIRTIO_BLK_T_IN ? 'writable for IN' : 'readable for OUT'}`);
+    if ((writable[1] === 1) !== (type === VIRTIO_BLK_T_IN)) return this.fail('S-BLK-01', `head ${head}: data must be device-${type === VIRTIO_BLK_T_IN ? 'writable for IN' : 'readable for OUT'}`);
     const len = lens[1];
     // S-BLK-02: whole sectors, within capacity, sector = block × 8.
     if (len % SECTOR_BYTES !== 0 || len === 0) return this.fail('S-BLK-02', `head ${head}: data length ${len} is not a positive multiple of ${SECTOR_BYTES}`);

@@ -166,36 +166,40 @@ export class VirtqueueProgressChecks implements CheckFamily {
     } else this.enoughSince = NONE;
   }
 
+  /** Past its bound, measured from the later of when it arose and when the last fault settled? */
+  private due(since: number, bound: number, settle: number, now: number): boolean {
+    return (since > settle ? since : settle) + bound < now;
+  }
+
   private deadlines(now: number): Violation | null {
     const m = this.m;
     const p = m.params;
     const settle = m.faults.settleUntil;
-    const due = (since: number, bound: number) => (since > settle ? since : settle) + bound < now;
     const dev = m.device;
     const deviceLive = (dev.status & STATUS_DRIVER_OK) !== 0 && dev.failed === 0;
     for (let s = 0; s < this.n; s++) {
       const t = this.publishedAt[s];
-      if (t !== NONE && deviceLive && due(t, p.fetchBoundMicros)) {
+      if (t !== NONE && deviceLive && this.due(t, p.fetchBoundMicros, settle, now)) {
         return this.fail('L-VQ-01', `the entry in avail slot ${s}, published at ${t} µs, was not fetched by the device within ${p.fetchBoundMicros} µs`);
       }
       const u = this.usedAt[s];
-      if (u !== NONE && due(u, p.consumeBoundMicros)) {
+      if (u !== NONE && this.due(u, p.consumeBoundMicros, settle, now)) {
         return this.fail('L-VQ-02', `the used element in slot ${s}, published at ${u} µs, was not consumed by the driver within ${p.consumeBoundMicros} µs`);
       }
     }
     for (let c = 0; c < this.requestAt.length; c++) {
       const t = this.requestAt[c];
-      if (t !== NONE && due(t, p.requestBoundMicros)) {
+      if (t !== NONE && this.due(t, p.requestBoundMicros, settle, now)) {
         return this.fail('L-VQ-03', `client ${c}'s request, started at ${t} µs, neither completed nor failed within ${p.requestBoundMicros} µs`);
       }
     }
-    if (this.enoughSince !== NONE && due(this.enoughSince, p.consumeBoundMicros)) {
+    if (this.enoughSince !== NONE && this.due(this.enoughSince, p.consumeBoundMicros, settle, now)) {
       return this.fail('L-VQ-04', `a client waiting for descriptors was not woken within ${p.consumeBoundMicros} µs although ${m.driver.numFree} are free`);
     }
-    if (this.resetAt !== NONE && due(this.resetAt, p.resetBoundMicros)) {
+    if (this.resetAt !== NONE && this.due(this.resetAt, p.resetBoundMicros, settle, now)) {
       return this.fail('L-VQ-05', `the device was reset at ${this.resetAt} µs and reached neither DRIVER_OK nor FAILED within ${p.resetBoundMicros} µs`);
     }
-    if (this.needsResetAt !== NONE && due(this.needsResetAt, p.resetBoundMicros)) {
+    if (this.needsResetAt !== NONE && this.due(this.needsResetAt, p.resetBoundMicros, settle, now)) {
       return this.fail('L-VQ-06', `the device set DEVICE_NEEDS_RESET at ${this.needsResetAt} µs and the driver did not reset it within ${p.resetBoundMicros} µs`);
     }
     return null;
