@@ -21,7 +21,7 @@ import type { Violation } from '../sim/violation.js';
 import { fsck } from '../model/fs/fsck.js';
 import { HostReader } from '../model/fs/host-reader.js';
 import { FS_BLOCK_BYTES, NODE_FILE } from '../model/fs/format.js';
-import { MAX_READ, OP_NAMES, OP_OPEN } from '../model/fs/kernel-fs.js';
+import { MAX_FDS, MAX_READ, OP_NAMES, OP_OPEN } from '../model/fs/kernel-fs.js';
 import { SparseDisk } from '../model/disk/sparse-disk.js';
 import { SECTOR_BYTES, VIRTIO_BLK_T_OUT } from '../model/virtio/constants.js';
 import { R_OK } from '../model/virtio/driver.js';
@@ -192,8 +192,11 @@ export class FsChecks implements CheckFamily {
   private readResult(c: number, pos: number, n: number): Violation | null {
     const m = this.m;
     const kfs = m.kfs!;
-    const path = m.fsClients!.files.paths[m.fsClients!.file[c]];
-    const want = this.oracle.read(path, pos, Math.min(kfs.askLen[c], MAX_READ));
+    // A workload client names its file by path; a process's file is known by its inode.
+    const workload = c < m.fsClients!.count;
+    const inode = workload ? 0 : kfs.fdInode[kfs.fileRow[c] * MAX_FDS + kfs.argFd[c]];
+    const path = workload ? m.fsClients!.files.paths[m.fsClients!.file[c]] : `inode ${inode}`;
+    const want = workload ? this.oracle.read(path, pos, Math.min(kfs.askLen[c], MAX_READ)) : this.oracle.readInode(inode, pos, Math.min(kfs.askLen[c], MAX_READ));
     if (!want) return this.fail('S-FS-03', `read of "${path}" returned ${n} bytes, but the host parser finds no such file`);
     if (want.length !== n) return this.fail('S-FS-03', `read of "${path}" at offset ${pos} returned ${n} bytes; the host parser returns ${want.length}`);
     const base = c * MAX_READ;

@@ -5,9 +5,10 @@ import { VirtqueueChecks } from './virtqueue.js';
 import { VirtqueueProgressChecks } from './virtqueue-progress.js';
 import { VIRTQUEUE_CHECKS } from './virtqueue-catalogue.js';
 import { FsChecks, FS_CHECKS } from './fs.js';
+import { ProcChecks, PROC_CHECKS } from './proc.js';
 
 /** Every check this build implements, by stable id. */
-export const ALL_CHECKS: readonly CheckInfo[] = [...VIRTQUEUE_CHECKS, ...FS_CHECKS];
+export const ALL_CHECKS: readonly CheckInfo[] = [...VIRTQUEUE_CHECKS, ...FS_CHECKS, ...PROC_CHECKS];
 
 export function checkInfo(id: string): CheckInfo | undefined {
   return ALL_CHECKS.find((c) => c.id === id);
@@ -17,5 +18,6 @@ export function checkInfo(id: string): CheckInfo | undefined {
 export function virtioCheckFamilies(m: VirtioMachine): CheckFamily[] {
   const families: CheckFamily[] = [new VirtqueueChecks(m), new BlockChecks(m), new VirtqueueProgressChecks(m)];
   if (m.kfs) families.push(new FsChecks(m));
+  if (m.procs) families.push(new ProcChecks(m));
   return families;
 }

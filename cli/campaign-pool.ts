@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
 import { Campaign } from '../sim/campaign.js';
-import { makeSystem, type Target } from '../scenarios/operations.js';
+import { makeCampaignSystem, type Target } from '../scenarios/operations.js';
 import type { SliceResult, SliceTask } from './campaign-worker.js';
 import { interrupted, yieldToEvents } from './interrupt.js';
 
@@ -23,7 +23,7 @@ export function defaultWorkers(): number {
  * interrupt; returns what the finished slices found and whether it was cut short.
  */
 export async function runCampaign(t: Target, first: number, count: number, workers: number): Promise<{ campaign: Campaign; stopped: boolean }> {
-  const campaign = new Campaign(makeSystem(t));
+  const campaign = new Campaign(makeCampaignSystem(t));
   const end = first + count;
   if (workers <= 1 || count <= SLICE) {
     for (let s = first; s < end; s += SLICE) {

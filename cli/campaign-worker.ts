@@ -3,7 +3,7 @@
  * the first finding per check). Loaded by tinypool from cli/campaign-pool.ts.
  */
 import { Campaign, type CampaignFinding } from '../sim/campaign.js';
-import { makeSystem, resolveTarget } from '../scenarios/operations.js';
+import { makeCampaignSystem, resolveTarget } from '../scenarios/operations.js';
 import type { VirtioParams } from '../model/params.js';
 
 export interface SliceTask {
@@ -24,13 +24,13 @@ export interface SliceResult {
   findings: CampaignFinding[];
 }
 
-const systems = new Map<string, ReturnType<typeof makeSystem>>();
+const systems = new Map<string, ReturnType<typeof makeCampaignSystem>>();
 
 export default function runSlice(task: SliceTask): SliceResult {
   const key = JSON.stringify([task.scenario, task.profile, task.mutants, task.overrides ?? null, task.checks ?? null]);
   let system = systems.get(key);
   if (!system) {
-    system = makeSystem({ ...resolveTarget(task.scenario, task.profile, task.mutants), overrides: task.overrides, image: task.image, checks: task.checks });
+    system = makeCampaignSystem({ ...resolveTarget(task.scenario, task.profile, task.mutants), overrides: task.overrides, image: task.image, checks: task.checks });
     systems.set(key, system);
   }
   const campaign = new Campaign(system);

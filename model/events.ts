@@ -36,6 +36,9 @@ export const E_FS_RETURN = 24; // a = fs client, b = result of its call
 export const E_FS_CLIENT_NEXT = 25; // a = fs client
 export const E_POWER_LOSS = 26;
 export const E_REBOOT = 27;
+// processes (kernel.md §4)
+export const E_CPU_STEP = 28; // a = process slot, b = pid: the running process's next action
+export const E_TIMER_TICK = 29; // IRQ0
 
 export const EVENT_NAMES: readonly string[] = [
   'dev.fetch', 'dev.recheck', 'dev.io-done', 'dev.publish-elem', 'dev.publish-idx', 'dev.notify-check', 'dev.late-status',
@@ -43,6 +46,7 @@ export const EVENT_NAMES: readonly string[] = [
   'drv.init-step', 'drv.lock-grant', 'drv.submit', 'drv.notify', 'drv.handler-isr', 'drv.handler-ack', 'drv.drain', 'drv.recheck', 'drv.poll-timer', 'drv.spin-poll',
   'client.next', 'client.done', 'drv.poll-status',
   'fs.continue', 'fs.return', 'fs.client-next', 'power.loss', 'power.reboot',
+  'cpu.step', 'timer.tick',
 ];
 
 export const EVENT_ACTORS: readonly string[] = [
@@ -51,4 +55,5 @@ export const EVENT_ACTORS: readonly string[] = [
   'driver', 'driver', 'driver', 'driver', 'driver', 'driver', 'driver', 'driver', 'driver', 'driver',
   'client', 'client', 'driver',
   'fs', 'fs', 'client', 'power', 'power',
+  'cpu', 'timer',
 ];

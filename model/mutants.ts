@@ -23,6 +23,8 @@ export const MUTANTS: readonly MutantInfo[] = [
   { name: 'ioerr-as-ok', subsystem: 'block driver', description: 'ignores the status byte (treats IOERR/UNSUPP as OK)', catchers: ['S-BLK-05', 'S-FS-03'] },
   { name: 'sector-units', subsystem: 'block driver', description: 'sector = block instead of block × 8', catchers: ['S-BLK-02', 'S-BLK-04'] },
   { name: 'inode-off-by-one', subsystem: 'file system', description: 'locates inode n at table entry n instead of n − 1', catchers: ['S-FS-03'] },
+  { name: 'no-reparent', subsystem: 'processes', description: "exit leaves its children's parent pointing at the dead PID", catchers: ['S-PM-02', 'L-PM-02'] },
+  { name: 'fork-fd-no-incref', subsystem: 'processes', description: 'fork copies the fd table without counting references', catchers: ['S-PM-06', 'S-PM-07'] },
 ];
 
 export type MutantName = string;
@@ -46,6 +48,8 @@ export class MutantSet {
   readonly ioerrAsOk: boolean;
   readonly sectorUnits: boolean;
   readonly inodeOffByOne: boolean;
+  readonly noReparent: boolean;
+  readonly forkFdNoIncref: boolean;
 
   constructor(readonly names: readonly string[]) {
     const on = (n: string) => names.includes(n);
@@ -62,5 +66,7 @@ export class MutantSet {
     this.ioerrAsOk = on('ioerr-as-ok');
     this.sectorUnits = on('sector-units');
     this.inodeOffByOne = on('inode-off-by-one');
+    this.noReparent = on('no-reparent');
+    this.forkFdNoIncref = on('fork-fd-no-incref');
   }
 }

@@ -1,4 +1,5 @@
 import type { Micros } from '../sim/clock.js';
+import type { Workload } from './proc/programs/program.js';
 
 /** Per-opportunity fault probabilities (random mode); in exhaustive mode any rate > 0 is a branch. */
 export interface FaultRates {
@@ -23,6 +24,10 @@ export interface FaultRates {
    * sector granularity, and it boots again from the same disk. Per file-system operation.
    */
   powerLoss: number;
+  /** A user program crashes (SIGSEGV) at this step. Per program step (not init). */
+  crash: number;
+  /** fork or exec finds no free frame, as if the pool were exhausted. Per fork or exec. */
+  frameShortage: number;
 }
 
 export const NO_FAULTS: FaultRates = {
@@ -35,7 +40,23 @@ export const NO_FAULTS: FaultRates = {
   irqSpurious: 0,
   deviceFailure: 0,
   powerLoss: 0,
+  crash: 0,
+  frameShortage: 0,
 };
+
+/** Processes (kernel.md §4), for scenarios that boot init from the disk. */
+export interface ProcParams {
+  /** Timer interrupt period; the scheduler runs every 10th. */
+  tickMicros: number;
+  /** CPU time of one program action, one option chosen per step. */
+  stepMicrosOptions: readonly number[];
+  /** Physical frames in the pool (4096 bytes each). */
+  frames: number;
+  /** Numbers the programs are built with. */
+  workload: Workload;
+  /** L-PM-01/02/03: a zombie is reaped (a waiting parent returns) within this, after faults settle. */
+  reapBoundMicros: number;
+}
 
 /** The file system on the simulated disk (kernel.md §3), when a scenario has one. */
 export interface FsParams {
@@ -121,6 +142,8 @@ export interface VirtioParams {
 
   /** The file system, for scenarios that boot from a disk image. */
   fs?: FsParams;
+  /** Processes: init is loaded from /sbin/init on the image (needs `fs`). */
+  proc?: ProcParams;
 
   /** Run bounds. */
   maxSteps: number;

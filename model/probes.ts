@@ -51,6 +51,23 @@ export const P_FS_READ = 46; // a = client, b = file offset read from, c = bytes
 export const P_FS_WRITE = 47; // a = client, b = file offset written at, c = bytes written
 export const P_FS_MOUNT = 48; // a = result
 export const P_POWER_LOSS = 49; // a = boot number
+// processes (kernel.md §4)
+export const P_PROC_SPAWN = 50; // a = pid, b = parent pid, c = slot (PID 0 and init at boot)
+export const P_PROC_FORK = 51; // a = child pid, b = parent pid, c = child slot
+export const P_PROC_FORK_FAIL = 52; // a = caller pid, b = errno, c = slots in use
+export const P_PROC_EXIT = 53; // a = pid, b = wait status, c = parent pid
+export const P_PROC_REPARENT = 54; // a = child pid, b = new parent pid
+export const P_PROC_REAP = 55; // a = pid, b = status written, c = reaper pid
+export const P_PROC_WAIT = 56; // a = caller pid, b = pid argument, c = result
+export const P_PROC_WAIT_BLOCK = 57; // a = caller pid, b = pid argument, c = flags
+export const P_PROC_SCHED = 58; // a = slot, b = pid, c = its state when dispatched
+export const P_PROC_EXEC_START = 59; // a = pid
+export const P_PROC_EXEC = 60; // a = pid, b = 0 or −errno, c = program index
+export const P_PROC_STORE = 61; // a = pid, b = address, c = byte
+export const P_PROC_LOAD = 62; // a = pid, b = address, c = byte
+export const P_PROC_SIGCHLD = 63; // a = parent pid, b = child pid
+export const P_PROC_SYSCALL = 64; // a = pid, b = number
+export const P_PROC_OFD_REF = 65; // a = open file description, b = its new count
 
 export const PANIC_SPURIOUS_INTERRUPT = 1;
 

@@ -45,7 +45,11 @@ import {
   E_FS_RETURN,
   E_POWER_LOSS,
   E_REBOOT,
+  E_CPU_STEP,
+  E_TIMER_TICK,
 } from './events.js';
+import { Processes } from './proc/processes.js';
+import { MAX_PROCS } from './proc/abi.js';
 import { Faults } from './faults.js';
 import { MutantSet } from './mutants.js';
 import type { VirtioParams } from './params.js';
@@ -92,6 +96,8 @@ export class VirtioMachine implements EventHandler {
   readonly cache: BufferCache | null = null;
   readonly kfs: KernelFs | null = null;
   readonly fsClients: FsClients | null = null;
+  /** Processes, when the scenario boots init (params.proc). */
+  readonly procs: Processes | null = null;
   /** The image and where the partition starts (blocks). */
   readonly image: Uint8Array | null = null;
   readonly partitionStartBlock: number = 0;
@@ -121,8 +127,11 @@ export class VirtioMachine implements EventHandler {
       this.bootClient = fs.clients;
       const paths = config.fs.files.paths.map((path) => path.split('/').filter((x) => x !== '').map((x) => new TextEncoder().encode(x)));
       this.cache = new BufferCache(this, fs.cacheBlocks, this.partitionStartBlock, imageBlocks, fs.readRetries, { wake: (c, outcome) => this.kfs!.wake(c, outcome) });
-      this.kfs = new KernelFs(this, this.cache, fs.clients + 1, imageBlocks, paths);
+      // kfs clients: the workload's, the kernel's own (boot), then one per process slot.
+      const procClients = config.params.proc ? MAX_PROCS : 0;
+      this.kfs = new KernelFs(this, this.cache, fs.clients + 1 + procClients, imageBlocks, paths, procClients > 0 ? 1 : 0);
       this.fsClients = new FsClients(this, this.kfs, fs, config.fs.files);
+      if (config.params.proc) this.procs = new Processes(this, this.kfs, config.params.proc, fs.clients + 1);
       this.requester = this.cache;
     } else {
       this.disk = new Disk(config.params.diskBlocks * SECTORS_PER_BLOCK);
@@ -153,6 +162,7 @@ export class VirtioMachine implements EventHandler {
       this.cache.begin(!reference);
       this.kfs!.begin();
       this.fsClients!.begin();
+      this.procs?.begin();
     }
     this.driver.begin(eventIdx);
   }
@@ -187,6 +197,7 @@ export class VirtioMachine implements EventHandler {
       this.kfs!.begin();
       this.fsClients!.boots++;
       this.fsClients!.reboot();
+      this.procs?.begin();
     }
     this.driver.begin(this.eventIdx);
   }
@@ -254,10 +265,16 @@ export class VirtioMachine implements EventHandler {
         if (a === this.bootClient) {
           // The kernel's mount at boot (kernel.md §1): on success the clients start; a refused
           // mount is a boot failure with its reason, and the machine stops there.
-          if (b >= 0) this.fsClients!.start();
-          else this.bootFailure = b;
+          if (b < 0) {
+            this.bootFailure = b;
+            return;
+          }
+          this.fsClients!.start();
+          // kernel.md §1: mount root → load /sbin/init → enqueue init.
+          this.procs?.boot();
           return;
         }
+        if (this.procs && a >= this.procs.kfsBase) return this.procs.fsReturned(a - this.procs.kfsBase, b);
         return this.fsClients!.returned(a, b);
       case E_FS_CLIENT_NEXT:
         return this.fsClients!.next(a);
@@ -265,6 +282,10 @@ export class VirtioMachine implements EventHandler {
         return this.powerLoss();
       case E_REBOOT:
         return this.reboot();
+      case E_CPU_STEP:
+        return this.procs!.cpuStep(a, b);
+      case E_TIMER_TICK:
+        return this.procs!.tick();
       default:
         throw new Error(`unknown event kind ${kind}`);
     }
@@ -288,6 +309,7 @@ export class VirtioMachine implements EventHandler {
       this.cache.fingerprint(h);
       this.kfs!.fingerprint(h);
       this.fsClients!.fingerprint(h);
+      this.procs?.fingerprint(h, now);
     }
     h.int(this.bootFailure);
     this.disk.fingerprint(h);

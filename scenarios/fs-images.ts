@@ -8,6 +8,7 @@ import { HostReader } from '../model/fs/host-reader.js';
 import { NODE_FILE } from '../model/fs/format.js';
 import { dir, file, symlink, type TreeNode } from '../model/fs/tree.js';
 import type { FsFileList } from '../model/workload/fs-client.js';
+import { PROC_IMAGES } from './proc-images.js';
 
 function bytes(seed: number, n: number): Uint8Array {
   const out = new Uint8Array(n);
@@ -41,7 +42,7 @@ function smallTree(): TreeNode {
   return dir({ a: file(bytes(11, 300)), d: dir({ b: file(bytes(12, 200)) }) });
 }
 
-const BUILT_IN: Record<string, () => TreeNode> = { sample: sampleTree, small: smallTree };
+const BUILT_IN: Record<string, () => TreeNode> = { sample: sampleTree, small: smallTree, ...PROC_IMAGES };
 
 export function builtInImageNames(): string[] {
   return Object.keys(BUILT_IN);

@@ -52,6 +52,14 @@ export function makeSystem(t: Target): ScenarioSystem {
 }
 
 /**
+ * The system a random campaign runs: it keeps going after a violation and reports every distinct
+ * check a run breaks (eclipse-b breaks several; the first would hide the rest).
+ */
+export function makeCampaignSystem(t: Target): ScenarioSystem {
+  return new ScenarioSystem({ scenario: t.scenario, profile: t.profile, mutants: t.mutants, overrides: t.overrides, image: t.image, checks: t.checks, collect: true });
+}
+
+/**
  * Points a file-system scenario at a user's image: the parameters record its path and hash, so a
  * replay file can find it again and tell whether it is the same image. Throws InputError for a
  * scenario without a disk or an image that is not whole 4096-byte blocks. A damaged image is
@@ -127,7 +135,12 @@ export function findingFrom(t: Target, system: ScenarioSystem, input: { check: s
 /** Campaign findings as shrunk replay documents, in first-seed order. */
 export function campaignFindings(t: Target, campaign: Campaign, shrinkBudget: number): Finding[] {
   const system = makeSystem(t);
-  return campaign.orderedFindings().map((f: CampaignFinding) => findingFrom(t, system, { ...f }, shrinkBudget));
+  return campaign.orderedFindings().map((f: CampaignFinding) => {
+    if (!f.alone) return findingFrom(t, system, { ...f }, shrinkBudget);
+    // A later violation of its run: replayed (and shrunk) with only its check enabled.
+    const alone: Target = { ...t, checks: [f.check] };
+    return findingFrom(alone, makeSystem(alone), { ...f }, shrinkBudget);
+  });
 }
 
 /** Replays a replay document. Strict: a label or range mismatch throws ReplayDivergence. */

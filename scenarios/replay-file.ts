@@ -52,6 +52,8 @@ const paramsSchema = z.strictObject({
     irqSpurious: rate,
     deviceFailure: rate,
     powerLoss: rate,
+    crash: rate,
+    frameShortage: rate,
   }),
   faultBudget: nonNegInt,
   swarm: z.boolean(),
@@ -65,13 +67,29 @@ const paramsSchema = z.strictObject({
       imageHash: z.string().regex(/^[0-9a-f]{16}$/),
       cacheBlocks: z.number().int().min(2),
       readRetries: nonNegInt,
-      clients: z.number().int().positive().max(31),
+      clients: z.number().int().nonnegative().max(31),
       opsPerClient: nonNegInt,
       workload: z.enum(['read', 'write', 'scan']),
       readChunkOptions: z.array(z.number().int().positive()).min(1),
       writeChunkOptions: z.array(z.number().int().positive()).min(1),
       maxBoots: z.number().int().positive(),
       callBoundMicros: micros,
+    })
+    .optional(),
+  proc: z
+    .strictObject({
+      tickMicros: z.number().int().positive(),
+      stepMicrosOptions: z.array(z.number().int().positive()).min(1),
+      frames: z.number().int().min(8).max(4096),
+      workload: z.strictObject({
+        fanout: nonNegInt,
+        depth: nonNegInt,
+        children: nonNegInt,
+        rounds: nonNegInt,
+        compute: nonNegInt,
+        serviceIterations: nonNegInt,
+      }),
+      reapBoundMicros: micros,
     })
     .optional(),
   maxSteps: z.number().int().positive(),
@@ -207,10 +225,17 @@ export function parseReplay(text: string, source: string): ReplayFile {
   // A user's image (`--image`) replaces the scenario's built-in one: its name and hash may differ.
   const own = r.parameters.fs?.image.startsWith('file:') ? { ...scenario.params, fs: scenario.params.fs && { ...scenario.params.fs, image: r.parameters.fs.image, imageHash: r.parameters.fs.imageHash } } : scenario.params;
   const differing = Object.keys(own).filter(
-    (k) => k !== 'swarm' && JSON.stringify((own as unknown as Record<string, unknown>)[k]) !== JSON.stringify((r.parameters as Record<string, unknown>)[k]),
+    (k) => k !== 'swarm' && canonical((own as unknown as Record<string, unknown>)[k]) !== canonical((r.parameters as Record<string, unknown>)[k]),
   );
   if (differing.length > 0) {
     throw new ReplayFileError(`${path}: its parameters do not match scenario "${r.scenario}" (${differing.slice(0, 3).join(', ')}${differing.length > 3 ? ', …' : ''} differ): the file is for another scenario or another version of it`);
   }
   return r as ReplayFile;
+}
+
+/** JSON with object keys sorted, so that equal parameters compare equal whatever their key order. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x !== null && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  );
 }

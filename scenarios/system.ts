@@ -26,6 +26,8 @@ export interface SystemConfig {
    * checks still run, but their violations are ignored. MODEL-CRASH is always enabled.
    */
   checks?: readonly string[];
+  /** Keep going after a violation and report every distinct check violated (campaigns). */
+  collect?: boolean;
 }
 
 /** Does `id` match one of the patterns (exact ids, or prefixes ending in "*")? */
@@ -49,6 +51,8 @@ export class ScenarioSystem implements SimSystem {
   readonly families: CheckFamily[];
   readonly params: VirtioParams;
   violation: Violation | null = null;
+  readonly violations: Violation[] = [];
+  private readonly found = new Set<string>();
   private over = false;
 
   constructor(readonly config: SystemConfig) {
@@ -62,7 +66,8 @@ export class ScenarioSystem implements SimSystem {
     this.machine = new VirtioMachine({ profile: config.profile, mutants: config.mutants, params: this.params, fs }, new Chooser(new RandomStrategy(0)));
     this.families = virtioCheckFamilies(this.machine);
     const only = config.checks;
-    for (const f of this.families) f.selected = (id) => checkSelected(id, only);
+    // A check already violated in this run is not reported again (collect mode).
+    for (const f of this.families) f.selected = (id) => checkSelected(id, only) && !this.found.has(id);
   }
 
   get steps(): number {
@@ -75,9 +80,23 @@ export class ScenarioSystem implements SimSystem {
 
   begin(chooser: Chooser, keepTrace: number): void {
     this.violation = null;
+    this.violations.length = 0;
+    this.found.clear();
     this.over = false;
     for (const f of this.families) f.begin();
     this.machine.begin(chooser, keepTrace);
+  }
+
+  /**
+   * Records a violation; true if the run ends here. Without `collect` the first violation ends it;
+   * with it, only a model crash does, and a check is reported once.
+   */
+  private record(v: Violation): boolean {
+    if (!checkSelected(v.check, this.config.checks) || this.found.has(v.check)) return false;
+    this.found.add(v.check);
+    this.violations.push(v);
+    if (!this.violation) this.violation = v;
+    return !this.config.collect || v.check === MODEL_CRASH;
   }
 
   step(): boolean {
@@ -89,43 +108,32 @@ export class ScenarioSystem implements SimSystem {
       more = m.sim.step();
     } catch (e) {
       if (e instanceof ReplayDivergence) throw e;
-      this.violation = { check: MODEL_CRASH, step: m.sim.steps, time: m.sim.now, message: `the model threw: ${e instanceof Error ? e.message : String(e)}` };
+      this.record({ check: MODEL_CRASH, step: m.sim.steps, time: m.sim.now, message: `the model threw: ${e instanceof Error ? e.message : String(e)}` });
       this.over = true;
       return false;
     }
     const families = this.families;
-    const only = this.config.checks;
-    if (!more) {
-      this.over = true;
-      for (let i = 0; i < families.length; i++) {
-        const v = families[i].atEnd(true);
-        if (v && checkSelected(v.check, only)) {
-          this.violation = v;
-          break;
-        }
-      }
-      return false;
-    }
+    if (!more) return this.end(true);
     for (let i = 0; i < families.length; i++) {
       const v = families[i].afterStep();
-      if (v && checkSelected(v.check, only)) {
-        this.violation = v;
+      if (v && this.record(v)) {
         this.over = true;
         return false;
       }
     }
-    if (m.sim.steps >= this.params.maxSteps || m.sim.now >= this.params.maxTimeMicros) {
-      this.over = true;
-      for (let i = 0; i < families.length; i++) {
-        const v = families[i].atEnd(false);
-        if (v && checkSelected(v.check, only)) {
-          this.violation = v;
-          break;
-        }
-      }
-      return false;
-    }
+    if (m.sim.steps >= this.params.maxSteps || m.sim.now >= this.params.maxTimeMicros) return this.end(false);
     return true;
+  }
+
+  /** The run is over: the families judge what was left undone. */
+  private end(quiescent: boolean): boolean {
+    this.over = true;
+    const families = this.families;
+    for (let i = 0; i < families.length; i++) {
+      const v = families[i].atEnd(quiescent);
+      if (v && this.record(v)) break;
+    }
+    return false;
   }
 
   traceHash(): string {

@@ -15,6 +15,11 @@ export interface CampaignFinding {
   traceHash: string;
   /** Runs of the campaign that failed this check. */
   count: number;
+  /**
+   * The check was not the first its run violated: its replay must run with only this check
+   * enabled, so that it is the violation that ends the run.
+   */
+  alone: boolean;
 }
 
 /**
@@ -40,9 +45,13 @@ export class Campaign {
       this.steps += r.steps;
       if (!r.violation) continue;
       this.failedRuns++;
-      const known = this.findings.get(r.violation.check);
-      if (known) known.count++;
-      else this.findings.set(r.violation.check, { check: r.violation.check, seed, violation: r.violation, choices: r.choices, labels: r.labels, traceHash: r.traceHash, count: 1 });
+      const all = r.violations.length > 0 ? r.violations : [r.violation];
+      for (let i = 0; i < all.length; i++) {
+        const v = all[i];
+        const known = this.findings.get(v.check);
+        if (known) known.count++;
+        else this.findings.set(v.check, { check: v.check, seed, violation: v, choices: r.choices, labels: r.labels, traceHash: r.traceHash, count: 1, alone: i > 0 });
+      }
     }
   }
 

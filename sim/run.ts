@@ -7,6 +7,8 @@ import type { Violation } from './violation.js';
 /** The outcome of one run. */
 export interface RunResult {
   violation: Violation | null;
+  /** Every distinct check violated, first one first. */
+  violations: Violation[];
   steps: number;
   time: number;
   traceHash: string;
@@ -26,6 +28,7 @@ export function runOnce(system: SimSystem, strategy: Strategy, keepTrace = 0, ch
   }
   return {
     violation: system.violation,
+    violations: [...system.violations],
     steps: system.steps,
     time: system.now,
     traceHash: system.traceHash(),

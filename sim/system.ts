@@ -16,6 +16,11 @@ export interface SimSystem {
   step(): boolean;
   /** The first violation of this run, if any. */
   readonly violation: Violation | null;
+  /**
+   * Every distinct check this run violated, first one first (a system that keeps going after a
+   * violation reports more than one; otherwise this is just the first).
+   */
+  readonly violations: readonly Violation[];
   /** Events executed in this run. */
   readonly steps: number;
   /** Simulated time now, in microseconds. */

@@ -41,6 +41,14 @@ export class HostReader {
     return c.slice(Math.min(offset, c.length), Math.min(offset + length, c.length));
   }
 
+  /** Like `read`, for the file with inode number `inode` (a process's open file), or null. */
+  readInode(inode: number, offset: number, length: number): Uint8Array | null {
+    const n = this.parsed.headerOk ? this.parsed.nodes[inode] : undefined;
+    if (!n || n.type !== NODE_FILE) return null;
+    const c = n.content ?? EMPTY;
+    return c.slice(Math.min(offset, c.length), Math.min(offset + length, c.length));
+  }
+
   /**
    * The whole tree (cycles and unreachable nodes are fsck's business; an entry leading back to a
    * directory on the current path is left out). Each inode is built once: an inode named by several

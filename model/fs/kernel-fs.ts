@@ -140,7 +140,16 @@ export class KernelFs implements CacheClient {
   readonly wDone: Float64Array;
   readonly wTotal: Float64Array;
   readonly wChunk: Int32Array;
-  // fd tables: per client, MAX_FDS entries
+  // fd tables: one row of MAX_FDS entries per client, plus shared rows (see `fileRow`)
+  /**
+   * Which row of the fd tables a client's fds live in: its own by default. Process clients share
+   * one row, which is then the kernel's table of open file descriptions (fork shares them).
+   */
+  readonly fileRow: Int32Array;
+  /** Reads by this client are the kernel loader's (see `read`). */
+  readonly loaderRead: Uint8Array;
+  /** A client's own path for `openPath` (argPath −1). */
+  private readonly clientPath: (readonly Uint8Array[])[];
   readonly fdOpen: Uint8Array;
   readonly fdInode: Int32Array;
   readonly fdContent: Float64Array;
@@ -153,8 +162,13 @@ export class KernelFs implements CacheClient {
     clients: number,
     partitionBlocks: number,
     private readonly paths: ReadonlyArray<readonly Uint8Array[]>,
+    sharedRows = 0,
   ) {
     this.clients = clients;
+    this.fileRow = new Int32Array(clients);
+    for (let c = 0; c < clients; c++) this.fileRow[c] = c;
+    this.clientPath = new Array<readonly Uint8Array[]>(clients).fill([]);
+    this.loaderRead = new Uint8Array(clients);
     this.partitionBytes = partitionBlocks * FS_BLOCK_BYTES;
     const n = clients;
     this.op = new Int32Array(n);
@@ -188,11 +202,12 @@ export class KernelFs implements CacheClient {
     this.wDone = new Float64Array(n);
     this.wTotal = new Float64Array(n);
     this.wChunk = new Int32Array(n);
-    this.fdOpen = new Uint8Array(n * MAX_FDS);
-    this.fdInode = new Int32Array(n * MAX_FDS);
-    this.fdContent = new Float64Array(n * MAX_FDS);
-    this.fdSize = new Float64Array(n * MAX_FDS);
-    this.fdPos = new Float64Array(n * MAX_FDS);
+    const rows = n + sharedRows;
+    this.fdOpen = new Uint8Array(rows * MAX_FDS);
+    this.fdInode = new Int32Array(rows * MAX_FDS);
+    this.fdContent = new Float64Array(rows * MAX_FDS);
+    this.fdSize = new Float64Array(rows * MAX_FDS);
+    this.fdPos = new Float64Array(rows * MAX_FDS);
   }
 
   /** Boot: nothing mounted, no calls, no open files. */
@@ -241,6 +256,17 @@ export class KernelFs implements CacheClient {
     this.run(c);
   }
 
+  /** open by a path given as components (a process's own path), not by path-table index. */
+  openPath(c: number, comps: readonly Uint8Array[]): void {
+    this.clientPath[c] = comps;
+    this.open(c, -1);
+  }
+
+  private pathOf(c: number): readonly Uint8Array[] {
+    const i = this.argPath[c];
+    return i < 0 ? this.clientPath[c] : this.paths[i];
+  }
+
   read(c: number, fd: number, len: number): void {
     this.start(c, OP_READ);
     this.argFd[c] = fd;
@@ -249,8 +275,9 @@ export class KernelFs implements CacheClient {
     const f = this.fdIndex(c, fd);
     if (f < 0) return this.finish(c, -EBADF);
     this.callPos[c] = this.fdPos[f];
-    // eclipse-b reads from offset 0 of the file whatever the fd offset (kernel.md §3.3).
-    const pos = this.reference ? this.fdPos[f] : 0;
+    // eclipse-b reads from offset 0 of the file whatever the fd offset (kernel.md §3.3) — except
+    // the kernel's own program loader, which reads a file whole, block after block.
+    const pos = this.reference || this.loaderRead[c] === 1 ? this.fdPos[f] : 0;
     const n = Math.max(0, Math.min(len, MAX_READ, this.fdSize[f] - pos));
     this.argOff[c] = pos;
     this.argLen[c] = n;
@@ -262,15 +289,36 @@ export class KernelFs implements CacheClient {
     this.start(c, OP_LSEEK);
     const f = this.fdIndex(c, fd);
     if (f < 0) return this.finish(c, -EBADF);
+    this.finish(c, this.seekFile(f, offset, whence));
+  }
+
+  /** Moves a file's offset; the new offset, or −EINVAL. */
+  private seekFile(f: number, offset: number, whence: number): number {
     let pos: number;
     if (whence === SEEK_SET) pos = offset;
     else if (whence === SEEK_CUR) pos = this.fdPos[f] + offset;
     // eclipse-b's lseek rejects SEEK_END (kernel.md §3.3).
     else if (whence === SEEK_END && this.reference) pos = this.fdSize[f] + offset;
-    else return this.finish(c, -EINVAL);
-    if (pos < 0 || !Number.isSafeInteger(pos)) return this.finish(c, -EINVAL);
+    else return -EINVAL;
+    if (pos < 0 || !Number.isSafeInteger(pos)) return -EINVAL;
     this.fdPos[f] = pos;
-    this.finish(c, pos);
+    return pos;
+  }
+
+  /**
+   * lseek and close for the process layer, which answers them in the syscall itself: no event,
+   * the result returned. `fd` is in c's row. Errors are −errno (the caller maps them per profile).
+   */
+  seekNow(c: number, fd: number, offset: number, whence: number): number {
+    const f = this.fdIndex(c, fd);
+    return f < 0 ? -EBADF : this.seekFile(f, offset, whence);
+  }
+
+  closeNow(c: number, fd: number): number {
+    const f = this.fdIndex(c, fd);
+    if (f < 0) return -EBADF;
+    this.fdOpen[f] = 0;
+    return 0;
   }
 
   /** Writes `len` bytes the caller put in `writeSrc` for `c`, in place, clipped to the size. */
@@ -297,7 +345,7 @@ export class KernelFs implements CacheClient {
 
   private fdIndex(c: number, fd: number): number {
     if (fd < FIRST_FD || fd >= MAX_FDS) return -1;
-    const f = c * MAX_FDS + fd;
+    const f = this.fileRow[c] * MAX_FDS + fd;
     return this.fdOpen[f] === 1 ? f : -1;
   }
 
@@ -530,7 +578,7 @@ export class KernelFs implements CacheClient {
 
   /** The record is scanned: descend into the directory, or open the file at the end of the path. */
   private recordDone(c: number): number {
-    const comps = this.paths[this.argPath[c]];
+    const comps = this.pathOf(c);
     if (this.comp[c] < comps.length) {
       if (this.ntype[c] !== NODE_DIRECTORY || this.entPos[c] < 0) return this.fail(c, ENOENT);
       this.phase[c] = PH_DIRENT;
@@ -539,9 +587,10 @@ export class KernelFs implements CacheClient {
     // The end of the path: open it.
     if (this.ntype[c] !== NODE_FILE) return this.fail(c, EINVAL);
     let fd = FIRST_FD;
-    while (fd < MAX_FDS && this.fdOpen[c * MAX_FDS + fd] === 1) fd++;
+    const row = this.fileRow[c] * MAX_FDS;
+    while (fd < MAX_FDS && this.fdOpen[row + fd] === 1) fd++;
     if (fd === MAX_FDS) return this.fail(c, EMFILE);
-    const f = c * MAX_FDS + fd;
+    const f = row + fd;
     this.fdOpen[f] = 1;
     this.fdInode[f] = this.inode[c];
     this.fdContent[f] = this.contentOff[c] < 0 ? 0 : this.contentOff[c];
@@ -574,7 +623,7 @@ export class KernelFs implements CacheClient {
     const len = this.nameLen[c];
     const r = this.needOr(c, pos, len);
     if (r !== HAVE) return r;
-    const want = this.paths[this.argPath[c]][this.comp[c]];
+    const want = this.pathOf(c)[this.comp[c]];
     let match = want.length === len;
     for (let i = 0; match && i < len; i++) if (this.u8(pos + i) !== want[i]) match = false;
     this.used(pos, len);
@@ -591,7 +640,7 @@ export class KernelFs implements CacheClient {
 
   /** read: copy the requested range (≤ 4096 bytes, ≤ 2 blocks) out of the cache. */
   private phaseRead(c: number): number {
-    const f = c * MAX_FDS + this.argFd[c];
+    const f = this.fileRow[c] * MAX_FDS + this.argFd[c];
     const n = this.argLen[c];
     const off = this.fdContent[f] + this.argOff[c];
     const r = this.needOr(c, off, n);
@@ -617,7 +666,7 @@ export class KernelFs implements CacheClient {
 
   /** write: read-modify-write the next block the range spans (kernel.md §3.2). */
   private phaseWriteBlock(c: number): number {
-    const f = c * MAX_FDS + this.argFd[c];
+    const f = this.fileRow[c] * MAX_FDS + this.argFd[c];
     const done = this.wDone[c];
     if (done >= this.wTotal[c]) {
       this.fdPos[f] += this.wTotal[c];
@@ -656,6 +705,7 @@ export class KernelFs implements CacheClient {
       if (this.op[c] === 0) continue;
       h.int(this.phase[c] | (this.wakePending[c] << 8) | (this.ioError[c] << 9));
       h.int(this.argPath[c]);
+      if (this.argPath[c] < 0 && this.op[c] === OP_OPEN) for (const comp of this.clientPath[c]) h.bytes(comp, 0, comp.length);
       h.int(this.argFd[c]);
       h.int(this.argLen[c]);
       h.num(this.argOff[c]);

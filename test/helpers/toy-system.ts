@@ -22,6 +22,9 @@ export interface ToyOptions {
 
 export class ToySystem implements SimSystem {
   violation: Violation | null = null;
+  get violations(): Violation[] {
+    return this.violation ? [this.violation] : [];
+  }
   steps = 0;
   now = 0;
   readonly choices: number[] = [];

@@ -9,9 +9,12 @@ import { target } from '../helpers/system.js';
 const MAX_SEEDS = 2000;
 /**
  * wrap-compare only bites once the 16-value indices of virtio-wrap wrap; a file-system mutant needs
- * the file system (fs-read); every other one runs on virtio-stress.
+ * the file system (fs-read); no-reparent needs parents that exit before their children (orphans),
+ * fork-fd-no-incref a parent with an open file that forks (fork-wait); every other one runs on
+ * virtio-stress.
  */
-const scenarioFor = (mutant: string) => (mutant === 'wrap-compare' ? 'virtio-wrap' : mutantInfo(mutant)?.subsystem === 'file system' ? 'fs-read' : 'virtio-stress');
+const SCENARIO_FOR: Record<string, string> = { 'wrap-compare': 'virtio-wrap', 'no-reparent': 'orphans', 'fork-fd-no-incref': 'fork-wait' };
+const scenarioFor = (mutant: string) => SCENARIO_FOR[mutant] ?? (mutantInfo(mutant)?.subsystem === 'file system' ? 'fs-read' : 'virtio-stress');
 
 const VIRTIO_MUTANTS = [
   'publish-before-fill',

@@ -1,0 +1,29 @@
+/**
+ * Programs by name. exec finds the program named in the note of the ELF file it loaded; a name
+ * this registry does not know makes exec fail with ENOEXEC.
+ */
+import { elfFor } from './elf-image.js';
+import { FORKTREE } from './forktree.js';
+import { INIT } from './init.js';
+import { ORPHANER } from './orphaner.js';
+import { PAIR } from './pair.js';
+import type { ProgramDef } from './program.js';
+import { SERVICES } from './service.js';
+import { STORM } from './storm.js';
+import { WORKER } from './worker.js';
+
+export const PROGRAMS: readonly ProgramDef[] = [INIT, FORKTREE, WORKER, ORPHANER, STORM, PAIR, ...SERVICES];
+
+const byName = new Map(PROGRAMS.map((p, i) => [p.name, i]));
+
+/** Index of a program by name, or −1. */
+export function programIndex(name: string): number {
+  return byName.get(name) ?? -1;
+}
+
+/** The ELF executable of a program (cached). */
+export function programElf(name: string): Uint8Array {
+  const i = programIndex(name);
+  if (i < 0) throw new Error(`no program "${name}"`);
+  return elfFor(PROGRAMS[i]);
+}

@@ -1,0 +1,96 @@
+import { NO_FAULTS, type FsParams, type ProcParams, type VirtioParams } from '../model/params.js';
+import type { Workload } from '../model/proc/programs/program.js';
+import { builtInImage, imageHash } from './fs-images.js';
+import type { Scenario } from './scenario.js';
+import { VIRTIO_BASE_PARAMS } from './virtio.js';
+
+/** The disk the process scenarios boot from: no file-system workload clients, only processes. */
+function disk(image: string): FsParams {
+  return {
+    image,
+    imageHash: imageHash(builtInImage(image)!),
+    cacheBlocks: 12,
+    readRetries: 3,
+    clients: 0,
+    opsPerClient: 0,
+    workload: 'read',
+    readChunkOptions: [4096],
+    writeChunkOptions: [100],
+    maxBoots: 1,
+    callBoundMicros: 50_000,
+  };
+}
+
+const WORKLOAD: Workload = { fanout: 2, depth: 2, children: 4, rounds: 1, compute: 5, serviceIterations: 50 };
+
+function proc(p: Partial<Omit<ProcParams, 'workload'>> & { workload: Partial<Workload> }): ProcParams {
+  return { tickMicros: 100, stepMicrosOptions: [5, 10, 20], frames: 400, reapBoundMicros: 30_000, ...p, workload: { ...WORKLOAD, ...p.workload } };
+}
+
+const PROC_BASE: VirtioParams = {
+  ...VIRTIO_BASE_PARAMS,
+  queueSize: 16,
+  clients: 1,
+  requestsPerClient: 0,
+  latencyMicrosOptions: [2, 5, 10, 20],
+  requestBoundMicros: 5000,
+  maxSteps: 300_000,
+  maxTimeMicros: 200_000,
+};
+
+/** Faults a process scenario takes: crashes, frame shortage, and the disk's own faults under exec. */
+const PROC_FAULTS = { ...NO_FAULTS, crash: 0.004, frameShortage: 0.05, ioError: 0.01, irqLost: 0.01, irqSpurious: 0.01, latencySpike: 0.01 };
+
+export const PROC_SCENARIOS: Scenario[] = [
+  {
+    name: 'fork-wait',
+    description: 'init runs a fork tree (fanout 2, depth 2) whose leaves exec /bin/worker from the disk, and two execs that must fail; crashes and frame shortage',
+    purpose: 'fork, exec from an ELF file on disk, exit, wait and reaping, fd inheritance, exec atomicity, under crashes at any step and I/O errors',
+    params: { ...PROC_BASE, faults: PROC_FAULTS, faultBudget: 6, swarm: true, fs: disk('proc-forks'), proc: proc({ workload: {} }) },
+    campaignSeeds: 500,
+    explorable: false,
+    exploreMaxDepth: 50_000,
+    exploreMaxStates: 1_000_000,
+  },
+  {
+    name: 'orphans',
+    description: 'two parents each fork four children and exit before them; init inherits and reaps the orphans',
+    purpose: 'reparenting to init in the same step, SIGCHLD, init as the reaper of inherited children',
+    params: { ...PROC_BASE, faults: PROC_FAULTS, faultBudget: 6, swarm: true, fs: disk('proc-orphans'), proc: proc({ workload: { children: 4, compute: 40 } }) },
+    campaignSeeds: 500,
+    explorable: false,
+    exploreMaxDepth: 50_000,
+    exploreMaxStates: 1_000_000,
+  },
+  {
+    name: 'zombie-storm',
+    description: 'a parent forks 20 children that exit at once, then reaps them; four rounds',
+    purpose: 'many zombies at once: reaping exactly once, slot reuse, the 64-slot table (S-PM-13)',
+    params: { ...PROC_BASE, faults: { ...PROC_FAULTS, frameShortage: 0.01 }, faultBudget: 4, swarm: true, fs: disk('proc-storm'), proc: proc({ workload: { children: 20, rounds: 4, compute: 30 } }) },
+    campaignSeeds: 300,
+    explorable: false,
+    exploreMaxDepth: 50_000,
+    exploreMaxStates: 1_000_000,
+  },
+  {
+    name: 'proc-small',
+    description: 'init runs /bin/pair (fork, the child exits 3, the parent waits), with at most one crash or frame shortage: small enough to explore exhaustively',
+    purpose: 'every interleaving of boot from disk, fork, exit, wait and the timer',
+    params: {
+      ...PROC_BASE,
+      queueSize: 8,
+      indexBits: 4,
+      eventIdx: 'off',
+      latencyMicrosOptions: [2],
+      faults: { ...NO_FAULTS, crash: 0.05, frameShortage: 0.1 },
+      faultBudget: 1,
+      swarm: false,
+      fs: disk('proc-small'),
+      proc: proc({ tickMicros: 50, stepMicrosOptions: [10, 20], workload: {} }),
+    },
+    campaignSeeds: 300,
+    explorable: true,
+    exploreMaxDepth: 20_000,
+    exploreMaxStates: 5_000_000,
+  },
+];
