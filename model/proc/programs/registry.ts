@@ -12,9 +12,20 @@ import { SERVICES } from './service.js';
 import { STORM } from './storm.js';
 import { WORKER } from './worker.js';
 
-export const PROGRAMS: readonly ProgramDef[] = [INIT, FORKTREE, WORKER, ORPHANER, STORM, PAIR, ...SERVICES];
+const programs: ProgramDef[] = [INIT, FORKTREE, WORKER, ORPHANER, STORM, PAIR, ...SERVICES];
+export const PROGRAMS: readonly ProgramDef[] = programs;
 
-const byName = new Map(PROGRAMS.map((p, i) => [p.name, i]));
+const byName = new Map(programs.map((p, i) => [p.name, i]));
+
+/**
+ * Adds a program (tests add their own probes of the syscall boundary). Its ELF file, from
+ * `programElf`, can then go on a disk image and be exec'd. Names are unique.
+ */
+export function registerProgram(def: ProgramDef): void {
+  if (byName.has(def.name)) throw new Error(`a program "${def.name}" is already registered`);
+  byName.set(def.name, programs.length);
+  programs.push(def);
+}
 
 /** Index of a program by name, or −1. */
 export function programIndex(name: string): number {
