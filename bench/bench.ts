@@ -130,6 +130,31 @@ function fsReads(): void {
   rows.push({ name: 'fs-read: file reads, full stack, all checks on', figure: `${fmt(calls / s)} reads/s`, target: '', memory: `${mib(bytes / s)}/s read` });
 }
 
+/** Processes: fork/exec-from-disk/exit/wait (fork-wait), program steps per second, all checks on. */
+function procSteps(): void {
+  const t = resolveTarget('fork-wait', 'reference', []);
+  const system = makeSystem(t);
+  let steps = 0;
+  let events = 0;
+  const seeds = 300;
+  const t0 = performance.now();
+  for (let seed = 1; seed <= seeds; seed++) {
+    const r = runOnce(system, new RandomStrategy(seed));
+    steps += system.machine.procs!.programSteps;
+    events += r.steps;
+  }
+  const s = (performance.now() - t0) / 1000;
+  rows.push({ name: 'fork-wait: process steps (fork/exec/exit/wait), all checks on', figure: `${fmt(steps / s)} steps/s`, target: '', memory: `${fmt(events / s)} events/s` });
+  const e = resolveTarget('proc-small', 'reference', []);
+  const { explorer } = makeExplorer(e, { maxDepth: 20_000, maxStates: 5_000_000, maxMemoryBytes: 1024 * 1024 * 1024, stopAtFirstViolation: true });
+  const t1 = performance.now();
+  while (!explorer.advance(500)) {
+    // run to the end
+  }
+  const r = explorer.result;
+  rows.push({ name: `explore proc-small (${fmt(r.states)} states, ${r.complete ? 'complete' : 'incomplete'})`, figure: `${fmt(r.states / ((performance.now() - t1) / 1000))} states/s`, target: '', memory: `${(r.storeBytes / r.states).toFixed(1)} bytes/state` });
+}
+
 function print(): void {
   const head = ['benchmark', 'figure', 'aim', 'memory'];
   const all = [head, ...rows.map((r) => [r.name, r.figure, r.target, r.memory])];
@@ -143,4 +168,5 @@ modelSpeed();
 campaignMemory();
 exploreSpeed();
 fsReads();
+procSteps();
 print();

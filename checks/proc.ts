@@ -133,8 +133,8 @@ export class ProcChecks implements CheckFamily {
   afterStep(): Violation | null {
     this.touched = false;
     this.refsTouched = false;
-    this.exited.length = 0;
-    this.sigchld.length = 0;
+    if (this.exited.length > 0) this.exited.length = 0;
+    if (this.sigchld.length > 0) this.sigchld.length = 0;
     this.reapedPid = -1;
     const first = readProbes(this.m.probes, this.handle, this.selected);
     if (first) return first;
@@ -155,7 +155,8 @@ export class ProcChecks implements CheckFamily {
       if (kind === P.P_POWER_LOSS) this.begin();
       return null;
     }
-    this.touched = true;
+    // Loads, stores and syscall entries change no table, map or queue: no structural check.
+    if (kind !== P.P_PROC_SYSCALL && kind !== P.P_PROC_LOAD && kind !== P.P_PROC_STORE) this.touched = true;
     switch (kind) {
       case P.P_PROC_SPAWN:
         return this.born(a, b, c, false);

@@ -151,6 +151,8 @@ export class KernelFs implements CacheClient {
   /** A client's own path for `openPath` (argPath −1). */
   private readonly clientPath: (readonly Uint8Array[])[];
   readonly fdOpen: Uint8Array;
+  /** Open fds per row (so the fingerprint skips empty rows). */
+  private readonly rowOpen: Int32Array;
   readonly fdInode: Int32Array;
   readonly fdContent: Float64Array;
   readonly fdSize: Float64Array;
@@ -204,6 +206,7 @@ export class KernelFs implements CacheClient {
     this.wChunk = new Int32Array(n);
     const rows = n + sharedRows;
     this.fdOpen = new Uint8Array(rows * MAX_FDS);
+    this.rowOpen = new Int32Array(rows);
     this.fdInode = new Int32Array(rows * MAX_FDS);
     this.fdContent = new Float64Array(rows * MAX_FDS);
     this.fdSize = new Float64Array(rows * MAX_FDS);
@@ -221,6 +224,7 @@ export class KernelFs implements CacheClient {
     this.wakePending.fill(0);
     this.ioError.fill(0);
     this.fdOpen.fill(0);
+    this.rowOpen.fill(0);
     this.readLen.fill(0);
     this.readCalls = 0;
     this.readBytes = 0;
@@ -318,6 +322,7 @@ export class KernelFs implements CacheClient {
     const f = this.fdIndex(c, fd);
     if (f < 0) return -EBADF;
     this.fdOpen[f] = 0;
+    this.rowOpen[(f / MAX_FDS) | 0]--;
     return 0;
   }
 
@@ -340,6 +345,7 @@ export class KernelFs implements CacheClient {
     const f = this.fdIndex(c, fd);
     if (f < 0) return this.finish(c, -EBADF);
     this.fdOpen[f] = 0;
+    this.rowOpen[(f / MAX_FDS) | 0]--;
     this.finish(c, 0);
   }
 
@@ -592,6 +598,7 @@ export class KernelFs implements CacheClient {
     if (fd === MAX_FDS) return this.fail(c, EMFILE);
     const f = row + fd;
     this.fdOpen[f] = 1;
+    this.rowOpen[(f / MAX_FDS) | 0]++;
     this.fdInode[f] = this.inode[c];
     this.fdContent[f] = this.contentOff[c] < 0 ? 0 : this.contentOff[c];
     this.fdSize[f] = this.contentOff[c] < 0 ? 0 : this.contentLen[c];
@@ -718,6 +725,10 @@ export class KernelFs implements CacheClient {
       h.num(this.wTotal[c]);
     }
     for (let f = 0; f < this.fdOpen.length; f++) {
+      if (f % MAX_FDS === 0 && this.rowOpen[f / MAX_FDS] === 0) {
+        f += MAX_FDS - 1;
+        continue;
+      }
       if (this.fdOpen[f] === 0) continue;
       h.int(f);
       h.int(this.fdInode[f]);

@@ -40,7 +40,8 @@ export class Memory {
   }
 
   begin(): void {
-    this.bytes.fill(0);
+    // Free frames are zero already (releaseFrame zeroes them): clear only those in use.
+    for (let f = 0; f < this.frames; f++) if (this.refs[f] !== 0) this.bytes.fill(0, f * PAGE, (f + 1) * PAGE);
     this.refs.fill(0);
     this.sum.fill(0);
     this.freeCount = this.frames;
@@ -160,15 +161,32 @@ export class Memory {
 
   /** Copies bytes out of user memory (unmapped bytes read as 0; callers check validity first). */
   copyIn(slot: number, addr: number, len: number, dst: Uint8Array, dstOff: number): void {
-    for (let i = 0; i < len; i++) {
-      const b = this.readByte(slot, addr + i);
-      dst[dstOff + i] = b < 0 ? 0 : b;
+    for (let i = 0; i < len; ) {
+      const a = addr + i;
+      const n = Math.min(len - i, PAGE - (a % PAGE));
+      const e = this.entry(slot, a);
+      if (e < 0) dst.fill(0, dstOff + i, dstOff + i + n);
+      else {
+        const from = this.frameOf[e] * PAGE + (a % PAGE);
+        dst.set(this.bytes.subarray(from, from + n), dstOff + i);
+      }
+      i += n;
     }
   }
 
   /** Copies bytes into user memory; bytes to unmapped pages are dropped. */
   copyOut(slot: number, addr: number, src: Uint8Array, srcOff: number, len: number): void {
-    for (let i = 0; i < len; i++) this.writeByte(slot, addr + i, src[srcOff + i]);
+    for (let i = 0; i < len; ) {
+      const a = addr + i;
+      const n = Math.min(len - i, PAGE - (a % PAGE));
+      const e = this.entry(slot, a);
+      if (e >= 0) {
+        const f = this.frameOf[e];
+        const off = a % PAGE;
+        for (let k = 0; k < n; k++) this.poke(f, off + k, src[srcOff + i + k]);
+      }
+      i += n;
+    }
   }
 
   readU32(slot: number, addr: number): number {
