@@ -2,9 +2,11 @@
  * /bin/forktree (scenario fork-wait): a tree of forks. Every node tags its memory with its own
  * PID, opens /etc/motd (the fd is inherited by its children in reference), forks `fanout`
  * children while above `depth`, reads its tag back, closes the file, waits for all its children
- * and exits with its depth. A leaf execs /bin/worker from the disk.
+ * and exits with its depth. A leaf execs /bin/worker from the disk. The root sends SIGKILL to its
+ * last child before it waits (whatever that child is doing then: running, blocked in a
+ * file-system call, or already a zombie).
  */
-import { BUF_BASE, STACK_PAGE, SYS_CLOSE, SYS_EXIT, SYS_FORK, SYS_GETPID, SYS_OPEN, SYS_WAIT, SYS_YIELD } from '../abi.js';
+import { BUF_BASE, SIGKILL, STACK_PAGE, SYS_CLOSE, SYS_EXIT, SYS_FORK, SYS_GETPID, SYS_KILL, SYS_OPEN, SYS_WAIT, SYS_YIELD } from '../abi.js';
 import { execStep, startExec } from './exec-helper.js';
 import { layoutStrings, load, store, sys, type ProgramDef } from './program.js';
 
@@ -22,11 +24,12 @@ const P_CHECK = 6;
 const P_CLOSE = 7;
 const P_WAIT = 8;
 const P_WAITED = 9;
+const P_KILLED = 10;
 
 export const FORKTREE: ProgramDef = {
   name: 'forktree',
   strings: ['/etc/motd', '/bin/worker'],
-  start: () => ({ pc: P_START, depth: 0, i: 0, kids: 0, waits: 0, me: 0, fd: -1, xpc: 0, xfd: -1, xlen: 0 }),
+  start: () => ({ pc: P_START, depth: 0, i: 0, kids: 0, waits: 0, me: 0, fd: -1, last: 0, xpc: 0, xfd: -1, xlen: 0 }),
   step(s, last, out, w) {
     switch (s.pc) {
       case P_START:
@@ -62,7 +65,10 @@ export const FORKTREE: ProgramDef = {
           s.pc = P_TAG;
           return sys(out, SYS_GETPID);
         }
-        if (last > 0) s.kids++;
+        if (last > 0) {
+          s.kids++;
+          s.last = last;
+        }
         s.i++;
         s.pc = P_FORK;
         return sys(out, SYS_YIELD);
@@ -72,6 +78,13 @@ export const FORKTREE: ProgramDef = {
         s.pc = P_CLOSE;
         return sys(out, SYS_CLOSE, s.fd);
       case P_CLOSE:
+        if (s.depth === 0 && s.last > 0) {
+          s.pc = P_KILLED;
+          return sys(out, SYS_KILL, s.last, SIGKILL);
+        }
+        s.pc = P_WAIT;
+        return sys(out, SYS_YIELD);
+      case P_KILLED:
       case P_WAIT:
         if (s.waits >= s.kids) return sys(out, SYS_EXIT, s.depth);
         s.pc = P_WAITED;
