@@ -392,6 +392,8 @@ export class ProcChecks implements CheckFamily {
 
   /** The model's table, page maps and fd tables against the ghost, after a step that touched them. */
   private structure(): Violation | null {
+    // A failed boot (init missing or not loadable) leaves nothing to judge.
+    if (this.m.bootFailure !== 0) return null;
     const procs = this.m.procs!;
     const t = procs.t;
     const reference = this.m.profile === 'reference';

@@ -87,6 +87,8 @@ export class BufferCache implements BlockRequester {
     this.map.fill(-1);
     this.fullWaiters = 0;
     this.clock = 0;
+    // Request serials reach events (eclipse-b's spin polls): a run must not depend on the last.
+    this.serial = 0;
     this.data.fill(0);
   }
 
