@@ -19,7 +19,7 @@
 import { Hasher64 } from '../sim/hash.js';
 import type { Violation } from '../sim/violation.js';
 import { MAX_FDS as KFS_FDS } from '../model/fs/kernel-fs.js';
-import { ECHILD, EAGAIN, MAX_FDS, MAX_PAGES, MAX_PROCS, PS_FREE, PS_READY, PS_RUNNING, SIGCHLD, STATE_NAMES, SYS_WAIT, SYS_WAITPID, WNOHANG } from '../model/proc/abi.js';
+import { ECHILD, EAGAIN, MAX_FDS, MAX_PAGES, OPEN_FILES, MAX_PROCS, PS_FREE, PS_READY, PS_RUNNING, SIGCHLD, STATE_NAMES, SYS_WAIT, SYS_WAITPID, WNOHANG } from '../model/proc/abi.js';
 import { SCRATCH } from '../model/proc/memory.js';
 import * as P from '../model/probes.js';
 import type { VirtioMachine } from '../model/virtio-machine.js';
@@ -86,7 +86,7 @@ export class ProcChecks implements CheckFamily {
   private lastEval = -1;
   /** Scratch for S-PM-07: page-map entries per frame, fds per open file. */
   private readonly seen: Int32Array;
-  private readonly named = new Int32Array(MAX_FDS);
+  private readonly named = new Int32Array(OPEN_FILES);
 
   constructor(private readonly m: VirtioMachine) {
     this.seen = new Int32Array(m.procs!.mem.frames);
@@ -462,12 +462,11 @@ export class ProcChecks implements CheckFamily {
       if (t.state[s] === PS_FREE) continue;
       for (let fd = 0; fd < MAX_FDS; fd++) if (t.fds[s * MAX_FDS + fd] >= 0) named[t.fds[s * MAX_FDS + fd]]++;
     }
-    for (let o = 0; o < MAX_FDS; o++) {
+    for (let o = 0; o < OPEN_FILES; o++) {
       const n = named[o];
       if (n !== procs.ofdRefs[o]) return this.fail('S-PM-07', `open file ${o} is named by ${n} fds but counted ${procs.ofdRefs[o]}`);
-      const transient = this.execFile(o);
       if (n > 0 && kfs.fdOpen[row + o] !== 1) return this.fail('S-PM-07', `open file ${o} is named by ${n} fds but was released`);
-      if (n === 0 && !transient && kfs.fdOpen[row + o] === 1) return this.fail('S-PM-07', `open file ${o} is named by no fd but was never released`);
+      if (n === 0 && kfs.fdOpen[row + o] === 1 && !this.execFile(o)) return this.fail('S-PM-07', `open file ${o} is named by no fd but was never released`);
     }
     return null;
   }
@@ -490,7 +489,7 @@ export class ProcChecks implements CheckFamily {
     const held = initSlot >= 0 ? procs.mem.pageCount[initSlot] + procs.mem.pageCount[SCRATCH] : 0;
     if (procs.mem.frames - procs.mem.freeCount !== held) return this.fail('S-PM-10', `only PID 0 and init are left, but ${procs.mem.frames - procs.mem.freeCount} frames are in use and init holds ${held}`);
     let files = 0;
-    for (let o = 0; o < MAX_FDS; o++) if (procs.ofdRefs[o] > 0) files++;
+    for (let o = 0; o < OPEN_FILES; o++) if (procs.ofdRefs[o] > 0) files++;
     let initFiles = 0;
     if (initSlot >= 0) for (let fd = 0; fd < MAX_FDS; fd++) if (t.fds[initSlot * MAX_FDS + fd] >= 0) initFiles++;
     if (files > initFiles) return this.fail('S-PM-10', `only PID 0 and init are left, but ${files} files are open and init holds ${initFiles}`);

@@ -49,7 +49,8 @@ import {
   E_TIMER_TICK,
 } from './events.js';
 import { Processes } from './proc/processes.js';
-import { MAX_PROCS } from './proc/abi.js';
+import { MAX_PROCS, OPEN_FILES } from './proc/abi.js';
+import { MAX_FDS as KFS_MAX_FDS } from './fs/kernel-fs.js';
 import { Faults } from './faults.js';
 import { MutantSet } from './mutants.js';
 import type { VirtioParams } from './params.js';
@@ -129,7 +130,7 @@ export class VirtioMachine implements EventHandler {
       this.cache = new BufferCache(this, fs.cacheBlocks, this.partitionStartBlock, imageBlocks, fs.readRetries, { wake: (c, outcome) => this.kfs!.wake(c, outcome) });
       // kfs clients: the workload's, the kernel's own (boot), then one per process slot.
       const procClients = config.params.proc ? MAX_PROCS : 0;
-      this.kfs = new KernelFs(this, this.cache, fs.clients + 1 + procClients, imageBlocks, paths, procClients > 0 ? 1 : 0);
+      this.kfs = new KernelFs(this, this.cache, fs.clients + 1 + procClients, imageBlocks, paths, procClients > 0 ? OPEN_FILES / KFS_MAX_FDS : 0);
       this.fsClients = new FsClients(this, this.kfs, fs, config.fs.files);
       if (config.params.proc) this.procs = new Processes(this, this.kfs, config.params.proc, fs.clients + 1);
       this.requester = this.cache;

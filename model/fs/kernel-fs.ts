@@ -146,6 +146,8 @@ export class KernelFs implements CacheClient {
    * one row, which is then the kernel's table of open file descriptions (fork shares them).
    */
   readonly fileRow: Int32Array;
+  /** How many fds a client's row holds: MAX_FDS, or more for a shared table spanning several rows. */
+  readonly fdLimit: Int32Array;
   /** Reads by this client are the kernel loader's (see `read`). */
   readonly loaderRead: Uint8Array;
   /** A client's own path for `openPath` (argPath −1). */
@@ -169,6 +171,7 @@ export class KernelFs implements CacheClient {
     this.clients = clients;
     this.fileRow = new Int32Array(clients);
     for (let c = 0; c < clients; c++) this.fileRow[c] = c;
+    this.fdLimit = new Int32Array(clients).fill(MAX_FDS);
     this.clientPath = new Array<readonly Uint8Array[]>(clients).fill([]);
     this.loaderRead = new Uint8Array(clients);
     this.partitionBytes = partitionBlocks * FS_BLOCK_BYTES;
@@ -350,7 +353,7 @@ export class KernelFs implements CacheClient {
   }
 
   private fdIndex(c: number, fd: number): number {
-    if (fd < FIRST_FD || fd >= MAX_FDS) return -1;
+    if (!Number.isInteger(fd) || fd < FIRST_FD || fd >= this.fdLimit[c]) return -1;
     const f = this.fileRow[c] * MAX_FDS + fd;
     return this.fdOpen[f] === 1 ? f : -1;
   }
@@ -594,8 +597,9 @@ export class KernelFs implements CacheClient {
     if (this.ntype[c] !== NODE_FILE) return this.fail(c, EINVAL);
     let fd = FIRST_FD;
     const row = this.fileRow[c] * MAX_FDS;
-    while (fd < MAX_FDS && this.fdOpen[row + fd] === 1) fd++;
-    if (fd === MAX_FDS) return this.fail(c, EMFILE);
+    const limit = this.fdLimit[c];
+    while (fd < limit && this.fdOpen[row + fd] === 1) fd++;
+    if (fd === limit) return this.fail(c, EMFILE);
     const f = row + fd;
     this.fdOpen[f] = 1;
     this.rowOpen[(f / MAX_FDS) | 0]++;

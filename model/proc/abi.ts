@@ -59,6 +59,11 @@ export const STATE_NAMES = ['free', 'Ready', 'Running', 'Blocked', 'Zombie'];
 export const MAX_PROCS = 64;
 export const MAX_FDS = 64;
 export const FIRST_FD = 3;
+/**
+ * The kernel's table of open file descriptions (what process fds name): room for every fd of every
+ * process, so one process's files never count against another's 64.
+ */
+export const OPEN_FILES = MAX_PROCS * MAX_FDS;
 /** kernel.md §4.2: exec(ptr, len) takes 0 < len ≤ 10 MiB. */
 export const MAX_EXEC_LEN = 10 * 1024 * 1024;
 /** The model reads at most this much of an ELF file (its programs are a few KiB). */

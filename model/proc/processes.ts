@@ -68,7 +68,7 @@ export class Processes {
   readonly kbuf = new Float64Array(A.MAX_PROCS);
   readonly klen = new Int32Array(A.MAX_PROCS);
   /** Open file descriptions (fds of the shared kfs row): how many process fds name each. */
-  readonly ofdRefs = new Int32Array(A.MAX_FDS);
+  readonly ofdRefs = new Int32Array(A.OPEN_FILES);
   /** exec_path's kernel buffer, per slot. */
   private readonly execBuf = new Uint8Array(A.MAX_PROCS * A.MAX_ELF_FILE);
   private readonly action: Action = newAction();
@@ -87,7 +87,11 @@ export class Processes {
     this.reference = m.profile === 'reference';
     this.noReparent = m.mutants.noReparent;
     this.forkFdNoIncref = m.mutants.forkFdNoIncref;
-    for (let s = 0; s < A.MAX_PROCS; s++) kfs.fileRow[kfsBase + s] = kfs.clients;
+    // Every process client uses the shared rows after the clients' own: one table of OPEN_FILES.
+    for (let s = 0; s < A.MAX_PROCS; s++) {
+      kfs.fileRow[kfsBase + s] = kfs.clients;
+      kfs.fdLimit[kfsBase + s] = A.OPEN_FILES;
+    }
   }
 
   begin(): void {
@@ -803,7 +807,7 @@ export class Processes {
       this.mem.fingerprint(h, s);
       h.int(this.kop[s]);
     }
-    for (let f = 0; f < A.MAX_FDS; f++) h.int(this.ofdRefs[f]);
+    for (let f = 0; f < A.OPEN_FILES; f++) if (this.ofdRefs[f] !== 0) h.int(f * 256 + this.ofdRefs[f]);
   }
 }
 
