@@ -39,6 +39,7 @@ export const E_REBOOT = 27;
 // processes (kernel.md §4)
 export const E_CPU_STEP = 28; // a = process slot, b = pid: the running process's next action
 export const E_TIMER_TICK = 29; // IRQ0
+export const E_IPC_TIMEOUT = 30; // a = slot, b = pid: a blocking receive timed out
 
 export const EVENT_NAMES: readonly string[] = [
   'dev.fetch', 'dev.recheck', 'dev.io-done', 'dev.publish-elem', 'dev.publish-idx', 'dev.notify-check', 'dev.late-status',
@@ -46,7 +47,7 @@ export const EVENT_NAMES: readonly string[] = [
   'drv.init-step', 'drv.lock-grant', 'drv.submit', 'drv.notify', 'drv.handler-isr', 'drv.handler-ack', 'drv.drain', 'drv.recheck', 'drv.poll-timer', 'drv.spin-poll',
   'client.next', 'client.done', 'drv.poll-status',
   'fs.continue', 'fs.return', 'fs.client-next', 'power.loss', 'power.reboot',
-  'cpu.step', 'timer.tick',
+  'cpu.step', 'timer.tick', 'ipc.timeout',
 ];
 
 export const EVENT_ACTORS: readonly string[] = [
@@ -55,5 +56,5 @@ export const EVENT_ACTORS: readonly string[] = [
   'driver', 'driver', 'driver', 'driver', 'driver', 'driver', 'driver', 'driver', 'driver', 'driver',
   'client', 'client', 'driver',
   'fs', 'fs', 'client', 'power', 'power',
-  'cpu', 'timer',
+  'cpu', 'timer', 'ipc',
 ];

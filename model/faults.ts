@@ -5,7 +5,7 @@ import type { FaultRates } from './params.js';
 import type { Micros } from '../sim/clock.js';
 
 /** Fault kinds, in a fixed order (trace notes and counters use the index). */
-export const FAULT_KINDS = ['ioError', 'unsupported', 'latencySpike', 'irqDelay', 'irqCoalesce', 'irqLost', 'irqSpurious', 'deviceFailure', 'powerLoss', 'crash', 'frameShortage'] as const;
+export const FAULT_KINDS = ['ioError', 'unsupported', 'latencySpike', 'irqDelay', 'irqCoalesce', 'irqLost', 'irqSpurious', 'deviceFailure', 'powerLoss', 'crash', 'frameShortage', 'hang', 'slowStart'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export const F_IO_ERROR = 0;
 export const F_UNSUPPORTED = 1;
@@ -18,6 +18,8 @@ export const F_DEVICE_FAILURE = 7;
 export const F_POWER_LOSS = 8;
 export const F_CRASH = 9;
 export const F_FRAME_SHORTAGE = 10;
+export const F_HANG = 11;
+export const F_SLOW_START = 12;
 
 const FAULT_LABELS: Label[] = FAULT_KINDS.map((k) => label(`fault.${k}`));
 const L_SWARM = label('fault.swarm');

@@ -25,6 +25,11 @@ export const MUTANTS: readonly MutantInfo[] = [
   { name: 'inode-off-by-one', subsystem: 'file system', description: 'locates inode n at table entry n instead of n − 1', catchers: ['S-FS-03'] },
   { name: 'no-reparent', subsystem: 'processes', description: "exit leaves its children's parent pointing at the dead PID", catchers: ['S-PM-02', 'L-PM-02'] },
   { name: 'fork-fd-no-incref', subsystem: 'processes', description: 'fork copies the fd table without counting references', catchers: ['S-PM-06', 'S-PM-07'] },
+  { name: 'ipc-dead-peer-blocks', subsystem: 'IPC', description: 'a receiver waiting on a peer that dies is never failed', catchers: ['S-IPC-03', 'L-IPC-01'] },
+  { name: 'intensity-off-by-one', subsystem: 'service manager', description: 'declares Failed at restarts >= MaxR instead of > MaxR', catchers: ['S-SM-04'] },
+  { name: 'crash-in-starting-stuck', subsystem: 'service manager', description: 'exit handling only looks at Running services', catchers: ['L-SM-01', 'S-SM-03'] },
+  { name: 'dependency-not-ready', subsystem: 'service manager', description: 'starts a dependent when its dependency is only Starting', catchers: ['S-SM-06'] },
+  { name: 'backoff-reset-on-start', subsystem: 'service manager', description: 'resets the failure count on entering Running instead of after the stable period', catchers: ['S-SM-05', 'S-SM-04'] },
 ];
 
 export type MutantName = string;
@@ -50,6 +55,11 @@ export class MutantSet {
   readonly inodeOffByOne: boolean;
   readonly noReparent: boolean;
   readonly forkFdNoIncref: boolean;
+  readonly ipcDeadPeerBlocks: boolean;
+  readonly intensityOffByOne: boolean;
+  readonly crashInStartingStuck: boolean;
+  readonly dependencyNotReady: boolean;
+  readonly backoffResetOnStart: boolean;
 
   constructor(readonly names: readonly string[]) {
     const on = (n: string) => names.includes(n);
@@ -68,5 +78,10 @@ export class MutantSet {
     this.inodeOffByOne = on('inode-off-by-one');
     this.noReparent = on('no-reparent');
     this.forkFdNoIncref = on('fork-fd-no-incref');
+    this.ipcDeadPeerBlocks = on('ipc-dead-peer-blocks');
+    this.intensityOffByOne = on('intensity-off-by-one');
+    this.crashInStartingStuck = on('crash-in-starting-stuck');
+    this.dependencyNotReady = on('dependency-not-ready');
+    this.backoffResetOnStart = on('backoff-reset-on-start');
   }
 }

@@ -28,6 +28,10 @@ export interface FaultRates {
   crash: number;
   /** fork or exec finds no free frame, as if the pool were exhausted. Per fork or exec. */
   frameShortage: number;
+  /** A service hangs: alive, never answering again. Per service program step. */
+  hang: number;
+  /** A service starts slowly (`slowStartMicros` of CPU before its first step). Per service exec. */
+  slowStart: number;
 }
 
 export const NO_FAULTS: FaultRates = {
@@ -42,6 +46,8 @@ export const NO_FAULTS: FaultRates = {
   powerLoss: 0,
   crash: 0,
   frameShortage: 0,
+  hang: 0,
+  slowStart: 0,
 };
 
 /** Processes (kernel.md §4), for scenarios that boot init from the disk. */
@@ -56,6 +62,35 @@ export interface ProcParams {
   workload: Workload;
   /** L-PM-01/02/03: a zombie is reaped (a waiting parent returns) within this, after faults settle. */
   reapBoundMicros: number;
+  /** reference IPC: messages a mailbox holds. */
+  mailboxSize: number;
+  /** CPU time a slow-start fault adds before a service's first step. */
+  slowStartMicros: number;
+  /** Power loss may strike at a timer tick (rate faults.powerLoss, up to fs.maxBoots boots). */
+  powerLossAtTick: boolean;
+  /** init and the services (kernel.md §6), for the boot scenarios. */
+  services?: ServiceParams;
+}
+
+/** The service manager's numbers (kernel.md §6). Times in µs. */
+export interface ServiceParams {
+  /** reference: start timeout, health period, backoff base and cap, stable period, MaxR and MaxT. */
+  startTimeout: number;
+  healthPeriod: number;
+  backoffBase: number;
+  backoffCap: number;
+  stablePeriod: number;
+  maxRestarts: number;
+  maxRestartWindow: number;
+  /** eclipse-b init v0.2.0: yields after starting filesystem (1000), restart pass period (100,000). */
+  initYields: number;
+  restartEvery: number;
+  /** Which services start (a prefix of filesystem, network, display, audio, input); 5 = all. */
+  count: number;
+  /** reference services: pause between their own requests to a dependency, and helper forks. */
+  requestPeriod: number;
+  /** L-SM bounds: slack beyond the design's own deadlines. */
+  slackMicros: number;
 }
 
 /** The file system on the simulated disk (kernel.md §3), when a scenario has one. */

@@ -68,6 +68,17 @@ export const P_PROC_LOAD = 62; // a = pid, b = address, c = byte
 export const P_PROC_SIGCHLD = 63; // a = parent pid, b = child pid
 export const P_PROC_SYSCALL = 64; // a = pid, b = number
 export const P_PROC_OFD_REF = 65; // a = open file description, b = its new count
+// IPC (kernel.md §5); the bytes of a step's send / delivery are in Ipc.sentBytes / gotBytes
+export const P_IPC_SEND = 66; // a = message id, b = sender pid, c = destination
+export const P_IPC_PAYLOAD = 67; // a = message id, b = length, c = type
+export const P_IPC_SEND_FAIL = 68; // a = sender pid, b = destination, c = result
+export const P_IPC_RECV = 69; // a = message id, b = receiver pid, c = sender pid
+export const P_IPC_RECV_PAYLOAD = 70; // a = message id, b = bytes delivered, c = type
+export const P_IPC_DROP = 71; // a = message id, b = reason, c = destination (eclipse-b, silent)
+export const P_IPC_DISCARD = 72; // a = message id, b = dead receiver pid (its mailbox died with it)
+export const P_IPC_WAIT = 73; // a = receiver pid, b = from filter, c = timeout
+export const P_IPC_WAIT_END = 74; // a = receiver pid, b = result
+export const P_IPC_SERVER = 75; // a = message id, b = kernel server id (eclipse-b: consumed there)
 
 export const PANIC_SPURIOUS_INTERRUPT = 1;
 

@@ -47,6 +47,7 @@ import {
   E_REBOOT,
   E_CPU_STEP,
   E_TIMER_TICK,
+  E_IPC_TIMEOUT,
 } from './events.js';
 import { Processes } from './proc/processes.js';
 import { MAX_PROCS, OPEN_FILES } from './proc/abi.js';
@@ -287,6 +288,8 @@ export class VirtioMachine implements EventHandler {
         return this.procs!.cpuStep(a, b);
       case E_TIMER_TICK:
         return this.procs!.tick();
+      case E_IPC_TIMEOUT:
+        return this.procs!.ipc.timeout(a, b);
       default:
         throw new Error(`unknown event kind ${kind}`);
     }

@@ -22,7 +22,12 @@ export const SYS_LSEEK = 14;
 export const SYS_WAITPID = 15;
 export const SYS_KILL = 16;
 export const SYS_EXEC_PATH = 17;
-export const SYSCALL_NAMES = ['exit', 'write', 'read', 'send', 'receive', 'yield', 'getpid', 'fork', 'exec', 'wait', 'get_service_binary', 'open', 'close', 'getppid', 'lseek', 'waitpid', 'kill', 'exec_path'];
+/**
+ * uptime() → microseconds since boot. Not in kernel.md §4.3: reference init needs a clock for its
+ * start timeouts, health periods and backoff, and the table has none. Reference only.
+ */
+export const SYS_UPTIME = 18;
+export const SYSCALL_NAMES = ['exit', 'write', 'read', 'send', 'receive', 'yield', 'getpid', 'fork', 'exec', 'wait', 'get_service_binary', 'open', 'close', 'getppid', 'lseek', 'waitpid', 'kill', 'exec_path', 'uptime'];
 
 // ---- errno (kernel.md §4.3); reference returns −errno, eclipse-b −1 for every error
 export const EPERM = 1;
@@ -32,6 +37,8 @@ export const EIO = 5;
 export const ENOEXEC = 8;
 export const EBADF = 9;
 export const ECHILD = 10;
+/** A blocking receive interrupted by SIGCHLD (not in kernel.md's list; the usual value). */
+export const EINTR = 4;
 export const EAGAIN = 11;
 export const ENOMEM = 12;
 export const EFAULT = 14;
@@ -88,3 +95,16 @@ export const STACK_PAGE = STACK_TOP - PAGE;
 
 /** Service ids of get_service_binary (kernel.md §4.3). */
 export const SERVICE_NAMES = ['filesystem', 'network', 'display', 'audio', 'input'];
+
+// ---- IPC (kernel.md §5)
+/** Message types are bits. */
+export const MT_SYSTEM = 0x1;
+export const MT_MEMORY = 0x2;
+export const MT_FILESYSTEM = 0x4;
+export const MT_NETWORK = 0x8;
+export const MT_GRAPHICS = 0x10;
+export const MT_AUDIO = 0x20;
+export const MT_INPUT = 0x40;
+export const MT_USER = 0x200;
+export const MT_SIGNAL = 0x400;
+export const MAX_PAYLOAD = 256;

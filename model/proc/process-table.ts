@@ -14,6 +14,8 @@ export const B_NONE = 0;
 export const B_WAIT = 1;
 /** In a file-system call (open, read, write, exec_path): not interruptible until it returns. */
 export const B_FS = 2;
+/** In a blocking IPC receive. */
+export const B_RECV = 3;
 
 export class ProcessTable {
   readonly pid = new Int32Array(MAX_PROCS);

@@ -20,7 +20,8 @@
 import { label } from '../../sim/labels.js';
 import type { Hasher64 } from '../../sim/hash.js';
 import { E_CPU_STEP, E_TIMER_TICK } from '../events.js';
-import { F_CRASH, F_FRAME_SHORTAGE } from '../faults.js';
+import { F_CRASH, F_FRAME_SHORTAGE, F_HANG, F_SLOW_START } from '../faults.js';
+import { Ipc } from '../ipc/ipc.js';
 import { MAX_READ, MAX_WRITE, SEEK_CUR, SEEK_SET, type KernelFs } from '../fs/kernel-fs.js';
 import type { ProcParams } from '../params.js';
 import * as P from '../probes.js';
@@ -28,8 +29,8 @@ import type { VirtioMachine } from '../virtio-machine.js';
 import * as A from './abi.js';
 import { parseElf } from './elf.js';
 import { Memory, SCRATCH } from './memory.js';
-import { B_FS, B_NONE, B_WAIT, ProcessTable } from './process-table.js';
-import { A_COMPUTE, A_CRASH, A_LOAD, A_STORE, newAction, type Action } from './programs/program.js';
+import { B_FS, B_NONE, B_RECV, B_WAIT, ProcessTable } from './process-table.js';
+import { A_COMPUTE, A_CRASH, A_LOAD, A_STORE, newAction, type Action, type ProgramEnv } from './programs/program.js';
 import { PROGRAMS, programElf, programIndex } from './programs/registry.js';
 
 const L_STEP = label('cpu.step-time');
@@ -72,6 +73,10 @@ export class Processes {
   /** exec_path's kernel buffer, per slot. */
   private readonly execBuf = new Uint8Array(A.MAX_PROCS * A.MAX_ELF_FILE);
   private readonly action: Action = newAction();
+  readonly ipc: Ipc;
+  /** A hung process (F_HANG): alive, burning CPU, never taking another program step. */
+  readonly hung = new Uint8Array(A.MAX_PROCS);
+  private readonly env: ProgramEnv;
   private readonly reference: boolean;
   private readonly noReparent: boolean;
   private readonly forkFdNoIncref: boolean;
@@ -87,6 +92,8 @@ export class Processes {
     this.reference = m.profile === 'reference';
     this.noReparent = m.mutants.noReparent;
     this.forkFdNoIncref = m.mutants.forkFdNoIncref;
+    this.ipc = new Ipc(m, this, p.mailboxSize);
+    this.env = { services: p.services, mutants: m.mutants };
     // Every process client uses the shared rows after the clients' own: one table of OPEN_FILES.
     for (let s = 0; s < A.MAX_PROCS; s++) {
       kfs.fileRow[kfsBase + s] = kfs.clients;
@@ -105,6 +112,8 @@ export class Processes {
     this.programSteps = 0;
     this.kop.fill(K_NONE);
     this.ofdRefs.fill(0);
+    this.hung.fill(0);
+    this.ipc.begin();
   }
 
   // ===========================================================================================
@@ -152,6 +161,10 @@ export class Processes {
   tick(): void {
     if (this.halted) return;
     this.ticks++;
+    // Power may fail at any tick (power-loss scenarios); the machine reboots from the same disk.
+    if (this.p.powerLossAtTick) this.m.fsClients!.maybeLosePower();
+    // PID 0's loop: each interrupt wakes it to route IPC messages (eclipse-b), then it halts.
+    if (this.running === 0) this.ipc.route();
     if (this.ticks % A.TICKS_PER_SLICE === 0) this.preempt();
     if (!this.halted) this.m.sim.after(this.p.tickMicros, E_TIMER_TICK, 0, 0);
   }
@@ -202,7 +215,11 @@ export class Processes {
     this.m.probe(P.P_PROC_SCHED, s, t.pid[s], t.state[s]);
     this.running = s;
     t.state[s] = A.PS_RUNNING;
-    if (s === 0) return; // PID 0: process IPC messages, halt until the next interrupt
+    if (s === 0) {
+      // PID 0: process IPC messages, halt until the next interrupt.
+      this.ipc.route();
+      return;
+    }
     const d = t.burstLeft[s] > 0 ? t.burstLeft[s] : this.stepTime();
     t.burstLeft[s] = 0;
     this.scheduleStep(s, d);
@@ -230,12 +247,15 @@ export class Processes {
     t.stepDue[s] = -1;
     // A program may crash at any step (kernel.md §7); init and PID 0 are the design's own.
     if (s !== 1 && this.m.faults.strike(F_CRASH, this.p.reapBoundMicros, pid)) return this.terminate(s, A.SIGSEGV);
+    const def = PROGRAMS[t.program[s]];
+    // A service may hang: it stays alive and on the CPU, and never answers again.
+    if (this.hung[s] === 0 && def.service && this.m.faults.strike(F_HANG, this.hangRecovery(), pid)) this.hung[s] = 1;
+    if (this.hung[s] === 1) return this.scheduleStep(s, 50 * this.stepTime());
     // A pending SIGCHLD is delivered now; its default action is to ignore it.
     t.sigPending[s] &= ~(1 << A.SIGCHLD);
-    const def = PROGRAMS[t.program[s]];
     const out = this.action;
     this.programSteps++;
-    def.step(t.progState[s]!, t.last[s], out, this.p.workload);
+    def.step(t.progState[s]!, t.last[s], out, this.p.workload, this.env);
     switch (out.kind) {
       case A_COMPUTE:
         t.last[s] = 0;
@@ -261,20 +281,31 @@ export class Processes {
   }
 
   /** After a syscall that returned `r` at once: the process goes on with its next step. */
-  private resume(s: number, r: number): void {
-    this.t.last[s] = r;
-    if (this.t.state[s] === A.PS_RUNNING && this.running === s) this.scheduleStep(s, this.stepTime());
+  resume(s: number, r: number): void {
+    const t = this.t;
+    t.last[s] = r;
+    if (t.state[s] !== A.PS_RUNNING || this.running !== s) return;
+    // (A slow start set by exec is CPU time before the new image's first step.)
+    const d = t.burstLeft[s] > 0 ? t.burstLeft[s] : this.stepTime();
+    t.burstLeft[s] = 0;
+    this.scheduleStep(s, d);
+  }
+
+  /** How long the design may take to notice a hung service and restart it (L-SM-04). */
+  private hangRecovery(): number {
+    const sv = this.p.services;
+    return sv ? 3 * sv.healthPeriod + sv.startTimeout + sv.backoffCap : this.p.reapBoundMicros;
   }
 
   /** The running process blocks: the CPU goes to the next one. */
-  private blockRunning(s: number, why: number): void {
+  blockRunning(s: number, why: number): void {
     this.t.state[s] = A.PS_BLOCKED;
     this.t.block[s] = why;
     this.dispatchNext();
   }
 
   /** A blocked process gets its result and is Ready again. */
-  private wake(s: number, r: number): void {
+  wake(s: number, r: number): void {
     const t = this.t;
     t.last[s] = r;
     t.block[s] = B_NONE;
@@ -286,12 +317,12 @@ export class Processes {
   // ===========================================================================================
 
   /** An error result: −errno in reference, −1 in eclipse-b. */
-  private err(errno: number): number {
+  err(errno: number): number {
     return this.reference ? -errno : -1;
   }
 
   /** reference checks every user pointer against the caller's address space. */
-  private badPtr(s: number, addr: number, len: number, write: boolean): boolean {
+  badPtr(s: number, addr: number, len: number, write: boolean): boolean {
     return this.reference && !this.mem.valid(s, addr, len, write);
   }
 
@@ -338,9 +369,16 @@ export class Processes {
       case A.SYS_EXEC_PATH:
         if (!this.reference) return this.resume(s, -1);
         return this.sysOpen(s, a.a0, a.a1, K_EXEC_OPEN);
+      case A.SYS_SEND:
+        return this.resume(s, this.ipc.send(s, a.a0, a.a1, a.a2, a.a3));
+      case A.SYS_RECEIVE: {
+        const r = this.ipc.receive(s, a.a0, a.a1, a.a2, a.a3, a.a4);
+        if (r === null) return this.blockRunning(s, B_RECV);
+        return this.resume(s, r);
+      }
+      case A.SYS_UPTIME:
+        return this.resume(s, this.reference ? this.m.sim.now : -1);
       default:
-        // send and receive belong to IPC, which this model does not have yet (issue 5);
-        // unknown numbers are ENOSYS in both profiles' terms.
         return this.resume(s, this.err(A.ENOSYS));
     }
   }
@@ -529,6 +567,8 @@ export class Processes {
     t.program[s] = r.program;
     t.progState[s] = PROGRAMS[r.program].start();
     t.last[s] = 0;
+    this.hung[s] = 0;
+    if (PROGRAMS[r.program].service && this.m.faults.strike(F_SLOW_START, this.p.slowStartMicros + this.hangRecovery(), t.pid[s])) t.burstLeft[s] = this.p.slowStartMicros;
     this.m.probe(P.P_PROC_EXEC, t.pid[s], 0, r.program);
     return 0;
   }
@@ -600,6 +640,7 @@ export class Processes {
     t.block[c] = B_NONE;
     t.stepDue[c] = -1;
     t.burstLeft[c] = 0;
+    this.hung[c] = 0;
     // reference inherits the fd table and counts the references; eclipse-b does not inherit it.
     for (let fd = 0; fd < A.MAX_FDS; fd++) {
       const ofd = this.reference ? t.fds[p * A.MAX_FDS + fd] : -1;
@@ -658,6 +699,8 @@ export class Processes {
       this.releaseOfd(ofd);
     }
     t.progState[s] = null;
+    this.hung[s] = 0;
+    this.ipc.died(s, pid, this.m.mutants.ipcDeadPeerBlocks);
     this.m.probe(P.P_PROC_EXIT, pid, st, t.ppid[s]);
     // Reparent every child to init, in this same step (S-PM-02).
     let zombieForInit = false;
@@ -682,6 +725,8 @@ export class Processes {
     if (p < 0 || t.state[p] === A.PS_ZOMBIE) return;
     t.sigPending[p] |= 1 << A.SIGCHLD;
     this.m.probe(P.P_PROC_SIGCHLD, parentPid, childPid, 0);
+    // A parent blocked in receive is woken (EINTR) to reap (kernel.md §6: init reaps on wake).
+    if (t.state[p] === A.PS_BLOCKED && t.block[p] === B_RECV) return this.ipc.interrupt(p);
     if (t.state[p] !== A.PS_BLOCKED || t.block[p] !== B_WAIT) return;
     const z = this.zombieChild(p, t.waitPid[p]);
     if (z < 0) return;
@@ -808,6 +853,8 @@ export class Processes {
       h.int(this.kop[s]);
     }
     for (let f = 0; f < A.OPEN_FILES; f++) if (this.ofdRefs[f] !== 0) h.int(f * 256 + this.ofdRefs[f]);
+    for (let s = 0; s < A.MAX_PROCS; s++) if (this.hung[s] !== 0) h.int(s);
+    this.ipc.fingerprint(h);
   }
 }
 

@@ -197,7 +197,7 @@ export class FsClients {
   }
 
   /** F_POWER_LOSS: the machine will lose power a few microseconds from now. */
-  private maybeLosePower(): void {
+  maybeLosePower(): void {
     if (this.powerLossPending === 1 || this.boots >= this.p.maxBoots) return;
     if (!this.m.faults.strike(F_POWER_LOSS, this.p.callBoundMicros, this.boots)) return;
     this.powerLossPending = 1;

@@ -10,6 +10,8 @@
  * process's memory like any user pointer.
  */
 import { DATA_BASE } from '../abi.js';
+import type { MutantSet } from '../../mutants.js';
+import type { ServiceParams } from '../../params.js';
 
 export const A_SYSCALL = 0;
 export const A_COMPUTE = 1;
@@ -20,7 +22,7 @@ export const A_STORE = 3;
 /** The program faults (a wild pointer): it dies of SIGSEGV. */
 export const A_CRASH = 4;
 
-/** What a program does next. For A_SYSCALL, `nr` and arguments a0..a3 (rdi, rsi, rdx, r10). */
+/** What a program does next. For A_SYSCALL, `nr` and arguments a0..a4 (rdi, rsi, rdx, r10, r8). */
 export interface Action {
   kind: number;
   nr: number;
@@ -28,10 +30,11 @@ export interface Action {
   a1: number;
   a2: number;
   a3: number;
+  a4: number;
 }
 
 export function newAction(): Action {
-  return { kind: 0, nr: 0, a0: 0, a1: 0, a2: 0, a3: 0 };
+  return { kind: 0, nr: 0, a0: 0, a1: 0, a2: 0, a3: 0, a4: 0 };
 }
 
 /** Numbers a scenario gives its programs (compiled-in constants, as far as a program knows). */
@@ -50,12 +53,20 @@ export interface Workload {
 
 export type ProgramState = Record<string, number>;
 
+/** What else a program is built with: the service manager's numbers and the planted bugs in init. */
+export interface ProgramEnv {
+  services: ServiceParams | undefined;
+  mutants: MutantSet;
+}
+
 export interface ProgramDef {
   name: string;
   /** String constants, laid out NUL-terminated from DATA_BASE in this order. */
   strings: readonly string[];
   start(): ProgramState;
-  step(s: ProgramState, last: number, out: Action, w: Workload): void;
+  step(s: ProgramState, last: number, out: Action, w: Workload, env: ProgramEnv): void;
+  /** A service (kernel.md §6): subject to the hang and slow-start faults. */
+  service?: boolean;
   /** init only: it has started everything it was told to and found nothing left to reap. */
   idle?(s: ProgramState): boolean;
 }
@@ -75,13 +86,14 @@ export function layoutStrings(strings: readonly string[]): { addr: number[]; len
 }
 
 // Small helpers to fill the action.
-export function sys(out: Action, nr: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0): void {
+export function sys(out: Action, nr: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0): void {
   out.kind = A_SYSCALL;
   out.nr = nr;
   out.a0 = a0;
   out.a1 = a1;
   out.a2 = a2;
   out.a3 = a3;
+  out.a4 = a4;
 }
 
 export function compute(out: Action, steps: number): void {
