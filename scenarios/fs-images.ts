@@ -45,19 +45,24 @@ function smallTree(): TreeNode {
 const BUILT_IN: Record<string, () => TreeNode> = { sample: sampleTree, small: smallTree, ...PROC_IMAGES };
 
 export function builtInImageNames(): string[] {
-  return Object.keys(BUILT_IN);
+  return Object.keys(BUILT_IN).filter((n) => !n.includes('@'));
 }
 
 const cache = new Map<string, Uint8Array>();
 
-/** The bytes of a built-in image (made once per process). */
-export function builtInImage(name: string): Uint8Array | undefined {
-  const make = BUILT_IN[name];
+/**
+ * The bytes of a built-in image (made once per process). An image may have a variant for a
+ * profile, named "<name>@<profile>": the disk that kernel was shipped with (eclipse-b's carries its
+ * own /sbin/init).
+ */
+export function builtInImage(name: string, profile?: string): Uint8Array | undefined {
+  const key = profile !== undefined && BUILT_IN[`${name}@${profile}`] ? `${name}@${profile}` : name;
+  const make = BUILT_IN[key];
   if (!make) return undefined;
-  let img = cache.get(name);
+  let img = cache.get(key);
   if (!img) {
     img = writeImage(make());
-    cache.set(name, img);
+    cache.set(key, img);
   }
   return img;
 }

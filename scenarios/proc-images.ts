@@ -5,6 +5,7 @@
  * /etc/rc naming either makes exec fail (ENOEXEC, ENOENT) with the child's old image intact.
  */
 import { programElf } from '../model/proc/programs/registry.js';
+import { SERVICE_NAMES } from '../model/proc/abi.js';
 import { dir, file, type TreeNode } from '../model/fs/tree.js';
 
 function system(rc: string[], programs: string[]): TreeNode {
@@ -18,7 +19,25 @@ function system(rc: string[], programs: string[]): TreeNode {
   });
 }
 
+/**
+ * The whole system (kernel.md §1, §6): /sbin/init is the service manager and /sbin holds the five
+ * services; /data/fslog is the record the filesystem service rewrites (power loss must not tear
+ * it into something fsck or S-FS-05 rejects). eclipse-b's disk carries its init v0.2.0 instead
+ * (its services come from the kernel, through get_service_binary).
+ */
+function boot(init: string): TreeNode {
+  const sbin: Record<string, TreeNode> = { init: file(programElf(init)) };
+  for (const n of SERVICE_NAMES) sbin[n] = file(programElf(n));
+  return dir({
+    sbin: dir(sbin),
+    etc: dir({ motd: file('Welcome to Eclipse OS\n') }),
+    data: dir({ fslog: file(new Uint8Array(64)) }),
+  });
+}
+
 export const PROC_IMAGES: Record<string, () => TreeNode> = {
+  boot: () => boot('svcinit'),
+  'boot@eclipse-b': () => boot('init-v0.2.0'),
   'proc-forks': () => system(['/bin/forktree', '/bin/missing', '/bin/notelf'], ['forktree', 'worker']),
   'proc-orphans': () => system(['/bin/orphaner', '/bin/orphaner'], ['orphaner']),
   'proc-storm': () => system(['/bin/storm'], ['storm']),

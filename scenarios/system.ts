@@ -59,7 +59,7 @@ export class ScenarioSystem implements SimSystem {
     this.params = effectiveParams(config);
     let fs: { image: Uint8Array; files: ReturnType<typeof fileList> } | undefined;
     if (this.params.fs) {
-      const image = config.image ?? builtInImage(this.params.fs.image);
+      const image = config.image ?? builtInImage(this.params.fs.image, config.profile);
       if (!image) throw new Error(`no image "${this.params.fs.image}"`);
       fs = { image, files: fileList(image) };
     }

@@ -32,6 +32,7 @@ import { Memory, SCRATCH } from './memory.js';
 import { B_FS, B_NONE, B_RECV, B_WAIT, ProcessTable } from './process-table.js';
 import { A_COMPUTE, A_CRASH, A_LOAD, A_STORE, newAction, type Action, type ProgramEnv } from './programs/program.js';
 import { PROGRAMS, programElf, programIndex } from './programs/registry.js';
+import { SHIPPED_NAMES } from './programs/service-protocol.js';
 
 const L_STEP = label('cpu.step-time');
 
@@ -261,6 +262,11 @@ export class Processes {
         t.last[s] = 0;
         return this.scheduleStep(s, Math.max(1, out.a0) * this.stepTime());
       case A_LOAD: {
+        if (out.a2 === 4) {
+          if (!this.mem.valid(s, out.a0, 4, false)) return this.terminate(s, A.SIGSEGV);
+          t.last[s] = this.mem.readU32(s, out.a0);
+          return this.scheduleStep(s, this.stepTime());
+        }
         const v = this.mem.readByte(s, out.a0);
         if (v < 0) return this.terminate(s, A.SIGSEGV);
         this.m.probe(P.P_PROC_LOAD, pid, out.a0, v);
@@ -268,6 +274,12 @@ export class Processes {
         return this.scheduleStep(s, this.stepTime());
       }
       case A_STORE:
+        if (out.a2 === 4) {
+          if (!this.mem.valid(s, out.a0, 4, true)) return this.terminate(s, A.SIGSEGV);
+          this.mem.writeU32(s, out.a0, out.a1);
+          t.last[s] = 0;
+          return this.scheduleStep(s, this.stepTime());
+        }
         if (!this.mem.valid(s, out.a0, 1, true)) return this.terminate(s, A.SIGSEGV);
         this.mem.writeByte(s, out.a0, out.a1);
         this.m.probe(P.P_PROC_STORE, pid, out.a0, out.a1 & 0xff);
@@ -610,7 +622,7 @@ export class Processes {
 
   private getServiceBinary(s: number, id: number, outPtr: number, outLenPtr: number): number {
     if (!Number.isInteger(id) || id < 0 || id >= A.SERVICE_NAMES.length) return this.err(A.EINVAL);
-    const elf = programElf(A.SERVICE_NAMES[id]);
+    const elf = programElf(SHIPPED_NAMES[id]);
     if (this.badPtr(s, outPtr, elf.length, true) || this.badPtr(s, outLenPtr, 8, true)) return this.err(A.EFAULT);
     this.mem.copyOut(s, outPtr, elf, 0, elf.length);
     this.mem.writeU32(s, outLenPtr, elf.length);

@@ -15,9 +15,9 @@ import type { ServiceParams } from '../../params.js';
 
 export const A_SYSCALL = 0;
 export const A_COMPUTE = 1;
-/** Load one byte (a0 = address); the result is the byte. */
+/** Load one byte, or a little-endian u32 if a2 = 4 (a0 = address); the result is the value. */
 export const A_LOAD = 2;
-/** Store one byte (a0 = address, a1 = value). */
+/** Store one byte, or a little-endian u32 if a2 = 4 (a0 = address, a1 = value). */
 export const A_STORE = 3;
 /** The program faults (a wild pointer): it dies of SIGSEGV. */
 export const A_CRASH = 4;
@@ -101,13 +101,15 @@ export function compute(out: Action, steps: number): void {
   out.a0 = steps;
 }
 
-export function load(out: Action, addr: number): void {
+export function load(out: Action, addr: number, width = 1): void {
   out.kind = A_LOAD;
   out.a0 = addr;
+  out.a2 = width;
 }
 
-export function store(out: Action, addr: number, value: number): void {
+export function store(out: Action, addr: number, value: number, width = 1): void {
   out.kind = A_STORE;
   out.a0 = addr;
   out.a1 = value;
+  out.a2 = width;
 }

@@ -8,11 +8,13 @@ import { INIT } from './init.js';
 import { ORPHANER } from './orphaner.js';
 import { PAIR } from './pair.js';
 import type { ProgramDef } from './program.js';
-import { SERVICES } from './service.js';
+import { REFERENCE_SERVICES, SHIPPED_SERVICES } from './service.js';
+import { SVCINIT } from './svcinit.js';
+import { INIT_V020 } from './init-v0.2.0.js';
 import { STORM } from './storm.js';
 import { WORKER } from './worker.js';
 
-const programs: ProgramDef[] = [INIT, FORKTREE, WORKER, ORPHANER, STORM, PAIR, ...SERVICES];
+const programs: ProgramDef[] = [INIT, FORKTREE, WORKER, ORPHANER, STORM, PAIR, SVCINIT, INIT_V020, ...REFERENCE_SERVICES, ...SHIPPED_SERVICES];
 export const PROGRAMS: readonly ProgramDef[] = programs;
 
 const byName = new Map(programs.map((p, i) => [p.name, i]));

@@ -1,0 +1,144 @@
+import { NO_FAULTS, type FsParams, type ProcParams, type ServiceParams, type VirtioParams } from '../model/params.js';
+import { builtInImage, imageHash } from './fs-images.js';
+import type { Scenario } from './scenario.js';
+import { VIRTIO_BASE_PARAMS } from './virtio.js';
+
+/**
+ * The whole machine (kernel.md §1, §6): boot from the disk, init and the five services, under
+ * faults. Times are the design's defaults scaled down by ten (start timeout 50 ms, health period
+ * 100 ms, backoff 10 ms … 500 ms, stable period 1 s, MaxR 5 within 3 s), so a run covers many
+ * health periods and restarts in a few simulated seconds.
+ */
+export const SERVICE_DEFAULTS: ServiceParams = {
+  startTimeout: 50_000,
+  healthPeriod: 100_000,
+  backoffBase: 10_000,
+  backoffCap: 500_000,
+  stablePeriod: 1_000_000,
+  maxRestarts: 5,
+  maxRestartWindow: 3_000_000,
+  initYields: 20,
+  restartEvery: 50,
+  count: 5,
+  requestPeriod: 30_000,
+  slackMicros: 50_000,
+};
+
+function disk(maxBoots: number): FsParams {
+  return {
+    image: 'boot',
+    imageHash: imageHash(builtInImage('boot')!),
+    cacheBlocks: 16,
+    readRetries: 3,
+    clients: 0,
+    opsPerClient: 0,
+    workload: 'read',
+    readChunkOptions: [4096],
+    writeChunkOptions: [100],
+    maxBoots,
+    callBoundMicros: 50_000,
+  };
+}
+
+function proc(p: Partial<Omit<ProcParams, 'services'>> & { services?: Partial<ServiceParams> } = {}): ProcParams {
+  return {
+    tickMicros: 1000,
+    stepMicrosOptions: [10, 20, 50],
+    frames: 400,
+    reapBoundMicros: 200_000,
+    mailboxSize: 16,
+    slowStartMicros: 30_000,
+    powerLossAtTick: false,
+    workload: { fanout: 0, depth: 0, children: 0, rounds: 0, compute: 2, serviceIterations: 50 },
+    ...p,
+    services: { ...SERVICE_DEFAULTS, ...(p.services ?? {}) },
+  };
+}
+
+const BOOT_BASE: VirtioParams = {
+  ...VIRTIO_BASE_PARAMS,
+  queueSize: 16,
+  clients: 1,
+  requestsPerClient: 0,
+  latencyMicrosOptions: [2, 5, 10, 20],
+  requestBoundMicros: 5000,
+  maxSteps: 400_000,
+  maxTimeMicros: 4_000_000,
+};
+
+const LOW_FAULTS = { ...NO_FAULTS, ioError: 0.005, irqLost: 0.005, irqSpurious: 0.005, latencySpike: 0.005, crash: 0.0005, hang: 0.0005, slowStart: 0.05, frameShortage: 0.005 };
+
+export const BOOT_SCENARIOS: Scenario[] = [
+  {
+    name: 'boot',
+    description: 'the whole machine: boot from disk, init and the five services, every fault kind at low rates',
+    purpose: 'boot order, service start in dependency order, READY, health pings, restarts, IPC between services, reaping',
+    params: { ...BOOT_BASE, faults: LOW_FAULTS, faultBudget: 6, swarm: true, fs: disk(1), proc: proc() },
+    campaignSeeds: 200,
+    explorable: false,
+    exploreMaxDepth: 100_000,
+    exploreMaxStates: 1_000_000,
+  },
+  {
+    name: 'service-crash-loop',
+    description: 'services crash often (any step, before or after READY) until restart intensity makes them Failed',
+    purpose: 'backoff, the failure count and its reset, MaxR/MaxT, sticky Failed (S-SM-04, S-SM-05, S-SM-08)',
+    params: { ...BOOT_BASE, faults: { ...NO_FAULTS, crash: 0.01, frameShortage: 0.02 }, faultBudget: 25, swarm: false, fs: disk(1), proc: proc() },
+    campaignSeeds: 200,
+    explorable: false,
+    exploreMaxDepth: 100_000,
+    exploreMaxStates: 1_000_000,
+  },
+  {
+    name: 'service-hang',
+    description: 'services hang (alive, never answering again); init must notice within two health periods',
+    purpose: 'health pings, hang detection, kill and restart (L-SM-04)',
+    params: { ...BOOT_BASE, faults: { ...NO_FAULTS, hang: 0.01 }, faultBudget: 3, swarm: false, fs: disk(1), proc: proc() },
+    campaignSeeds: 200,
+    explorable: false,
+    exploreMaxDepth: 100_000,
+    exploreMaxStates: 1_000_000,
+  },
+  {
+    name: 'dependency-slow',
+    description: 'services start slowly (30 ms before their first step, within the 50 ms start timeout)',
+    purpose: 'start in dependency order only when dependencies are Running (S-SM-06), start timeouts',
+    params: { ...BOOT_BASE, faults: { ...NO_FAULTS, slowStart: 0.5, latencySpike: 0.02 }, faultBudget: 8, swarm: false, fs: disk(1), proc: proc() },
+    campaignSeeds: 200,
+    explorable: false,
+    exploreMaxDepth: 100_000,
+    exploreMaxStates: 1_000_000,
+  },
+  {
+    name: 'power-loss-reboot',
+    description: 'power fails at a timer tick (up to twice); the machine boots again from the same disk',
+    purpose: 'services come back after reboot; the filesystem service’s writes survive as S-FS-05 requires',
+    params: { ...BOOT_BASE, faults: { ...NO_FAULTS, powerLoss: 0.001, ioError: 0.005 }, faultBudget: 4, swarm: false, fs: disk(3), proc: proc({ powerLossAtTick: true }) },
+    campaignSeeds: 200,
+    explorable: false,
+    exploreMaxDepth: 100_000,
+    exploreMaxStates: 1_000_000,
+  },
+  {
+    name: 'init-small',
+    description: 'init and two services (filesystem, network) for 150 ms, at most one crash: small enough to explore exhaustively',
+    purpose: 'every interleaving of boot, READY, the first health pings and one crash and restart',
+    params: {
+      ...BOOT_BASE,
+      queueSize: 8,
+      indexBits: 4,
+      eventIdx: 'off',
+      latencyMicrosOptions: [2],
+      faults: { ...NO_FAULTS, crash: 0.02 },
+      faultBudget: 1,
+      swarm: false,
+      fs: disk(1),
+      proc: proc({ tickMicros: 5000, stepMicrosOptions: [20], services: { count: 2, healthPeriod: 40_000, startTimeout: 30_000, requestPeriod: 60_000 } }),
+      maxTimeMicros: 150_000,
+    },
+    campaignSeeds: 200,
+    explorable: true,
+    exploreMaxDepth: 50_000,
+    exploreMaxStates: 5_000_000,
+  },
+];
