@@ -6,9 +6,11 @@ import { VirtqueueProgressChecks } from './virtqueue-progress.js';
 import { VIRTQUEUE_CHECKS } from './virtqueue-catalogue.js';
 import { FsChecks, FS_CHECKS } from './fs.js';
 import { ProcChecks, PROC_CHECKS } from './proc.js';
+import { IpcChecks, IPC_CHECKS } from './ipc.js';
+import { ServiceChecks, SERVICE_CHECKS } from './services.js';
 
 /** Every check this build implements, by stable id. */
-export const ALL_CHECKS: readonly CheckInfo[] = [...VIRTQUEUE_CHECKS, ...FS_CHECKS, ...PROC_CHECKS];
+export const ALL_CHECKS: readonly CheckInfo[] = [...VIRTQUEUE_CHECKS, ...FS_CHECKS, ...PROC_CHECKS, ...IPC_CHECKS, ...SERVICE_CHECKS];
 
 export function checkInfo(id: string): CheckInfo | undefined {
   return ALL_CHECKS.find((c) => c.id === id);
@@ -18,6 +20,7 @@ export function checkInfo(id: string): CheckInfo | undefined {
 export function virtioCheckFamilies(m: VirtioMachine): CheckFamily[] {
   const families: CheckFamily[] = [new VirtqueueChecks(m), new BlockChecks(m), new VirtqueueProgressChecks(m)];
   if (m.kfs) families.push(new FsChecks(m));
-  if (m.procs) families.push(new ProcChecks(m));
+  if (m.procs) families.push(new ProcChecks(m), new IpcChecks(m));
+  if (m.params.proc?.services) families.push(new ServiceChecks(m));
   return families;
 }

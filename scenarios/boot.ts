@@ -18,7 +18,7 @@ export const SERVICE_DEFAULTS: ServiceParams = {
   maxRestarts: 5,
   maxRestartWindow: 3_000_000,
   initYields: 20,
-  restartEvery: 50,
+  restartEvery: 20,
   count: 5,
   requestPeriod: 30_000,
   slackMicros: 50_000,
