@@ -148,10 +148,14 @@ export class IpcChecks implements CheckFamily {
     this.out.delete(id);
     const got = this.m.procs!.ipc.gotBytes;
     const want = msg.bytes;
-    if (n > want.length) return this.fail('S-IPC-04', `message ${id} (${want.length} bytes from PID ${msg.from}) arrived as ${n} bytes`);
-    for (let i = 0; i < n; i++) {
-      if (got[i] !== want[i]) return this.fail('S-IPC-04', `message ${id} from PID ${msg.from} to ${msg.to}: byte ${i} arrived as 0x${got[i].toString(16)}, was sent as 0x${want[i].toString(16)}`);
+    for (let i = 0; i < n && i < want.length; i++) {
+      if (got[i] !== want[i]) {
+        let zeros = true;
+        for (let j = 0; j < n && zeros; j++) if (got[j] !== 0) zeros = false;
+        return this.fail('S-IPC-04', `message ${id} from PID ${msg.from} to ${msg.to}: byte ${i} arrived as 0x${got[i].toString(16)}, was sent as 0x${want[i].toString(16)}${zeros ? ` (all ${n} bytes arrived as zeros)` : ''}`);
+      }
     }
+    if (n > want.length) return this.fail('S-IPC-04', `message ${id} (${want.length} bytes from PID ${msg.from}) arrived as ${n} bytes`);
     return null;
   }
 

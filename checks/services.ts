@@ -357,15 +357,18 @@ export class ServiceChecks implements CheckFamily {
   private started(i: number, now: number, sv: { backoffBase: number; backoffCap: number; stablePeriod: number }): Violation | null {
     const name = A.SERVICE_NAMES[i];
     let v: Violation | null = null;
-    // S-SM-06: everything it needs is Running (READY seen from a live incarnation).
+    // S-SM-06: everything it needs is Running: in the table, with READY seen from that
+    // incarnation. (A dependency that died a moment ago, before init could reap it, is still
+    // Running as far as anyone can know: that race is not a violation.)
     for (const d of DEPENDS[i]) {
       if (d >= this.sv.count || v) continue;
-      if (this.st[d] !== SV_RUNNING || this.readyAt[d] === NONE || this.diedAt[d] !== NONE) {
-        if (this.selected('S-SM-06')) v = this.fail('S-SM-06', `${name} was started while ${A.SERVICE_NAMES[d]}, which it needs, is ${this.readyAt[d] === NONE ? `${SV_NAMES[this.st[d]]} (no READY yet)` : 'dead'}`);
+      if (this.st[d] !== SV_RUNNING || this.readyAt[d] === NONE) {
+        if (this.selected('S-SM-06')) v = this.fail('S-SM-06', `${name} was started while ${A.SERVICE_NAMES[d]}, which it needs, is ${SV_NAMES[this.st[d]]}${this.readyAt[d] === NONE ? ' (no READY yet)' : ''}`);
       }
     }
     // S-SM-05: the backoff before a restart.
-    if (!v && this.starts[i] > 0 && this.k[i] > 0 && this.failAt[i] !== NONE && this.selected('S-SM-05')) {
+    // (A start after a failure is a restart, even if the failure was the first fork's.)
+    if (!v && this.k[i] > 0 && this.failAt[i] !== NONE && this.selected('S-SM-05')) {
       const need = Math.min(sv.backoffBase * 2 ** (this.k[i] - 1), sv.backoffCap);
       const waited = now - this.failAt[i];
       if (waited < need) v = this.fail('S-SM-05', `${name} was restarted ${waited} µs after its failure #${this.k[i]} in a row; the backoff is ${need} µs`);

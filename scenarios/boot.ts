@@ -18,7 +18,7 @@ export const SERVICE_DEFAULTS: ServiceParams = {
   maxRestarts: 5,
   maxRestartWindow: 3_000_000,
   initYields: 20,
-  restartEvery: 20,
+  restartEvery: 1,
   count: 5,
   requestPeriod: 30_000,
   slackMicros: 50_000,
@@ -63,7 +63,7 @@ const BOOT_BASE: VirtioParams = {
   latencyMicrosOptions: [2, 5, 10, 20],
   requestBoundMicros: 5000,
   maxSteps: 400_000,
-  maxTimeMicros: 4_000_000,
+  maxTimeMicros: 2_500_000,
 };
 
 const LOW_FAULTS = { ...NO_FAULTS, ioError: 0.005, irqLost: 0.005, irqSpurious: 0.005, latencySpike: 0.005, crash: 0.0005, hang: 0.0005, slowStart: 0.05, frameShortage: 0.005 };
@@ -81,9 +81,10 @@ export const BOOT_SCENARIOS: Scenario[] = [
   },
   {
     name: 'service-crash-loop',
-    description: 'services crash often (any step, before or after READY) until restart intensity makes them Failed',
+    description: 'services crash often (any step, before or after READY) and starts fail for lack of frames, until restart intensity makes them Failed',
     purpose: 'backoff, the failure count and its reset, MaxR/MaxT, sticky Failed (S-SM-04, S-SM-05, S-SM-08)',
-    params: { ...BOOT_BASE, faults: { ...NO_FAULTS, crash: 0.01, frameShortage: 0.02 }, faultBudget: 25, swarm: false, fs: disk(1), proc: proc() },
+    // Frequent frame shortage: starts fail at fork or exec, so restarts come from both.
+    params: { ...BOOT_BASE, faults: { ...NO_FAULTS, crash: 0.01, frameShortage: 0.3 }, faultBudget: 25, swarm: false, fs: disk(1), proc: proc() },
     campaignSeeds: 200,
     explorable: false,
     exploreMaxDepth: 100_000,
@@ -121,20 +122,20 @@ export const BOOT_SCENARIOS: Scenario[] = [
   },
   {
     name: 'init-small',
-    description: 'init and two services (filesystem, network) for 150 ms, at most one crash: small enough to explore exhaustively',
-    purpose: 'every interleaving of boot, READY, the first health pings and one crash and restart',
+    description: 'init and two services (filesystem, network) for 100 ms, at most one fault (crash, hang, slow start or I/O error): small enough to explore exhaustively',
+    purpose: 'every interleaving of boot, READY, the first health pings, and one fault with what follows it',
     params: {
       ...BOOT_BASE,
       queueSize: 8,
       indexBits: 4,
       eventIdx: 'off',
       latencyMicrosOptions: [2],
-      faults: { ...NO_FAULTS, crash: 0.02 },
+      faults: { ...NO_FAULTS, crash: 0.02, hang: 0.02, slowStart: 0.2, ioError: 0.02 },
       faultBudget: 1,
       swarm: false,
       fs: disk(1),
-      proc: proc({ tickMicros: 5000, stepMicrosOptions: [20], services: { count: 2, healthPeriod: 40_000, startTimeout: 30_000, requestPeriod: 60_000 } }),
-      maxTimeMicros: 150_000,
+      proc: proc({ tickMicros: 1000, stepMicrosOptions: [20], services: { count: 2, healthPeriod: 30_000, startTimeout: 30_000, requestPeriod: 60_000 } }),
+      maxTimeMicros: 100_000,
     },
     campaignSeeds: 200,
     explorable: true,

@@ -22,12 +22,16 @@ export interface ShrinkResult {
  * the tail of a run removes what did not matter. Each kept sequence is normalised to the choices the
  * run actually took (trailing zeros dropped), so the result replays exactly under strict replay.
  */
-export function shrink(system: SimSystem, failing: number[], check: string, maxAttempts = 2000): ShrinkResult {
+export function shrink(system: SimSystem, failing: number[], check: string, maxAttempts = 2000, maxEvents = SHRINK_EVENT_BUDGET): ShrinkResult {
   const chooser = new Chooser(new ReplayStrategy([], null, false));
   let attempts = 0;
+  let events = 0;
   const tryRun = (values: number[]): RunResult | null => {
     attempts++;
     const r = runOnce(system, new ReplayStrategy(values, null, false), 0, chooser);
+    events += r.steps;
+    // Long runs (a whole boot) spend the budget in events, not runs: deterministic either way.
+    if (events >= maxEvents) attempts = Math.max(attempts, maxAttempts);
     return r.violation && r.violation.check === check ? r : null;
   };
   let best = tryRun(failing);
@@ -79,6 +83,9 @@ export function shrink(system: SimSystem, failing: number[], check: string, maxA
   const final = runOnce(system, new ReplayStrategy(current, null, false), 0, chooser);
   return { choices: current, labels: final.labels.slice(0, current.length), result: final, attempts };
 }
+
+/** Events one shrink may execute (with its run budget): keeps shrinking whole-boot runs bounded. */
+export const SHRINK_EVENT_BUDGET = 3_000_000;
 
 /** Drops trailing zeros: past the end of a replay list every choice is 0 anyway. */
 export function normalise(values: number[]): number[] {
