@@ -10,10 +10,20 @@ const MAX_SEEDS = 2000;
 /**
  * wrap-compare only bites once the 16-value indices of virtio-wrap wrap; a file-system mutant needs
  * the file system (fs-read); no-reparent needs parents that exit before their children (orphans),
- * fork-fd-no-incref a parent with an open file that forks (fork-wait); every other one runs on
- * virtio-stress.
+ * fork-fd-no-incref a parent with an open file that forks (fork-wait); the service-manager and IPC
+ * mutants need the whole system; every other one runs on virtio-stress.
  */
-const SCENARIO_FOR: Record<string, string> = { 'wrap-compare': 'virtio-wrap', 'no-reparent': 'orphans', 'fork-fd-no-incref': 'fork-wait' };
+const SCENARIO_FOR: Record<string, string> = {
+  'wrap-compare': 'virtio-wrap',
+  'no-reparent': 'orphans',
+  'fork-fd-no-incref': 'fork-wait',
+  // The service manager and IPC need the whole system: crashes and failed starts, or slow starts.
+  'ipc-dead-peer-blocks': 'service-crash-loop',
+  'intensity-off-by-one': 'service-crash-loop',
+  'crash-in-starting-stuck': 'service-crash-loop',
+  'dependency-not-ready': 'dependency-slow',
+  'backoff-reset-on-start': 'service-crash-loop',
+};
 const scenarioFor = (mutant: string) => SCENARIO_FOR[mutant] ?? (mutantInfo(mutant)?.subsystem === 'file system' ? 'fs-read' : 'virtio-stress');
 
 const VIRTIO_MUTANTS = [
