@@ -2,7 +2,7 @@
  * Worker-thread entry for campaigns: runs one slice of seeds and returns plain data (counters and
  * the first finding per check). Loaded by tinypool from cli/campaign-pool.ts.
  */
-import { Campaign, type CampaignFinding } from '../sim/campaign.js';
+import { Campaign, type CampaignFinding, type CampaignOutcome } from '../sim/campaign.js';
 import { makeCampaignSystem, resolveTarget } from '../scenarios/operations.js';
 import type { VirtioParams } from '../model/params.js';
 
@@ -22,6 +22,7 @@ export interface SliceResult {
   steps: number;
   failedRuns: number;
   findings: CampaignFinding[];
+  outcomes: CampaignOutcome[];
 }
 
 const systems = new Map<string, ReturnType<typeof makeCampaignSystem>>();
@@ -35,5 +36,5 @@ export default function runSlice(task: SliceTask): SliceResult {
   }
   const campaign = new Campaign(system);
   campaign.runSeeds(task.from, task.to);
-  return { runs: campaign.runs, steps: campaign.steps, failedRuns: campaign.failedRuns, findings: campaign.orderedFindings() };
+  return { runs: campaign.runs, steps: campaign.steps, failedRuns: campaign.failedRuns, findings: campaign.orderedFindings(), outcomes: campaign.orderedOutcomes() };
 }

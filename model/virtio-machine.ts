@@ -49,7 +49,7 @@ import {
   E_TIMER_TICK,
   E_IPC_TIMEOUT,
 } from './events.js';
-import { Processes } from './proc/processes.js';
+import { BOOT_INIT_BAD, BOOT_INIT_MISSING, Processes } from './proc/processes.js';
 import { MAX_PROCS, OPEN_FILES } from './proc/abi.js';
 import { MAX_FDS as KFS_MAX_FDS } from './fs/kernel-fs.js';
 import { Faults } from './faults.js';
@@ -208,6 +208,16 @@ export class VirtioMachine implements EventHandler {
   startWorkload(): void {
     if (this.kfs) this.kfs.mount(this.bootClient);
     else this.clients.start();
+  }
+
+  /** Why the machine did not boot, in words, or null (kernel.md §1: a clear reason, not a hang). */
+  bootFailureReason(): string | null {
+    const f = this.bootFailure;
+    if (f === 0) return null;
+    if (f === BOOT_INIT_MISSING) return 'no /sbin/init on the root file system';
+    if (f === BOOT_INIT_BAD) return '/sbin/init could not be loaded (not an executable this kernel runs, or out of memory)';
+    const why = ['', 'bad magic', 'unsupported version', 'bad geometry', 'I/O error'][this.kfs?.mountRefusal ?? 0] || `error ${f}`;
+    return `the root file system could not be mounted (${why})`;
   }
 
   /** Records a probe for the checks (see probes.ts). */

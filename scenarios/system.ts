@@ -136,6 +136,11 @@ export class ScenarioSystem implements SimSystem {
     return false;
   }
 
+  outcome(): string | null {
+    const why = this.machine.bootFailureReason();
+    return why === null ? null : `boot failed: ${why}`;
+  }
+
   traceHash(): string {
     return this.machine.sim.trace.hex();
   }

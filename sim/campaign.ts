@@ -28,11 +28,19 @@ export interface CampaignFinding {
  * never on slicing. Memory stays flat: per run it keeps counters, and full details only for the
  * first failure of each check.
  */
+/** Runs that ended another way than by running their course (a boot failure), by reason. */
+export interface CampaignOutcome {
+  outcome: string;
+  seed: number;
+  count: number;
+}
+
 export class Campaign {
   runs = 0;
   steps = 0;
   failedRuns = 0;
   readonly findings = new Map<string, CampaignFinding>();
+  readonly outcomes = new Map<string, CampaignOutcome>();
   private readonly chooser = new Chooser(new RandomStrategy(0));
 
   constructor(private readonly system: SimSystem) {}
@@ -43,6 +51,11 @@ export class Campaign {
       const r = runOnce(this.system, new RandomStrategy(seed), 0, this.chooser);
       this.runs++;
       this.steps += r.steps;
+      if (r.outcome !== null) {
+        const o = this.outcomes.get(r.outcome);
+        if (o) o.count++;
+        else this.outcomes.set(r.outcome, { outcome: r.outcome, seed, count: 1 });
+      }
       if (!r.violation) continue;
       this.failedRuns++;
       const all = r.violations.length > 0 ? r.violations : [r.violation];
@@ -60,16 +73,26 @@ export class Campaign {
    * check the finding of the lowest seed wins, so the merge does not depend on which worker
    * finished first.
    */
-  merge(other: { runs: number; steps: number; failedRuns: number; findings: Iterable<CampaignFinding> }): void {
+  merge(other: { runs: number; steps: number; failedRuns: number; findings: Iterable<CampaignFinding>; outcomes?: Iterable<CampaignOutcome> }): void {
     this.runs += other.runs;
     this.steps += other.steps;
     this.failedRuns += other.failedRuns;
+    for (const o of other.outcomes ?? []) {
+      const known = this.outcomes.get(o.outcome);
+      if (!known) this.outcomes.set(o.outcome, { ...o });
+      else this.outcomes.set(o.outcome, { outcome: o.outcome, seed: Math.min(known.seed, o.seed), count: known.count + o.count });
+    }
     for (const f of other.findings) {
       const known = this.findings.get(f.check);
       if (!known) this.findings.set(f.check, { ...f });
       else if (f.seed < known.seed) this.findings.set(f.check, { ...f, count: known.count + f.count });
       else known.count += f.count;
     }
+  }
+
+  /** Outcomes ordered by first seed. */
+  orderedOutcomes(): CampaignOutcome[] {
+    return [...this.outcomes.values()].sort((a, b) => a.seed - b.seed);
   }
 
   /** Findings ordered by first failing seed (deterministic whatever the slicing). */

@@ -9,6 +9,8 @@ export interface RunResult {
   violation: Violation | null;
   /** Every distinct check violated, first one first. */
   violations: Violation[];
+  /** The system's note on how the run ended (e.g. a boot failure), or null. */
+  outcome: string | null;
   steps: number;
   time: number;
   traceHash: string;
@@ -29,6 +31,7 @@ export function runOnce(system: SimSystem, strategy: Strategy, keepTrace = 0, ch
   return {
     violation: system.violation,
     violations: [...system.violations],
+    outcome: system.outcome ? system.outcome() : null,
     steps: system.steps,
     time: system.now,
     traceHash: system.traceHash(),

@@ -21,6 +21,8 @@ export interface SimSystem {
    * violation reports more than one; otherwise this is just the first).
    */
   readonly violations: readonly Violation[];
+  /** How the run ended when not by running its course (a machine that did not boot), or null. */
+  outcome?(): string | null;
   /** Events executed in this run. */
   readonly steps: number;
   /** Simulated time now, in microseconds. */

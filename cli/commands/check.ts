@@ -24,6 +24,8 @@ interface Row {
   seconds: number;
   findings: Finding[];
   paths: string[];
+  /** Runs that did not boot, by reason. */
+  outcomes?: { outcome: string; seed: number; count: number }[];
 }
 
 /**
@@ -48,7 +50,7 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
       const { campaign } = await runCampaign(t, 1, total, o.workers);
       const findings = campaignFindings(t, campaign, budget);
       const paths = findings.map((f) => writeFinding(o.out, scenario.name, 'check', f));
-      rows.push({ scenario: scenario.name, mode: 'random', runs: campaign.runs, steps: campaign.steps, seconds: (performance.now() - started) / 1000, findings, paths });
+      rows.push({ scenario: scenario.name, mode: 'random', runs: campaign.runs, steps: campaign.steps, seconds: (performance.now() - started) / 1000, findings, paths, outcomes: campaign.orderedOutcomes() });
       if (interrupted()) break outer;
     }
     if (scenario.explorable) {
@@ -81,6 +83,7 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
         steps: r.steps,
         ...(r.mode === 'explore' ? { states: r.states, complete: r.complete } : {}),
         elapsedSeconds: Number(r.seconds.toFixed(3)),
+        bootFailures: (r.outcomes ?? []).map((x) => ({ reason: x.outcome, runs: x.count, seed: x.seed })),
         violations: r.findings.map((f, i) => ({ check: f.check, seed: f.seed, step: f.violation.step, time: f.violation.time, message: f.violation.message, runs: f.count, replay: r.paths[i] })),
       })),
     };
@@ -95,6 +98,7 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
       `${r.seconds.toFixed(1)} s`,
     ]);
     const lines = [chalk.bold(`eclipse-sim check`) + chalk.dim(`  profile ${o.profile}  mutants ${o.mutant.length ? o.mutant.join(',') : 'none'}`), '', table(body, ['scenario', 'mode', 'runs / states', 'events', 'violations', 'time'])];
+    for (const r of rows) for (const x of r.outcomes ?? []) lines.push(chalk.dim(`${r.scenario}: ${x.outcome} — ${fmt(x.count)} run${x.count === 1 ? '' : 's'} (first seed ${x.seed})`));
     for (const r of rows) r.findings.forEach((f, i) => lines.push('', `${chalk.bold(r.scenario)} (${r.mode})`, formatFinding(f, r.paths[i])));
     lines.push('', failed ? chalk.red.bold('FAILED: violations found') : incomplete ? chalk.yellow('no violation, but an exploration was incomplete') : chalk.green.bold('PASSED: no violation'));
     process.stdout.write(`${lines.join('\n')}\n`);

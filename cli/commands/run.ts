@@ -31,12 +31,14 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
   let traceHash: string | undefined;
   let firstSeed: number;
   let stopped = false;
+  let outcomes: { outcome: string; seed: number; count: number }[] = [];
   if (o.seed !== undefined) {
     firstSeed = o.seed;
     const { result, system } = runSeed(t, o.seed);
     runs = 1;
     steps = result.steps;
     traceHash = result.traceHash;
+    if (result.outcome !== null) outcomes = [{ outcome: result.outcome, seed: o.seed, count: 1 }];
     findings = result.violation
       ? [findingFrom(t, system, { check: result.violation.check, seed: o.seed, count: 1, choices: result.choices, labels: result.labels, violation: result.violation }, budget)]
       : [];
@@ -50,6 +52,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
     runs = campaign.runs;
     steps = campaign.steps;
     findings = campaignFindings(t, campaign, budget);
+    outcomes = campaign.orderedOutcomes();
   }
   const seconds = (performance.now() - started) / 1000;
   const paths = findings.map((f) => writeFinding(o.out, t.scenario.name, 'run', f));
@@ -66,6 +69,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
       interrupted: stopped,
       elapsedSeconds: Number(seconds.toFixed(3)),
       ...(traceHash !== undefined ? { traceHash } : {}),
+      bootFailures: outcomes.map((x) => ({ reason: x.outcome, runs: x.count, seed: x.seed })),
       violations: findings.map((f, i) => ({ check: f.check, seed: f.seed, step: f.violation.step, time: f.violation.time, message: f.violation.message, runs: f.count, replay: paths[i] })),
     };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
@@ -73,6 +77,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
     const range = o.seed !== undefined ? `seed ${o.seed}` : `seeds ${firstSeed}..${firstSeed + runs - 1}${o.workers > 1 ? `, ${o.workers} workers` : ''}`;
     const lines = [header('run', t.scenario.name, t.profile, t.mutants, range)];
     lines.push(`  ${fmt(runs)} run${runs === 1 ? '' : 's'}, ${fmt(steps)} events in ${seconds.toFixed(1)} s (${fmt(steps / Math.max(seconds, 1e-6))} events/s)${traceHash ? `, trace hash ${traceHash}` : ''}${stopped ? ' — interrupted' : ''}`);
+    for (const x of outcomes) lines.push(`  ${x.outcome} — ${fmt(x.count)} run${x.count === 1 ? '' : 's'} (first seed ${x.seed})`);
     if (findings.length === 0) lines.push(ok('no violation'));
     findings.forEach((f, i) => lines.push(formatFinding(f, paths[i])));
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -94,6 +94,8 @@ export class KernelFs implements CacheClient {
   readonly clients: number;
   // ---- the mounted file system. Invariant: mounted ⇒ the header was valid.
   mounted = 0;
+  /** Why the last mount was refused (MOUNT_*), MOUNT_OK if it was not. */
+  mountRefusal = MOUNT_OK;
   tableOffset = 0;
   totalInodes = 0;
   recordsBase = 0;
@@ -219,6 +221,7 @@ export class KernelFs implements CacheClient {
   /** Boot: nothing mounted, no calls, no open files. */
   begin(): void {
     this.mounted = 0;
+    this.mountRefusal = MOUNT_OK;
     this.tableOffset = 0;
     this.totalInodes = 0;
     this.recordsBase = 0;
@@ -498,6 +501,7 @@ export class KernelFs implements CacheClient {
       }
       this.used(0, HDR_BYTES);
     }
+    this.mountRefusal = reason;
     this.m.probe(P_FS_MOUNT, reason === MOUNT_OK ? 0 : -1, reason, 0);
     this.finish(c, reason === MOUNT_OK ? 0 : reason === MOUNT_IO ? -EIO : -EINVAL);
     return OUTSIDE;
