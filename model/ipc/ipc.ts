@@ -391,12 +391,20 @@ export class Ipc {
       h.int(this.gTo[i]);
       h.int(this.gType[i]);
     }
+    const t = this.procs.t;
     for (let s = 0; s < A.MAX_PROCS; s++) {
       const n = this.reference ? this.mbCount[s] : this.ebCount[s];
-      if (n === 0 && this.rTimer[s] === 0) continue;
+      const waiting = t.state[s] === A.PS_BLOCKED && t.block[s] === B_RECV;
+      if (n === 0 && !waiting) continue;
       h.int(s);
       h.int(n | (this.rTimer[s] << 16));
-      h.int(this.rFrom[s]);
+      // A blocked receive's arguments decide who wakes it and where the message lands.
+      if (waiting) {
+        h.int(this.rFrom[s]);
+        h.num(this.rBuf[s]);
+        h.int(this.rSize[s]);
+        h.num(this.rInfo[s]);
+      }
       for (let k = 0; k < n; k++) {
         if (this.reference) {
           const i = s * this.cap + ((this.mbHead[s] + k) % this.cap);

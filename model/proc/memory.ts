@@ -192,7 +192,7 @@ export class Memory {
   readU32(slot: number, addr: number): number {
     let v = 0;
     for (let i = 3; i >= 0; i--) v = v * 256 + Math.max(0, this.readByte(slot, addr + i));
-    return v | 0;
+    return v;
   }
 
   writeU32(slot: number, addr: number, value: number): void {

@@ -15,7 +15,7 @@ import type { ServiceParams } from '../../params.js';
 
 export const A_SYSCALL = 0;
 export const A_COMPUTE = 1;
-/** Load one byte, or a little-endian u32 if a2 = 4 (a0 = address); the result is the value. */
+/** Load one byte, or a little-endian u32 (0 … 2^32 − 1) if a2 = 4 (a0 = address); the result is the value. */
 export const A_LOAD = 2;
 /** Store one byte, or a little-endian u32 if a2 = 4 (a0 = address, a1 = value). */
 export const A_STORE = 3;
