@@ -21,6 +21,7 @@ import { B_WAIT } from '../../../model/proc/process-table.js';
 import type { Processes } from '../../../model/proc/processes.js';
 import { compute, load, store, sys, type Action, type ProgramState } from '../../../model/proc/programs/program.js';
 import { programElf, programIndex, registerProgram } from '../../../model/proc/programs/registry.js';
+import { SHIPPED_NAMES } from '../../../model/proc/programs/service-protocol.js';
 import { imageHash } from '../../../scenarios/fs-images.js';
 import { findScenario } from '../../../scenarios/registry.js';
 import { ScenarioSystem, type SystemConfig } from '../../../scenarios/system.js';
@@ -408,7 +409,7 @@ for (const [profile, prog] of [['reference', ORPHAN_REF], ['eclipse-b', ORPHAN_E
 // 6. Frame exhaustion (reference)
 // ---------------------------------------------------------------------------------------------
 
-const SERVICE_ELF = programElf(A.SERVICE_NAMES[0]).length;
+const SERVICE_ELF = programElf(SHIPPED_NAMES[0]).length;
 const ELF_AT = BUF + 0x400;
 const FRAMES = 30;
 const PAGES = 5; // a model program: text, three data pages, a stack
@@ -432,7 +433,7 @@ test('reference: fork fails with ENOMEM when the frames run out, exec too, and n
   const { result, procs } = run(FRAMES_PROG, {
     frames: FRAMES,
     watch: (p) => {
-      if (fresh.length === 0 && p.t.program[2] === programIndex(A.SERVICE_NAMES[0])) fresh = [p.mem.readByte(2, BUF), p.mem.readByte(2, ELF_AT), p.mem.framesOf(2)];
+      if (fresh.length === 0 && p.t.program[2] === programIndex(SHIPPED_NAMES[0])) fresh = [p.mem.readByte(2, BUF), p.mem.readByte(2, ELF_AT), p.mem.framesOf(2)];
       minFree = Math.min(minFree, p.mem.freeCount);
       for (let s = 0; s < A.MAX_PROCS; s++) if (p.t.state[s] !== A.PS_FREE && p.t.ppid[s] === 2) children.add(p.t.pid[s]);
       if (freeWhileAllAlive < 0 && FRAMES_PROG.logs.main.length === 2) freeWhileAllAlive = p.mem.freeCount;
