@@ -1,5 +1,5 @@
 import { NO_FAULTS, type FsParams, type ProcParams, type ServiceParams, type VirtioParams } from '../model/params.js';
-import { builtInImage, imageHash } from './fs-images.js';
+import { bootDisk } from './proc.js';
 import type { Scenario } from './scenario.js';
 import { VIRTIO_BASE_PARAMS } from './virtio.js';
 
@@ -25,19 +25,7 @@ export const SERVICE_DEFAULTS: ServiceParams = {
 };
 
 function disk(maxBoots: number): FsParams {
-  return {
-    image: 'boot',
-    imageHash: imageHash(builtInImage('boot')!),
-    cacheBlocks: 16,
-    readRetries: 3,
-    clients: 0,
-    opsPerClient: 0,
-    workload: 'read',
-    readChunkOptions: [4096],
-    writeChunkOptions: [100],
-    maxBoots,
-    callBoundMicros: 50_000,
-  };
+  return bootDisk('boot', { cacheBlocks: 16, maxBoots });
 }
 
 function proc(p: Partial<Omit<ProcParams, 'services'>> & { services?: Partial<ServiceParams> } = {}): ProcParams {

@@ -4,19 +4,22 @@ import { builtInImage, imageHash } from './fs-images.js';
 import type { Scenario } from './scenario.js';
 import { VIRTIO_BASE_PARAMS } from './virtio.js';
 
-/** The disk the process scenarios boot from: no file-system workload clients, only processes. */
-function disk(image: string): FsParams {
+/**
+ * The disk a process or whole-system scenario boots from: a built-in image, no file-system workload
+ * clients (the processes are the file system's users).
+ */
+export function bootDisk(image: string, p: { cacheBlocks?: number; maxBoots?: number } = {}): FsParams {
   return {
     image,
     imageHash: imageHash(builtInImage(image)!),
-    cacheBlocks: 12,
+    cacheBlocks: p.cacheBlocks ?? 12,
     readRetries: 3,
     clients: 0,
     opsPerClient: 0,
     workload: 'read',
     readChunkOptions: [4096],
     writeChunkOptions: [100],
-    maxBoots: 1,
+    maxBoots: p.maxBoots ?? 1,
     callBoundMicros: 50_000,
   };
 }
@@ -46,7 +49,7 @@ export const PROC_SCENARIOS: Scenario[] = [
     name: 'fork-wait',
     description: 'init runs a fork tree (fanout 2, depth 2) whose leaves exec /bin/worker from the disk, and two execs that must fail; crashes and frame shortage',
     purpose: 'fork, exec from an ELF file on disk, exit, wait and reaping, fd inheritance, exec atomicity, under crashes at any step and I/O errors',
-    params: { ...PROC_BASE, faults: PROC_FAULTS, faultBudget: 6, swarm: true, fs: disk('proc-forks'), proc: proc({ workload: {} }) },
+    params: { ...PROC_BASE, faults: PROC_FAULTS, faultBudget: 6, swarm: true, fs: bootDisk('proc-forks'), proc: proc({ workload: {} }) },
     campaignSeeds: 500,
     explorable: false,
     exploreMaxDepth: 50_000,
@@ -56,7 +59,7 @@ export const PROC_SCENARIOS: Scenario[] = [
     name: 'orphans',
     description: 'two parents each fork four children and exit before them; init inherits and reaps the orphans',
     purpose: 'reparenting to init in the same step, SIGCHLD, init as the reaper of inherited children',
-    params: { ...PROC_BASE, faults: PROC_FAULTS, faultBudget: 6, swarm: true, fs: disk('proc-orphans'), proc: proc({ workload: { children: 4, compute: 40 } }) },
+    params: { ...PROC_BASE, faults: PROC_FAULTS, faultBudget: 6, swarm: true, fs: bootDisk('proc-orphans'), proc: proc({ workload: { children: 4, compute: 40 } }) },
     campaignSeeds: 500,
     explorable: false,
     exploreMaxDepth: 50_000,
@@ -66,7 +69,7 @@ export const PROC_SCENARIOS: Scenario[] = [
     name: 'zombie-storm',
     description: 'a parent forks 20 children that exit at once, then reaps them; four rounds',
     purpose: 'many zombies at once: reaping exactly once, slot reuse, the 64-slot table (S-PM-13)',
-    params: { ...PROC_BASE, faults: { ...PROC_FAULTS, frameShortage: 0.01 }, faultBudget: 4, swarm: true, fs: disk('proc-storm'), proc: proc({ workload: { children: 20, rounds: 4, compute: 30 } }) },
+    params: { ...PROC_BASE, faults: { ...PROC_FAULTS, frameShortage: 0.01 }, faultBudget: 4, swarm: true, fs: bootDisk('proc-storm'), proc: proc({ workload: { children: 20, rounds: 4, compute: 30 } }) },
     campaignSeeds: 300,
     explorable: false,
     exploreMaxDepth: 50_000,
@@ -85,7 +88,7 @@ export const PROC_SCENARIOS: Scenario[] = [
       faults: { ...NO_FAULTS, crash: 0.05, frameShortage: 0.1 },
       faultBudget: 1,
       swarm: false,
-      fs: disk('proc-small'),
+      fs: bootDisk('proc-small'),
       proc: proc({ tickMicros: 50, stepMicrosOptions: [10, 20], workload: {} }),
     },
     campaignSeeds: 300,
