@@ -17,12 +17,8 @@
  */
 import test from 'ava';
 import { Campaign, type CampaignFinding } from '../../sim/campaign.js';
-import type { Chooser } from '../../sim/chooser.js';
-import type { Hasher64 } from '../../sim/hash.js';
 import { runOnce } from '../../sim/run.js';
 import { RandomStrategy } from '../../sim/strategy/random.js';
-import type { SimSystem } from '../../sim/system.js';
-import type { Violation } from '../../sim/violation.js';
 import { writeImage } from '../../model/fs/image-writer.js';
 import { dir, file } from '../../model/fs/tree.js';
 import { F_SLOW_START } from '../../model/faults.js';
@@ -34,9 +30,9 @@ import { SV_FAILED, SV_NAMES, SV_RUNNING } from '../../model/proc/programs/servi
 import { K } from '../../model/proc/programs/svcinit.js';
 import { P_POWER_LOSS, P_PROC_EXEC, P_PROC_EXIT } from '../../model/probes.js';
 import type { VirtioMachine } from '../../model/virtio-machine.js';
-import { campaignFindings, makeCampaignSystem, makeExplorer, makeSystem, replayDocument, resolveTarget, runSeed, type Target } from '../../scenarios/operations.js';
-import { parseReplay, replayToText } from '../../scenarios/replay-file.js';
+import { campaignFindings, makeCampaignSystem, resolveTarget, runSeed, type Target } from '../../scenarios/operations.js';
 import { ScenarioSystem } from '../../scenarios/system.js';
+import { assertSeedDeterminesRun, campaignToFirstFailure, exploreToEnd, recordedCampaign, replayRoundTrip, RunRecorder, runAfter, show } from '../helpers/scenario-runs.js';
 
 const BOOT_NAMES = ['boot', 'service-crash-loop', 'service-hang', 'dependency-slow', 'power-loss-reboot', 'init-small'] as const;
 const CLEAN_SEEDS = 40;
@@ -54,7 +50,6 @@ const MIN_PROGRAM_STEPS: Record<string, number> = { boot: 100, 'service-crash-lo
  */
 const DELIVERS_EVERY_RUN = new Set(['boot', 'service-crash-loop', 'service-hang']);
 
-const show = (vs: readonly Violation[]) => vs.map((v) => `${v.check} at step ${v.step}: ${v.message}`);
 const programName = (index: number) => (index >= 0 && index < PROGRAMS.length ? PROGRAMS[index].name : `#${index}`);
 
 /** init's program state (its service table) when slot 1 holds a live PID 1 running svcinit. */
@@ -129,12 +124,10 @@ interface BootRun {
 }
 
 /**
- * A ScenarioSystem seen through the SimSystem interface a Campaign drives, recording what each run
- * did: init's table after every step (restarts, Failed), hung processes and their kills, exits of
- * PID 1, and the machine at the end.
+ * A ScenarioSystem as a Campaign drives it, recording what each run did: init's table after every
+ * step (restarts, Failed), hung processes and their kills, exits of PID 1, and the machine at the end.
  */
-class Observed implements SimSystem {
-  readonly runs: BootRun[] = [];
+class BootRunRecorder extends RunRecorder<BootRun> {
   private seed = 0;
   private cur!: BootRun;
   private readonly lastPid: number[] = [];
@@ -157,26 +150,11 @@ class Observed implements SimSystem {
     this.slowRan.clear();
   }
 
-  constructor(readonly inner: ScenarioSystem) {}
-
   private get count(): number {
     return this.inner.params.proc!.services!.count;
   }
 
-  get violation(): Violation | null {
-    return this.inner.violation;
-  }
-  get violations(): readonly Violation[] {
-    return this.inner.violations;
-  }
-  get steps(): number {
-    return this.inner.steps;
-  }
-  get now(): number {
-    return this.inner.now;
-  }
-
-  begin(chooser: Chooser, keepTrace: number): void {
+  protected startRun(): void {
     const n = this.count;
     this.seed++;
     this.cur = {
@@ -206,12 +184,9 @@ class Observed implements SimSystem {
     this.lastPid.length = 0;
     for (let i = 0; i < n; i++) this.lastPid.push(0);
     this.clearPids();
-    this.inner.begin(chooser, keepTrace);
   }
 
-  step(): boolean {
-    const more = this.inner.step();
-    const m = this.inner.machine;
+  protected observeStep(m: VirtioMachine): void {
     const procs = m.procs!;
     const r = this.cur;
     const { buf, count } = m.probes;
@@ -269,29 +244,25 @@ class Observed implements SimSystem {
         }
       }
     }
-    if (!more) {
-      r.bootFailure = m.bootFailure;
-      r.boots = m.fsClients!.boots;
-      r.delivered = procs.ipc.delivered;
-      r.programSteps = procs.programSteps;
-      r.initPid = t.pid[1];
-      r.initState = t.state[1];
-      r.initProgram = programName(t.program[1]);
-      r.finalSt = table ? Array.from({ length: this.count }, (_, i) => table[K.st[i]]) : null;
-      r.finalLive = table ? Array.from({ length: this.count }, (_, i) => runsService(m, table[K.pid[i]], i)) : [];
-      r.finalZombie = table ? Array.from({ length: this.count }, (_, i) => isZombie(m, table[K.pid[i]])) : [];
-      r.finalInstances = Array.from({ length: this.count }, (_, i) => liveInstances(m, this.execed, i));
-      this.runs.push(r);
-    }
-    return more;
   }
 
-  traceHash(): string {
-    return this.inner.traceHash();
-  }
-
-  fingerprint(h: Hasher64): void {
-    this.inner.fingerprint(h);
+  protected finishRun(m: VirtioMachine): BootRun {
+    const r = this.cur;
+    const procs = m.procs!;
+    const t = procs.t;
+    const table = initTable(m);
+    r.bootFailure = m.bootFailure;
+    r.boots = m.fsClients!.boots;
+    r.delivered = procs.ipc.delivered;
+    r.programSteps = procs.programSteps;
+    r.initPid = t.pid[1];
+    r.initState = t.state[1];
+    r.initProgram = programName(t.program[1]);
+    r.finalSt = table ? Array.from({ length: this.count }, (_, i) => table[K.st[i]]) : null;
+    r.finalLive = table ? Array.from({ length: this.count }, (_, i) => runsService(m, table[K.pid[i]], i)) : [];
+    r.finalZombie = table ? Array.from({ length: this.count }, (_, i) => isZombie(m, table[K.pid[i]])) : [];
+    r.finalInstances = Array.from({ length: this.count }, (_, i) => liveInstances(m, this.execed, i));
+    return r;
   }
 }
 
@@ -301,10 +272,7 @@ const referenceCampaigns = new Map<string, { campaign: Campaign; runs: BootRun[]
 function referenceCampaign(name: string) {
   let r = referenceCampaigns.get(name);
   if (!r) {
-    const observed = new Observed(makeCampaignSystem(resolveTarget(name, 'reference', [])));
-    const campaign = new Campaign(observed);
-    campaign.runSeeds(1, CLEAN_SEEDS + 1);
-    r = { campaign, runs: observed.runs };
+    r = recordedCampaign(new BootRunRecorder(makeCampaignSystem(resolveTarget(name, 'reference', []))), CLEAN_SEEDS);
     referenceCampaigns.set(name, r);
   }
   return r;
@@ -437,8 +405,7 @@ for (const [mutant, scenario] of BOOT_MUTANTS) {
   const catchers = mutantInfo(mutant)!.catchers;
   test(`boot scenarios: ${mutant} on ${scenario} is found within ${MUTANT_SEEDS} seeds by ${catchers.join(' or ')}, and the shrunk replay reproduces it`, (t) => {
     const tg = resolveTarget(scenario, 'reference', [mutant]);
-    const campaign = new Campaign(makeSystem(tg));
-    for (let seed = 1; seed <= MUTANT_SEEDS && campaign.failedRuns === 0; seed++) campaign.runSeeds(seed, seed + 1);
+    const campaign = campaignToFirstFailure(tg, MUTANT_SEEDS);
     const found = campaign.orderedFindings();
     const [first] = found;
     if (!first) return t.fail(`no violation in ${MUTANT_SEEDS} seeds`);
@@ -454,8 +421,7 @@ for (const [mutant, scenario] of BOOT_MUTANTS) {
     t.deepEqual(f.replay.mutants, [mutant]);
     t.is(f.replay.scenario, scenario);
     t.is(f.replay.violation?.check, first.check);
-    const doc = parseReplay(replayToText(f.replay), mutant);
-    const { result } = replayDocument(doc);
+    const { result } = replayRoundTrip(f.replay, mutant);
     t.is(result.violation?.check, f.violation.check, `${result.violation?.check}: ${result.violation?.message}`);
     t.is(result.violation?.step, f.violation.step, 'the same step');
     t.is(result.violation?.message, f.violation.message);
@@ -501,13 +467,12 @@ test(`boot scenarios: eclipse-b on service-crash-loop (${ECLIPSE_B_SEEDS} seeds)
     t.is(f.violation.check, f.check, `${f.check}: shrinking keeps the check`);
     t.is(f.seed, cf.seed);
     t.true(f.violation.step <= cf.violation.step, `${f.check}: step ${f.violation.step}, originally ${cf.violation.step}`);
-    const doc = parseReplay(replayToText(f.replay), f.check);
+    const { doc, result } = replayRoundTrip(f.replay, f.check);
     t.is(doc.profile, 'eclipse-b');
     t.deepEqual(doc.mutants, []);
     t.is(doc.violation?.check, f.check);
     if (cf.alone) t.deepEqual(doc.checks, [f.check], `${f.check}: replayed with only its check enabled`);
     else t.falsy(doc.checks);
-    const { result } = replayDocument(doc);
     t.is(result.violation?.check, f.check, `${f.check}: ${result.violation?.message}`);
     t.is(result.violation?.step, doc.violation?.step, `${f.check}: the same step`);
     t.is(result.violation?.message, doc.violation?.message, `${f.check}: the same message`);
@@ -521,13 +486,9 @@ test('boot scenarios: explore init-small on reference: complete, no violation, m
   const tg = resolveTarget('init-small', 'reference', []);
   const s = tg.scenario;
   t.true(s.explorable);
-  const { explorer, system } = makeExplorer(tg, { maxDepth: s.exploreMaxDepth, maxStates: s.exploreMaxStates, maxMemoryBytes: 2 ** 30, stopAtFirstViolation: true });
+  const { result: r, system } = exploreToEnd(tg);
   t.false(system.params.swarm, 'exploration branches on every enabled fault');
-  while (!explorer.advance(1 << 20)) {
-    // to the end
-  }
-  const r = explorer.result;
-  t.deepEqual(r.violations.map((v) => `${v.violation.check} at step ${v.violation.step}: ${v.violation.message}`), []);
+  t.deepEqual(show(r.violations.map((v) => v.violation)), []);
   t.true(r.complete, 'complete');
   t.is(r.stoppedBy, null);
   t.true(r.states > 1000, `${r.states} states`);
@@ -539,19 +500,9 @@ test('boot scenarios: explore init-small on reference: complete, no violation, m
 
 test('boot scenarios: boot seed 5 twice is one run; seed 6 is another; a system that ran seed 6 before runs seed 5 the same', (t) => {
   const tg = resolveTarget('boot', 'reference', []);
-  const a = runSeed(tg, 5).result;
-  const b = runSeed(tg, 5).result;
-  const c = runSeed(tg, 6).result;
-  t.regex(a.traceHash, /^[0-9a-f]{16}$/);
-  t.is(a.traceHash, b.traceHash);
-  t.is(a.steps, b.steps);
-  t.is(a.time, b.time);
-  t.deepEqual(a.choices, b.choices);
-  t.not(c.traceHash, a.traceHash);
+  const a = assertSeedDeterminesRun(t, tg, 5, 6, { sameTime: true });
   t.true(a.steps > 1000, `${a.steps} events: the whole boot and the services`);
-  const reused = makeSystem(tg);
-  runOnce(reused, new RandomStrategy(6));
-  const again = runOnce(reused, new RandomStrategy(5));
+  const again = runAfter(tg, 6, 5);
   t.is(again.traceHash, a.traceHash);
   t.is(again.steps, a.steps);
   t.deepEqual(again.choices, a.choices);
@@ -563,9 +514,7 @@ test('boot scenarios: power-loss-reboot: a reused system gives a run with a powe
   if (seed === undefined) return t.fail('no seed with a power loss');
   const fresh = runSeed(tg, seed);
   t.true(fresh.system.machine.fsClients!.boots > 1, `seed ${seed} loses power`);
-  const reused = makeSystem(tg);
-  runOnce(reused, new RandomStrategy(seed + 1));
-  const again = runOnce(reused, new RandomStrategy(seed));
+  const again = runAfter(tg, seed + 1, seed);
   t.is(again.traceHash, fresh.result.traceHash);
   t.is(again.steps, fresh.result.steps);
 });

@@ -10,21 +10,18 @@
  */
 import test from 'ava';
 import { Campaign } from '../../sim/campaign.js';
-import type { Chooser } from '../../sim/chooser.js';
-import type { Hasher64 } from '../../sim/hash.js';
 import { runOnce } from '../../sim/run.js';
 import { RandomStrategy } from '../../sim/strategy/random.js';
-import type { SimSystem } from '../../sim/system.js';
-import type { Violation } from '../../sim/violation.js';
 import { writeImage } from '../../model/fs/image-writer.js';
 import { dir, file } from '../../model/fs/tree.js';
 import { mutantInfo } from '../../model/mutants.js';
 import { PS_FREE } from '../../model/proc/abi.js';
 import { BOOT_INIT_BAD, BOOT_INIT_MISSING } from '../../model/proc/processes.js';
 import { P_PROC_EXEC, P_PROC_EXIT, P_PROC_FORK, P_PROC_REAP, P_PROC_REPARENT } from '../../model/probes.js';
-import { campaignFindings, findingFrom, makeCampaignSystem, makeExplorer, makeSystem, replayDocument, resolveTarget, runSeed, type Finding, type Target } from '../../scenarios/operations.js';
-import { parseReplay, replayToText } from '../../scenarios/replay-file.js';
+import type { VirtioMachine } from '../../model/virtio-machine.js';
+import { campaignFindings, findingFrom, makeCampaignSystem, makeSystem, replayDocument, resolveTarget, runSeed, type Finding, type Target } from '../../scenarios/operations.js';
 import { ScenarioSystem } from '../../scenarios/system.js';
+import { assertSeedDeterminesRun, campaignToFirstFailure, exploreToEnd, recordedCampaign, replayRoundTrip, RunRecorder, runAfter, show } from '../helpers/scenario-runs.js';
 
 const PROC_NAMES = ['fork-wait', 'orphans', 'zombie-storm', 'proc-small'] as const;
 const CLEAN_SEEDS = 150;
@@ -41,8 +38,6 @@ const MOTD_BYTES = 'Welcome to Eclipse OS\n'.length;
 const WORKLOAD_PROCESSES: Record<string, number> = { 'fork-wait': 1 + 3 + 2 + 2, orphans: 1 + 2 + 8, 'zombie-storm': 1 + 1 + 80, 'proc-small': 1 + 1 + 1 };
 /** Program steps seed 1 must exceed: the workload ran, not only init's boot. */
 const SEED1_STEPS: Record<string, number> = { 'fork-wait': 50, orphans: 50, 'zombie-storm': 100, 'proc-small': 20 };
-
-const show = (vs: readonly Violation[]) => vs.map((v) => `${v.check} at step ${v.step}: ${v.message}`);
 
 // ---- observing a campaign's runs ----
 
@@ -64,36 +59,17 @@ interface RunStats {
 const blank = (): RunStats => ({ programSteps: 0, halted: 0, consoleBytes: 0, bootFailure: 0, processes: 0, forks: 0, exits: 0, reaps: 0, reparents: 0, execOk: 0, execFailed: 0 });
 
 /**
- * A ScenarioSystem seen through the SimSystem interface a Campaign drives, recording what each run
- * did: the process probes of every step, and the machine's counters when the run ends.
+ * A ScenarioSystem as a Campaign drives it, recording what each run did: the process probes of
+ * every step, and the machine's counters when the run ends.
  */
-class Observed implements SimSystem {
-  readonly runs: RunStats[] = [];
+class ProcRunRecorder extends RunRecorder<RunStats> {
   private cur = blank();
 
-  constructor(readonly inner: ScenarioSystem) {}
-
-  get violation(): Violation | null {
-    return this.inner.violation;
-  }
-  get violations(): readonly Violation[] {
-    return this.inner.violations;
-  }
-  get steps(): number {
-    return this.inner.steps;
-  }
-  get now(): number {
-    return this.inner.now;
-  }
-
-  begin(chooser: Chooser, keepTrace: number): void {
+  protected startRun(): void {
     this.cur = blank();
-    this.inner.begin(chooser, keepTrace);
   }
 
-  step(): boolean {
-    const more = this.inner.step();
-    const m = this.inner.machine;
+  protected observeStep(m: VirtioMachine): void {
     const { buf, count } = m.probes;
     const r = this.cur;
     for (let i = 0; i < count; i++) {
@@ -116,24 +92,17 @@ class Observed implements SimSystem {
           break;
       }
     }
-    if (!more) {
-      const p = m.procs!;
-      r.programSteps = p.programSteps;
-      r.halted = p.halted;
-      r.consoleBytes = p.consoleBytes;
-      r.bootFailure = m.bootFailure;
-      r.processes = p.t.nextPid - 1;
-      this.runs.push(r);
-    }
-    return more;
   }
 
-  traceHash(): string {
-    return this.inner.traceHash();
-  }
-
-  fingerprint(h: Hasher64): void {
-    this.inner.fingerprint(h);
+  protected finishRun(m: VirtioMachine): RunStats {
+    const r = this.cur;
+    const p = m.procs!;
+    r.programSteps = p.programSteps;
+    r.halted = p.halted;
+    r.consoleBytes = p.consoleBytes;
+    r.bootFailure = m.bootFailure;
+    r.processes = p.t.nextPid - 1;
+    return r;
   }
 }
 
@@ -142,14 +111,11 @@ class Observed implements SimSystem {
 for (const name of PROC_NAMES) {
   test(`proc scenarios: reference runs clean on ${name} for ${CLEAN_SEEDS} seeds, and every run does its workload`, (t) => {
     const tg = resolveTarget(name, 'reference', []);
-    const observed = new Observed(makeCampaignSystem(tg));
-    const c = new Campaign(observed);
-    c.runSeeds(1, CLEAN_SEEDS + 1);
+    const { campaign: c, runs } = recordedCampaign(new ProcRunRecorder(makeCampaignSystem(tg)), CLEAN_SEEDS);
     t.is(c.runs, CLEAN_SEEDS);
     t.is(c.failedRuns, 0);
     t.deepEqual(c.orderedFindings().map((f) => `seed ${f.seed}: ${f.check}: ${f.violation.message}`), []);
 
-    const runs = observed.runs;
     t.is(runs.length, CLEAN_SEEDS, 'one record per run');
     runs.forEach((r, i) => {
       const seed = i + 1;
@@ -197,13 +163,9 @@ test('proc scenarios: explore proc-small on reference: complete, no violation', 
   const tg = resolveTarget('proc-small', 'reference', []);
   const s = tg.scenario;
   t.true(s.explorable);
-  const { explorer, system } = makeExplorer(tg, { maxDepth: s.exploreMaxDepth, maxStates: s.exploreMaxStates, maxMemoryBytes: 2 ** 30, stopAtFirstViolation: true });
+  const { result: r, system } = exploreToEnd(tg);
   t.false(system.params.swarm, 'exploration branches on every enabled fault');
-  while (!explorer.advance(1 << 20)) {
-    // to the end
-  }
-  const r = explorer.result;
-  t.deepEqual(r.violations.map((v) => `${v.violation.check} at step ${v.violation.step}: ${v.violation.message}`), []);
+  t.deepEqual(show(r.violations.map((v) => v.violation)), []);
   t.true(r.complete);
   t.is(r.stoppedBy, null);
   t.true(r.states > 10_000, `${r.states} states: every interleaving, not one path`);
@@ -252,13 +214,12 @@ test('proc scenarios: eclipse-b on zombie-storm reports S-PM-13 and L-PM-02, and
     t.is(f.violation.check, id, `${id}: shrinking keeps the check`);
     t.is(f.seed, cf.seed);
     t.true(f.violation.step <= cf.violation.step, `${id}: shrunk to step ${f.violation.step} from ${cf.violation.step}`);
-    const doc = parseReplay(replayToText(f.replay), id);
+    const { doc, result } = replayRoundTrip(f.replay, id);
     t.is(doc.profile, 'eclipse-b');
     t.is(doc.violation?.check, id);
     t.is(doc.violation?.step, f.violation.step);
     if (cf.alone) t.deepEqual(doc.checks, [id], `${id}: replayed with only its check enabled`);
     else t.falsy(doc.checks);
-    const { result } = replayDocument(doc);
     t.is(result.violation?.check, id, `${id}: ${result.violation?.message}`);
     t.is(result.violation?.step, doc.violation?.step, `${id}: the same step`);
     t.is(result.violation?.message, doc.violation?.message);
@@ -293,8 +254,7 @@ for (const [mutant, scenario] of PROC_MUTANTS) {
   test(`proc scenarios: ${mutant} on ${scenario} is found by ${catchers.join(' or ')}, and the shrunk replay reproduces it`, (t) => {
     t.is(mutantInfo(mutant)!.subsystem, 'processes');
     const tg = resolveTarget(scenario, 'reference', [mutant]);
-    const campaign = new Campaign(makeSystem(tg));
-    for (let seed = 1; seed <= 300 && campaign.failedRuns === 0; seed++) campaign.runSeeds(seed, seed + 1);
+    const campaign = campaignToFirstFailure(tg, 300);
     const [first] = campaign.orderedFindings();
     if (!first) return t.fail('no violation in 300 seeds');
     t.true(catchers.includes(first.check), `seed ${first.seed} failed ${first.check}: ${first.violation.message}`);
@@ -302,8 +262,7 @@ for (const [mutant, scenario] of PROC_MUTANTS) {
     const finding = findingFrom(tg, makeSystem(tg), { ...first }, 1000);
     t.is(finding.violation.check, first.check, 'shrinking keeps the check');
     t.deepEqual(finding.replay.mutants, [mutant]);
-    const doc = parseReplay(replayToText(finding.replay), mutant);
-    const { result } = replayDocument(doc);
+    const { result } = replayRoundTrip(finding.replay, mutant);
     t.is(result.violation?.check, finding.violation.check);
     t.is(result.violation?.step, finding.violation.step);
     t.is(result.traceHash, finding.replay.traceHash);
@@ -343,24 +302,13 @@ test('proc scenarios: collect mode reports each violated check once, the first o
 
 test('proc scenarios: fork-wait seed 7 twice is one run; seed 8 is another; a system that ran before runs it the same', (t) => {
   const tg = resolveTarget('fork-wait', 'reference', []);
-  const a = runSeed(tg, 7).result;
-  const b = runSeed(tg, 7).result;
-  const c = runSeed(tg, 8).result;
-  t.regex(a.traceHash, /^[0-9a-f]{16}$/);
-  t.is(a.traceHash, b.traceHash);
-  t.is(a.steps, b.steps);
-  t.deepEqual(a.choices, b.choices);
-  t.not(c.traceHash, a.traceHash);
+  const a = assertSeedDeterminesRun(t, tg, 7, 8);
   // The same system, after another run, gives the same run again.
-  const reused = makeSystem(tg);
-  runOnce(reused, new RandomStrategy(8));
-  t.is(runOnce(reused, new RandomStrategy(7)).traceHash, a.traceHash);
+  t.is(runAfter(tg, 8, 7).traceHash, a.traceHash);
   // eclipse-b: the run itself (its violation and length) does not depend on the system's history.
   const eb = resolveTarget('zombie-storm', 'eclipse-b', []);
   const fresh = runOnce(makeSystem(eb), new RandomStrategy(1));
-  const used = makeSystem(eb);
-  runOnce(used, new RandomStrategy(2));
-  const again = runOnce(used, new RandomStrategy(1));
+  const again = runAfter(eb, 2, 1);
   t.deepEqual(again.violation, fresh.violation);
   t.is(again.steps, fresh.steps);
   t.deepEqual(again.choices, fresh.choices);
@@ -370,9 +318,7 @@ test('proc scenarios: fork-wait seed 7 twice is one run; seed 8 is another; a sy
 test('proc scenarios: eclipse-b zombie-storm seed 1 on a system that ran seed 2 before has the trace hash of a fresh run', (t) => {
   const eb = resolveTarget('zombie-storm', 'eclipse-b', []);
   const fresh = runOnce(makeSystem(eb), new RandomStrategy(1));
-  const used = makeSystem(eb);
-  runOnce(used, new RandomStrategy(2));
-  t.is(runOnce(used, new RandomStrategy(1)).traceHash, fresh.traceHash);
+  t.is(runAfter(eb, 2, 1).traceHash, fresh.traceHash);
 });
 
 // ---- 7. boot failure ----

@@ -1,46 +1,26 @@
 /**
  * The IPC model (model/ipc/ipc.ts, kernel.md §5) at its system-call boundary, driven end to end as
- * test/model/proc/processes.test.ts drives the process model: test programs registered here go on
- * a disk image as ELF files, init forks a child that execs /bin/ti-…, and each program logs every
- * result it gets (also under tags, so a test reads the results it cares about by name).
+ * test/model/proc/processes.test.ts drives the process model, with the test programs of
+ * test/helpers/program-harness.ts: they go on a disk image as ELF files, init forks a child that
+ * execs /bin/ti-…, and each program logs every result it gets (also under tags, so a test reads the
+ * results it cares about by name).
  * Runs use proc-small with no faults. Reference runs keep every check on and must end clean, with
  * the workload over; eclipse-b runs collect the IPC checks (S-IPC-02 and S-IPC-04 by design).
  */
 import test, { type ExecutionContext } from 'ava';
-import { writeImage } from '../../../model/fs/image-writer.js';
-import { dir, file } from '../../../model/fs/tree.js';
 import { messageType } from '../../../model/ipc/ipc.js';
-import { NO_FAULTS } from '../../../model/params.js';
-import type { Profile } from '../../../model/profile.js';
 import * as A from '../../../model/proc/abi.js';
 import { B_RECV } from '../../../model/proc/process-table.js';
 import type { Processes } from '../../../model/proc/processes.js';
-import { compute, load, store, sys, type Action, type ProgramState } from '../../../model/proc/programs/program.js';
-import { programElf, registerProgram } from '../../../model/proc/programs/registry.js';
-import { imageHash } from '../../../scenarios/fs-images.js';
-import { findScenario } from '../../../scenarios/registry.js';
-import { ScenarioSystem, type SystemConfig } from '../../../scenarios/system.js';
+import { store, sys } from '../../../model/proc/programs/program.js';
 import { Hasher64 } from '../../../sim/hash.js';
-import { runOnce, type RunResult } from '../../../sim/run.js';
-import { RandomStrategy } from '../../../sim/strategy/random.js';
+import type { RunResult } from '../../../sim/run.js';
+import { BUF, TEXT, UNMAPPED, burn, call, exit, fork, killKid, loadAt, loadU32, op, program, programRunner, tag, waitKid, type Op, type TestProgram } from '../../helpers/program-harness.js';
 
 // ---------------------------------------------------------------------------------------------
-// Test programs (as in processes.test.ts): one script of operations per role; a fork switches the
-// child to its own role. An operation may carry a tag: its result is also logged under that tag.
+// IPC operations for the test programs (test/helpers/program-harness.ts).
 // ---------------------------------------------------------------------------------------------
 
-interface Op { act: (out: Action, s: ProgramState) => void; again?: (r: number) => boolean; max?: number; fork?: string; tag?: string }
-
-const op = (act: Op['act'], again?: Op['again'], max = 2000): Op => ({ act, again, max });
-const tag = (name: string, o: Op): Op => ({ ...o, tag: name });
-const call = (nr: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0): Op => op((o) => sys(o, nr, a0, a1, a2, a3, a4));
-const fork = (child: string): Op => ({ act: (o) => sys(o, A.SYS_FORK), fork: child, max: 64 });
-const burn = (steps: number): Op => op((o) => compute(o, steps));
-const exit = (code = 0): Op => call(A.SYS_EXIT, code);
-const loadAt = (addr: number): Op => op((o) => load(o, addr));
-const loadU32 = (addr: number): Op => op((o) => load(o, addr, 4));
-const waitKid = (): Op => op((o, s) => sys(o, A.SYS_WAITPID, s.kid, 0, 0));
-const killKid = (sig: number): Op => op((o, s) => sys(o, A.SYS_KILL, s.kid, sig));
 /** send(dest, type, data_ptr, len); receive(buf, size, info_ptr, from, timeout). */
 const snd = (dest: number, type: number, ptr: number, len: number): Op => call(A.SYS_SEND, dest, type, ptr, len);
 const sndKid = (type: number, ptr: number, len: number): Op => op((o, s) => sys(o, A.SYS_SEND, s.kid, type, ptr, len));
@@ -63,100 +43,24 @@ const bytesOf = (words: readonly number[] | undefined): number[] => (words ?? []
 const seq = (n: number, from: number): number[] => Array.from({ length: n }, (_, i) => (from + i) & 0xff);
 const fill = (n: number, v: number): number[] => new Array<number>(n).fill(v);
 
-interface TestProgram { name: string; logs: Record<string, number[]>; tags: Record<string, number[]> }
-
-/** Registers program `name` running `roles.main`; after a role's last operation it yields forever. */
-function program(name: string, roles: Record<string, Op[]>): TestProgram {
-  const names = Object.keys(roles);
-  const logs: Record<string, number[]> = Object.fromEntries(names.map((r) => [r, [] as number[]]));
-  const tags: Record<string, number[]> = {};
-  registerProgram({
-    name,
-    strings: [],
-    start: () => ({ role: names.indexOf('main'), pc: 0, rep: 0, kid: 0 }),
-    step(s, last, out) {
-      const done = roles[names[s.role]];
-      if (s.pc > 0 && s.pc <= done.length) {
-        const prev = done[s.pc - 1];
-        if (prev.again?.(last) && s.rep < (prev.max ?? 2000)) {
-          s.rep++;
-          return prev.act(out, s);
-        }
-        s.rep = 0;
-        if (prev.fork !== undefined && last === 0) {
-          s.role = names.indexOf(prev.fork);
-          s.pc = 0;
-        } else if (prev.fork !== undefined) s.kid = last;
-        logs[names[s.role]].push(last);
-        if (prev.tag !== undefined && !(prev.fork !== undefined && last === 0)) (tags[prev.tag] ??= []).push(last);
-      }
-      const ops = roles[names[s.role]];
-      if (s.pc < ops.length) return ops[s.pc++].act(out, s);
-      s.pc = ops.length + 1;
-      sys(out, A.SYS_YIELD);
-    },
-  });
-  return { name, logs, tags };
-}
-
 // ---- Running one: proc-small, the program's own disk, no faults.
 
-const BUF = A.BUF_BASE;
 /** The sender's data, the receiver's buffer and its info word pair. */
 const SEND = BUF;
 const SEND2 = BUF + 0x100;
 const RECV = BUF + 0x400;
 const INFO = BUF + 0x800;
-/** Below the text segment: never mapped. */
-const UNMAPPED = 0x1000;
-/** Mapped read-only. */
-const TEXT = A.TEXT_BASE + 0x200;
 /** The end of the data segment (the scratch buffer is its last two pages); beyond is unmapped. */
 const DATA_END = A.BUF_BASE + A.BUF_BYTES;
 const U = A.MT_USER;
 /** The test program is init's first child: PID 2. Its children are 3, 4, … */
 const MAIN = 2;
 
-class Watched extends ScenarioSystem {
-  constructor(config: SystemConfig, private readonly watch?: (p: Processes) => void) {
-    super(config);
-  }
-
-  override step(): boolean {
-    const more = super.step();
-    this.watch?.(this.machine.procs!);
-    return more;
-  }
-}
-
-interface RunOpts { profile?: Profile; mutants?: string[]; checks?: string[]; collect?: boolean; mailboxSize?: number; maxTime?: number; watch?: (p: Processes) => void }
-
-function run(prog: TestProgram, opts: RunOpts = {}) {
-  const profile = opts.profile ?? 'reference';
-  const scenario = findScenario('proc-small')!;
-  const image = writeImage(dir({ sbin: dir({ init: file(programElf('init')) }), bin: dir({ [prog.name]: file(programElf(prog.name)) }), etc: dir({ rc: file(`/bin/${prog.name}\n`) }) }));
-  const params = scenario.params;
-  const system = new Watched(
-    {
-      scenario,
-      profile,
-      mutants: opts.mutants ?? [],
-      image,
-      checks: opts.checks ?? (profile === 'reference' ? [] : ['S-IPC-*', 'L-IPC-*']),
-      collect: opts.collect ?? profile !== 'reference',
-      overrides: {
-        faults: { ...NO_FAULTS },
-        faultBudget: 0,
-        maxTimeMicros: opts.maxTime ?? (profile === 'reference' ? params.maxTimeMicros : 30_000),
-        fs: { ...params.fs!, image: `file:${prog.name}.img`, imageHash: imageHash(image) },
-        proc: { ...params.proc!, mailboxSize: opts.mailboxSize ?? params.proc!.mailboxSize },
-      },
-    },
-    opts.watch,
-  );
-  const result = runOnce(system, new RandomStrategy(1));
-  return { system, result, procs: system.machine.procs! };
-}
+/**
+ * Reference runs keep every check on and stop at the first violation; eclipse-b runs collect the
+ * IPC checks and end after 30 ms of simulated time.
+ */
+const run = programRunner((profile) => (profile === 'reference' ? { checks: [] } : { checks: ['S-IPC-*', 'L-IPC-*'], collect: true, maxTime: 30_000 }));
 
 /** A reference run that is clean: no check violated, and the workload ran to its end. */
 function clean(t: ExecutionContext, result: RunResult, procs: Processes): void {

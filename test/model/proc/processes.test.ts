@@ -11,165 +11,37 @@
  * Runs use the proc-small scenario with no faults, so every result is the model's own answer.
  */
 import test from 'ava';
-import { writeImage } from '../../../model/fs/image-writer.js';
-import { dir, file } from '../../../model/fs/tree.js';
-import { NO_FAULTS } from '../../../model/params.js';
-import type { Profile } from '../../../model/profile.js';
+import { file } from '../../../model/fs/tree.js';
 import * as A from '../../../model/proc/abi.js';
 import { Memory } from '../../../model/proc/memory.js';
 import { B_WAIT } from '../../../model/proc/process-table.js';
-import type { Processes } from '../../../model/proc/processes.js';
-import { compute, load, store, sys, type Action, type ProgramState } from '../../../model/proc/programs/program.js';
-import { programElf, programIndex, registerProgram } from '../../../model/proc/programs/registry.js';
+import { compute, load, store, sys } from '../../../model/proc/programs/program.js';
+import { programElf, programIndex } from '../../../model/proc/programs/registry.js';
 import { SHIPPED_NAMES } from '../../../model/proc/programs/service-protocol.js';
-import { imageHash } from '../../../scenarios/fs-images.js';
-import { findScenario } from '../../../scenarios/registry.js';
-import { ScenarioSystem, type SystemConfig } from '../../../scenarios/system.js';
-import { runOnce } from '../../../sim/run.js';
-import { RandomStrategy } from '../../../sim/strategy/random.js';
+import { BUF, TEXT, UNMAPPED, call, fork, killKid, loadAt, op, program, programRunner, waitKid, type Op, type TestProgram } from '../../helpers/program-harness.js';
 
 // ---------------------------------------------------------------------------------------------
-// Test programs: one script of operations per role; a fork switches the child to its own role.
-// ---------------------------------------------------------------------------------------------
-
-/**
- * One operation: `act` fills the action (it may read the state: `kid` is the last fork's result).
- * While `again(result)` holds the operation is repeated (unlogged, at most `max` times).
- * `fork`: the operation is a fork, and the child (result 0) continues with that role's script.
- */
-interface Op {
-  act: (out: Action, s: ProgramState) => void;
-  again?: (r: number) => boolean;
-  max?: number;
-  fork?: string;
-}
-
-const op = (act: Op['act'], again?: Op['again'], max = 2000): Op => ({ act, again, max });
-const call = (nr: number, a0 = 0, a1 = 0, a2 = 0): Op => op((o) => sys(o, nr, a0, a1, a2));
-const fork = (child: string, again?: Op['again']): Op => ({ act: (o) => sys(o, A.SYS_FORK), fork: child, again, max: 64 });
-const loadAt = (addr: number): Op => op((o) => load(o, addr));
-const waitKid = (ptr: number, flags: number): Op => op((o, s) => sys(o, A.SYS_WAITPID, s.kid, ptr, flags));
-const killKid = (sig: number): Op => op((o, s) => sys(o, A.SYS_KILL, s.kid, sig));
-
-interface TestProgram {
-  name: string;
-  /** Per role, each result in order; a child's log starts with its fork result (0). */
-  logs: Record<string, number[]>;
-  /** "role#index" of every logged result, in the order they were logged (across processes). */
-  order: string[];
-}
-
-/**
- * Registers program `name` running `roles.main`. After a role's last operation the process yields
- * forever (end a script with exit to end the process). Results go to module-level logs through
- * the closure, so they survive the process (runs are deterministic).
- */
-function program(name: string, roles: Record<string, Op[]>): TestProgram {
-  const names = Object.keys(roles);
-  const logs: Record<string, number[]> = Object.fromEntries(names.map((r) => [r, [] as number[]]));
-  const order: string[] = [];
-  registerProgram({
-    name,
-    strings: [],
-    start: () => ({ role: names.indexOf('main'), pc: 0, rep: 0, kid: 0 }),
-    step(s, last, out) {
-      const done = roles[names[s.role]];
-      if (s.pc > 0 && s.pc <= done.length) {
-        const prev = done[s.pc - 1];
-        if (prev.again?.(last) && s.rep < (prev.max ?? 2000)) {
-          s.rep++;
-          return prev.act(out, s);
-        }
-        s.rep = 0;
-        if (prev.fork !== undefined && last === 0) {
-          s.role = names.indexOf(prev.fork);
-          s.pc = 0;
-        } else if (prev.fork !== undefined) s.kid = last;
-        const role = names[s.role];
-        logs[role].push(last);
-        order.push(`${role}#${logs[role].length - 1}`);
-      }
-      const ops = roles[names[s.role]];
-      if (s.pc < ops.length) return ops[s.pc++].act(out, s);
-      s.pc = ops.length + 1;
-      sys(out, A.SYS_YIELD);
-    },
-  });
-  return { name, logs, order };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Running one: proc-small, the program's own disk, no faults.
+// Running one (test/helpers/program-harness.ts): proc-small, the program's own disk, no faults.
 // ---------------------------------------------------------------------------------------------
 
 const MOTD = 'hello\n';
 /** /etc/big: ten blocks of 'b', so a read far into it misses the buffer cache and goes to the disk. */
 const BIG = 10 * A.PAGE;
-const BUF = A.BUF_BASE;
 /** The wait status word goes here. */
 const ST = BUF + 16;
-/** Below the text segment: never mapped. */
-const UNMAPPED = 0x1000;
-/** Mapped read-only (the text segment of every model program starts here). */
-const TEXT = A.TEXT_BASE + 0x200;
-
-/** A ScenarioSystem that lets a test look at the processes after every step. */
-class Watched extends ScenarioSystem {
-  constructor(config: SystemConfig, private readonly watch?: (p: Processes) => void) {
-    super(config);
-  }
-
-  override step(): boolean {
-    const more = super.step();
-    this.watch?.(this.machine.procs!);
-    return more;
-  }
-}
-
-interface RunOpts {
-  profile?: Profile;
-  frames?: number;
-  /** Device latency of every block request (default: the scenario's 2 µs). */
-  latency?: number;
-  watch?: (p: Processes) => void;
-}
 
 /**
- * Boots proc-small from a disk with init, the program in /bin (plus /bin/notelf, not an ELF), /etc/rc
- * naming it and /etc/motd, and runs it to its end. Reference runs keep the process safety checks
- * (S-PM-*) on, so a test also learns whether they passed; eclipse-b breaks them by design.
+ * Runs a test program from a disk with init, the program in /bin (plus /bin/notelf, not an ELF),
+ * /etc/rc naming it, /etc/motd and /etc/big. Reference runs keep the process safety checks (S-PM-*)
+ * on, so a test also learns whether they passed; eclipse-b breaks them by design.
  */
-function run(prog: TestProgram, opts: RunOpts = {}) {
-  const profile = opts.profile ?? 'reference';
-  const scenario = findScenario('proc-small')!;
-  const image = writeImage(
-    dir({
-      sbin: dir({ init: file(programElf('init')) }),
-      bin: dir({ [prog.name]: file(programElf(prog.name)), notelf: file('#!/bin/sh\necho not an ELF file\n') }),
-      etc: dir({ rc: file(`/bin/${prog.name}\n`), motd: file(MOTD), big: file(new Uint8Array(BIG).fill(0x62)) }),
-    }),
-  );
-  const params = scenario.params;
-  const system = new Watched(
-    {
-      scenario,
-      profile,
-      mutants: [],
-      image,
-      checks: profile === 'reference' ? ['S-PM-*'] : ['none'],
-      overrides: {
-        faults: { ...NO_FAULTS },
-        faultBudget: 0,
-        latencyMicrosOptions: opts.latency === undefined ? params.latencyMicrosOptions : [opts.latency],
-        fs: { ...params.fs!, image: `file:${prog.name}.img`, imageHash: imageHash(image) },
-        proc: { ...params.proc!, frames: opts.frames ?? params.proc!.frames },
-      },
-    },
-    opts.watch,
-  );
-  const result = runOnce(system, new RandomStrategy(1));
-  return { system, result, procs: system.machine.procs! };
-}
+const run = programRunner((profile) => ({
+  checks: profile === 'reference' ? ['S-PM-*'] : ['none'],
+  files: {
+    bin: { notelf: file('#!/bin/sh\necho not an ELF file\n') },
+    etc: { motd: file(MOTD), big: file(new Uint8Array(BIG).fill(0x62)) },
+  },
+}));
 
 // ---------------------------------------------------------------------------------------------
 // 1, 2. errno values (reference) and −1 (eclipse-b) at the system-call boundary
