@@ -1,7 +1,7 @@
 import { NO_FAULTS, type FsParams, type ProcParams, type ServiceParams, type VirtioParams } from '../model/params.js';
 import { bootDisk } from './proc.js';
 import type { Scenario } from './scenario.js';
-import { VIRTIO_BASE_PARAMS } from './virtio.js';
+import { FS_BASE } from './fs.js';
 
 /**
  * The whole machine (kernel.md §1, §6): boot from the disk, init and the five services, under
@@ -43,16 +43,7 @@ function proc(p: Partial<Omit<ProcParams, 'services'>> & { services?: Partial<Se
   };
 }
 
-const BOOT_BASE: VirtioParams = {
-  ...VIRTIO_BASE_PARAMS,
-  queueSize: 16,
-  clients: 1,
-  requestsPerClient: 0,
-  latencyMicrosOptions: [2, 5, 10, 20],
-  requestBoundMicros: 5000,
-  maxSteps: 400_000,
-  maxTimeMicros: 2_500_000,
-};
+const BOOT_BASE: VirtioParams = { ...FS_BASE, maxTimeMicros: 2_500_000 };
 
 const LOW_FAULTS = { ...NO_FAULTS, ioError: 0.005, irqLost: 0.005, irqSpurious: 0.005, latencySpike: 0.005, crash: 0.0005, hang: 0.0005, slowStart: 0.05, frameShortage: 0.005 };
 

@@ -7,7 +7,8 @@ function fsParams(image: string, p: Omit<FsParams, 'image' | 'imageHash'>): FsPa
   return { image, imageHash: imageHash(builtInImage(image)!), ...p };
 }
 
-const FS_BASE: VirtioParams = {
+/** A machine that boots from a disk image: the block layer as the file-system scenarios use it. */
+export const FS_BASE: VirtioParams = {
   ...VIRTIO_BASE_PARAMS,
   queueSize: 16,
   clients: 1,

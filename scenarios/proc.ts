@@ -2,7 +2,7 @@ import { NO_FAULTS, type FsParams, type ProcParams, type VirtioParams } from '..
 import type { Workload } from '../model/proc/programs/program.js';
 import { builtInImage, imageHash } from './fs-images.js';
 import type { Scenario } from './scenario.js';
-import { VIRTIO_BASE_PARAMS } from './virtio.js';
+import { FS_BASE } from './fs.js';
 
 /**
  * The disk a process or whole-system scenario boots from: a built-in image, no file-system workload
@@ -30,16 +30,7 @@ function proc(p: Partial<Omit<ProcParams, 'workload'>> & { workload: Partial<Wor
   return { tickMicros: 100, stepMicrosOptions: [5, 10, 20], frames: 400, reapBoundMicros: 30_000, mailboxSize: 16, slowStartMicros: 0, powerLossAtTick: false, ...p, workload: { ...WORKLOAD, ...p.workload } };
 }
 
-const PROC_BASE: VirtioParams = {
-  ...VIRTIO_BASE_PARAMS,
-  queueSize: 16,
-  clients: 1,
-  requestsPerClient: 0,
-  latencyMicrosOptions: [2, 5, 10, 20],
-  requestBoundMicros: 5000,
-  maxSteps: 300_000,
-  maxTimeMicros: 200_000,
-};
+const PROC_BASE: VirtioParams = { ...FS_BASE, maxSteps: 300_000, maxTimeMicros: 200_000 };
 
 /** Faults a process scenario takes: crashes, frame shortage, and the disk's own faults under exec. */
 const PROC_FAULTS = { ...NO_FAULTS, crash: 0.004, frameShortage: 0.05, ioError: 0.01, irqLost: 0.01, irqSpurious: 0.01, latencySpike: 0.01 };
