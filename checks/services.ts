@@ -105,6 +105,8 @@ export class ServiceChecks implements CheckFamily {
   private initProgram = -1;
   private lastEval = -1;
   private readonly serviceProgram: number[] = [];
+  /** The programs that keep a service table: reference init and eclipse-b's init v0.2.0. */
+  private readonly managers = [programIndex('svcinit'), programIndex('init-v0.2.0')];
 
   constructor(private readonly m: VirtioMachine) {}
 
@@ -152,7 +154,7 @@ export class ServiceChecks implements CheckFamily {
     const t = this.m.procs!.t;
     if (t.state[1] === A.PS_FREE || t.pid[1] !== 1) return null;
     const prog = t.program[1];
-    if (prog < 0 || (PROGRAMS[prog].name !== 'svcinit' && PROGRAMS[prog].name !== 'init-v0.2.0')) return null;
+    if (prog < 0 || (prog !== this.managers[0] && prog !== this.managers[1])) return null;
     this.initProgram = prog;
     return t.progState[1];
   }
