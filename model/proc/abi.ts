@@ -27,7 +27,6 @@ export const SYS_EXEC_PATH = 17;
  * start timeouts, health periods and backoff, and the table has none. Reference only.
  */
 export const SYS_UPTIME = 18;
-export const SYSCALL_NAMES = ['exit', 'write', 'read', 'send', 'receive', 'yield', 'getpid', 'fork', 'exec', 'wait', 'get_service_binary', 'open', 'close', 'getppid', 'lseek', 'waitpid', 'kill', 'exec_path', 'uptime'];
 
 // ---- errno (kernel.md §4.3); reference returns −errno, eclipse-b −1 for every error
 export const EPERM = 1;

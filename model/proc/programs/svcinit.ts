@@ -316,8 +316,3 @@ export const SVCINIT: ProgramDef = {
   start,
   step,
 };
-
-/** The service manager's table of an svcinit state (for checks and reports). */
-export function serviceState(s: ProgramState, i: number): number {
-  return s[K.st[i]];
-}
