@@ -1,4 +1,5 @@
 import { NO_FAULTS, type FsParams, type ProcParams, type ServiceParams, type VirtioParams } from '../model/params.js';
+import type { Workload } from '../model/proc/programs/program.js';
 import { bootDisk } from './proc.js';
 import type { Scenario } from './scenario.js';
 import { FS_BASE } from './fs.js';
@@ -24,6 +25,8 @@ export const SERVICE_DEFAULTS: ServiceParams = {
   slackMicros: 50_000,
 };
 
+const BOOT_WORKLOAD: Workload = { fanout: 0, depth: 0, children: 0, rounds: 0, compute: 2, serviceIterations: 50, serviceHelperEvery: 0 };
+
 function disk(maxBoots: number): FsParams {
   return bootDisk('boot', { cacheBlocks: 16, maxBoots });
 }
@@ -37,7 +40,7 @@ function proc(p: Partial<Omit<ProcParams, 'services'>> & { services?: Partial<Se
     mailboxSize: 16,
     slowStartMicros: 30_000,
     powerLossAtTick: false,
-    workload: { fanout: 0, depth: 0, children: 0, rounds: 0, compute: 2, serviceIterations: 50 },
+    workload: BOOT_WORKLOAD,
     ...p,
     services: { ...SERVICE_DEFAULTS, ...(p.services ?? {}) },
   };
@@ -61,10 +64,12 @@ export const BOOT_SCENARIOS: Scenario[] = [
   },
   {
     name: 'service-crash-loop',
-    description: 'services crash often (any step, before or after READY) and starts fail for lack of frames, until restart intensity makes them Failed',
-    purpose: 'backoff, the failure count and its reset, MaxR/MaxT, sticky Failed (S-SM-04, S-SM-05, S-SM-08)',
-    // Frequent frame shortage: starts fail at fork or exec, so restarts come from both.
-    params: { ...BOOT_BASE, faults: { ...NO_FAULTS, crash: 0.01, frameShortage: 0.3 }, faultBudget: 25, swarm: false, fs: disk(1), proc: proc() },
+    description: 'services crash often (any step, before or after READY) and starts fail for lack of frames, until restart intensity makes them Failed; eclipse-b’s services also fork a helper every iteration',
+    purpose: 'backoff, the failure count and its reset, MaxR/MaxT, sticky Failed (S-SM-04, S-SM-05, S-SM-08); on eclipse-b, the table filling (S-PM-13)',
+    // Frequent frame shortage: starts fail at fork or exec, so restarts come from both. eclipse-b's
+    // services also fork helpers (reference services always do), so processes churn as they
+    // crash and come back: enough to fill eclipse-b's never-freed table (S-PM-13).
+    params: { ...BOOT_BASE, faults: { ...NO_FAULTS, crash: 0.01, frameShortage: 0.3 }, faultBudget: 25, swarm: false, fs: disk(1), proc: proc({ workload: { ...BOOT_WORKLOAD, serviceHelperEvery: 1 } }) },
     campaignSeeds: 200,
     explorable: false,
     exploreMaxDepth: 100_000,

@@ -24,7 +24,7 @@ export function bootDisk(image: string, p: { cacheBlocks?: number; maxBoots?: nu
   };
 }
 
-const WORKLOAD: Workload = { fanout: 2, depth: 2, children: 4, rounds: 1, compute: 5, serviceIterations: 50 };
+const WORKLOAD: Workload = { fanout: 2, depth: 2, children: 4, rounds: 1, compute: 5, serviceIterations: 50, serviceHelperEvery: 0 };
 
 function proc(p: Partial<Omit<ProcParams, 'workload'>> & { workload: Partial<Workload> }): ProcParams {
   return { tickMicros: 100, stepMicrosOptions: [5, 10, 20], frames: 400, reapBoundMicros: 30_000, mailboxSize: 16, slowStartMicros: 0, powerLossAtTick: false, ...p, workload: { ...WORKLOAD, ...p.workload } };

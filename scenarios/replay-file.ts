@@ -90,6 +90,8 @@ const paramsSchema = z.strictObject({
         rounds: nonNegInt,
         compute: nonNegInt,
         serviceIterations: nonNegInt,
+        // Absent in replay files written before it existed: those runs had no helpers.
+        serviceHelperEvery: nonNegInt.default(0),
       }),
       reapBoundMicros: micros,
       mailboxSize: z.number().int().min(1).max(1024),

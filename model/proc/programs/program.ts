@@ -49,6 +49,11 @@ export interface Workload {
   compute: number;
   /** eclipse-b services: iterations before exit(0) (kernel.md §6: 50). */
   serviceIterations: number;
+  /**
+   * eclipse-b services: fork a short-lived helper every this many iterations and collect it with
+   * one `wait` (0: never, exactly as kernel.md §6 describes; see services.ts).
+   */
+  serviceHelperEvery: number;
 }
 
 export type ProgramState = Record<string, number>;

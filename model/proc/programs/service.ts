@@ -8,9 +8,14 @@
  * short-lived helper, which it reaps when SIGCHLD interrupts its receive.
  *
  * eclipse-b as shipped (kernel.md §6, the kernel's built-in binaries): 50 iterations (a scenario
- * parameter), printing every 10th, yielding each time, then exit(0). Modelling assumption: at start
- * each sends itself one Input message and polls for it (an IPC self-test), so that eclipse-b's IPC
- * path is exercised.
+ * parameter), printing every 10th, yielding each time, then exit(0). Modelling assumptions, so that
+ * whole-system runs exercise what eclipse-b's kernel does with them:
+ * - at start each sends itself one Input message and polls for it (an IPC self-test);
+ * - when the scenario sets `serviceHelperEvery` (0 by default: exactly §6), every that many
+ *   iterations it forks a helper that exits at once, calls `wait` once to collect a terminated
+ *   child (the way the reference services collect theirs), and yields. init alone forks at most 20 processes (five
+ *   services, three restarts each), so without process churn of this kind eclipse-b's table can
+ *   never fill in a whole-system run.
  */
 import * as A from '../abi.js';
 import { compute, layoutStrings, load, store, sys, type ProgramDef } from './program.js';
@@ -227,6 +232,9 @@ const B_SELF_OP = 0;
 const B_SELF_SEND = 1;
 const B_SELF_RECV = 2;
 const B_LOOP = 3;
+const B_HELPER = 4;
+const B_HELPER_CHILD = 5;
+const B_HELPER_WAITED = 6;
 
 function shippedService(id: number): ProgramDef {
   return {
@@ -246,11 +254,29 @@ function shippedService(id: number): ProgramDef {
           // send(self, Input, "self-test", 8); the reply is polled on the next iterations.
           s.pc = B_LOOP;
           return sys(out, A.SYS_SEND, last, A.MT_INPUT, SEND_BUF, MESSAGE_BYTES);
+        case B_HELPER:
+          // fork's result: the helper exits at once; the service collects one terminated child.
+          if (last === 0) {
+            s.pc = B_HELPER_CHILD;
+            return compute(out, 1);
+          }
+          s.pc = B_HELPER_WAITED;
+          return sys(out, A.SYS_WAIT, A.STACK_PAGE);
+        case B_HELPER_WAITED:
+          // The iteration ends with its yield, as every iteration does.
+          s.pc = B_LOOP;
+          return sys(out, A.SYS_YIELD);
+        case B_HELPER_CHILD:
+          return sys(out, A.SYS_EXIT, 0);
         default:
           if (s.k >= w.serviceIterations) return sys(out, A.SYS_EXIT, 0);
           s.k++;
           if (s.k % 10 === 0) return sys(out, A.SYS_WRITE, 1, SEND_BUF, 1);
           if (s.k % 10 === 5) return sys(out, A.SYS_RECEIVE, RECV_BUF, 256, INFO);
+          if (w.serviceHelperEvery > 0 && s.k % w.serviceHelperEvery === 0) {
+            s.pc = B_HELPER;
+            return sys(out, A.SYS_FORK);
+          }
           return sys(out, A.SYS_YIELD);
       }
     },
