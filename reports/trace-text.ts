@@ -3,7 +3,9 @@
  *
  *   step     time(µs)  actor    event              arguments
  *
- * Model notes (a fault striking) are lines starting with "!".
+ * Model notes (a fault striking) are lines starting with "!"; what an event did, as the model's
+ * probes and init's service table tell it, follows it on lines starting with "·"
+ * (trace-annotations.ts).
  */
 import type { TraceRecord } from '../sim/trace.js';
 import { EVENT_ACTORS, EVENT_NAMES } from '../model/events.js';
@@ -38,6 +40,8 @@ const ARG_NAMES: Record<string, [string, string]> = {
   'fs.continue': ['client', ''],
   'fs.return': ['client', 'returned'],
   'fs.client-next': ['client', ''],
+  'cpu.step': ['slot', 'pid'],
+  'ipc.timeout': ['slot', 'pid'],
 };
 
 export function formatTraceRecord(r: TraceRecord): string {

@@ -3,6 +3,7 @@
  * campaign, explore, shrink a failure into a replay document, and replay one. No file or process
  * access here: cli/ reads and writes files, parses arguments and sets exit codes.
  */
+import type { VirtioMachine } from '../model/virtio-machine.js';
 import { Campaign, type CampaignFinding } from '../sim/campaign.js';
 import { Chooser } from '../sim/chooser.js';
 import { Explorer, type ExploreOptions } from '../sim/explore.js';
@@ -144,11 +145,12 @@ export function campaignFindings(t: Target, campaign: Campaign, shrinkBudget: nu
 }
 
 /** Replays a replay document. Strict: a label or range mismatch throws ReplayDivergence. */
-export function replayDocument(doc: ReplayFile, keepTrace = 0, image?: Uint8Array): { result: RunResult; system: ScenarioSystem } {
+export function replayDocument(doc: ReplayFile, keepTrace = 0, image?: Uint8Array, observer?: (m: VirtioMachine) => void): { result: RunResult; system: ScenarioSystem } {
   const scenario = findScenario(doc.scenario);
   if (!scenario) throw new InputError(`the replay is for scenario "${doc.scenario}", which this build does not have`);
   const t: Target = { scenario, profile: doc.profile, mutants: doc.mutants, overrides: doc.parameters, image, checks: doc.checks ?? undefined };
   const system = makeSystem(t);
+  if (observer) system.observer = observer;
   const values = doc.choices.map((c) => c[1]);
   const labels = doc.choices.map((c) => label(doc.labels[c[0]]));
   const result = runOnce(system, new ReplayStrategy(values, labels, true), keepTrace, new Chooser(new RandomStrategy(0)));

@@ -54,6 +54,8 @@ export class ScenarioSystem implements SimSystem {
   readonly violations: Violation[] = [];
   private readonly found = new Set<string>();
   private over = false;
+  /** Called after every step, before the checks (replay --trace annotates the trace with it). */
+  observer: ((m: VirtioMachine) => void) | null = null;
 
   constructor(readonly config: SystemConfig) {
     this.params = effectiveParams(config);
@@ -112,6 +114,7 @@ export class ScenarioSystem implements SimSystem {
       this.over = true;
       return false;
     }
+    if (this.observer && more) this.observer(m);
     const families = this.families;
     if (!more) return this.end(true);
     for (let i = 0; i < families.length; i++) {

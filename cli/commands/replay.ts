@@ -2,13 +2,34 @@ import chalk from 'chalk';
 import { replayDocument } from '../../scenarios/operations.js';
 import { checkInfo } from '../../checks/registry.js';
 import { formatTraceRecord, TRACE_HEADER } from '../../reports/trace-text.js';
+import { formatAnnotation, TraceAnnotator } from '../../reports/trace-annotations.js';
+import type { TraceRecord } from '../../sim/trace.js';
 import { bad, fmt, ok } from '../../reports/terminal.js';
 import { readReplayFile, replayImage } from '../files.js';
+
+/** The trace, one line per event and fault note, each step followed by what it did (its annotations). */
+function traceLines(records: Iterable<TraceRecord>, notes: TraceAnnotator): string[] {
+  const out: string[] = [];
+  let step = -1;
+  const flush = () => {
+    for (const line of notes.at(step)) out.push(formatAnnotation(line));
+  };
+  for (const r of records) {
+    if (r.step !== step) {
+      flush();
+      step = r.step;
+    }
+    out.push(formatTraceRecord(r));
+  }
+  flush();
+  return out;
+}
 
 /** `replay`: re-run a replay file exactly; report whether the recorded violation reproduced. */
 export function replayCommand(file: string, o: { trace?: boolean; json?: boolean }): void {
   const doc = readReplayFile(file);
-  const { result, system } = replayDocument(doc, o.trace ? Infinity : 0, replayImage(doc));
+  const notes = o.trace ? new TraceAnnotator() : null;
+  const { result, system } = replayDocument(doc, o.trace ? Infinity : 0, replayImage(doc), notes?.observe);
   const v = result.violation;
   const expected = doc.violation;
   const reproduced = expected !== null && v !== null && v.check === expected.check && v.step === expected.step;
@@ -25,15 +46,15 @@ export function replayCommand(file: string, o: { trace?: boolean; json?: boolean
       recordedTraceHash: doc.traceHash,
       reproduced,
       violations: v ? [{ check: v.check, seed: doc.seed, step: v.step, time: v.time, message: v.message, replay: file }] : [],
-      ...(o.trace ? { trace: [...system.machine.sim.trace.records()].map(formatTraceRecord) } : {}),
+      ...(notes ? { trace: traceLines(system.machine.sim.trace.records(), notes) } : {}),
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else {
     const lines: string[] = [];
     lines.push(chalk.bold(`eclipse-sim replay ${file}`) + chalk.dim(`  scenario ${doc.scenario}  profile ${doc.profile}  mutants ${doc.mutants.length ? doc.mutants.join(',') : 'none'}  ${doc.choices.length} choices`));
-    if (o.trace) {
+    if (notes) {
       lines.push(TRACE_HEADER);
-      for (const r of system.machine.sim.trace.records()) lines.push(formatTraceRecord(r));
+      lines.push(...traceLines(system.machine.sim.trace.records(), notes));
     }
     lines.push(`  ${fmt(result.steps)} events, trace hash ${result.traceHash}${hashMatches ? '' : chalk.yellow(` (recorded ${doc.traceHash})`)}`);
     if (v) {
