@@ -53,6 +53,21 @@ test('shrink: virtio-small with ioerr-as-ok: smaller, same check, and replays st
   t.is(again.traceHash, s.result.traceHash);
 });
 
+test('shrink: a failure the all-defaults run also shows shrinks to no choices at all, on its first try', (t) => {
+  // Fails at the 30th choice when the choices sum to 0 or to 20 or more: a random run fails by its
+  // large sum, and so does the run of all defaults. With one attempt beyond the original, span
+  // deletion would get only as far as half the choices; the all-defaults try gets to none.
+  const system = new ToySystem({ length: 40, options: 10, bad: (cs) => cs.length >= 30 && (cs.every((c) => c === 0) || cs.reduce((a, b) => a + b, 0) >= 20) });
+  const original = runOnce(system, new RandomStrategy(3));
+  t.is(original.violation?.check, 'TOY-BAD');
+  t.true(normalise(original.choices).length > 15);
+  const s = shrink(system, original.choices, 'TOY-BAD', 2);
+  t.deepEqual(s.choices, []);
+  t.is(s.attempts, 2);
+  t.is(s.result.violation?.check, 'TOY-BAD');
+  t.is(s.result.steps, 30);
+});
+
 test('shrink: refuses a sequence that does not fail the named check', (t) => {
   const tg = target({ scenario: 'virtio-small', mutants: ['ioerr-as-ok'] });
   // All defaults: no fault strikes, so no I/O error to misreport.
