@@ -68,6 +68,16 @@ test('shrink: a failure the all-defaults run also shows shrinks to no choices at
   t.is(s.result.steps, 30);
 });
 
+test('shrink: a failure pinned to one choice’s position shrinks to that choice alone within 60 runs (zeroing spans keeps later choices in place)', (t) => {
+  // Fails at step 30 when choice 20 is 7: deleting anything before it moves it, so only zeroing
+  // (spans, then single values) can clear the other choices; span by span it takes few runs.
+  const system = new ToySystem({ length: 40, options: 10, bad: (cs) => cs.length >= 30 && cs[20] === 7 });
+  const failing = Array.from({ length: 30 }, (_, i) => (i === 20 ? 7 : 1 + ((i * 7) % 9)));
+  const s = shrink(system, failing, 'TOY-BAD', 60);
+  t.deepEqual(s.choices, [...new Array<number>(20).fill(0), 7]);
+  t.is(s.result.violation?.step, 30);
+});
+
 test('shrink: refuses a sequence that does not fail the named check', (t) => {
   const tg = target({ scenario: 'virtio-small', mutants: ['ioerr-as-ok'] });
   // All defaults: no fault strikes, so no I/O error to misreport.
