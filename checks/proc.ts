@@ -87,6 +87,8 @@ export class ProcChecks implements CheckFamily {
   /** Scratch for S-PM-07: page-map entries per frame, fds per open file. */
   private readonly seen: Int32Array;
   private readonly named = new Int32Array(OPEN_FILES);
+  /** Entries of each slot in the ready ring (S-PM-12), recounted when the table changed. */
+  private readonly queued = new Int32Array(MAX_PROCS);
 
   constructor(private readonly m: VirtioMachine) {
     this.seen = new Int32Array(m.procs!.mem.frames);
@@ -155,8 +157,9 @@ export class ProcChecks implements CheckFamily {
       if (kind === P.P_POWER_LOSS) this.begin();
       return null;
     }
-    // Loads, stores and syscall entries change no table, map or queue: no structural check.
-    if (kind !== P.P_PROC_SYSCALL && kind !== P.P_PROC_LOAD && kind !== P.P_PROC_STORE) this.touched = true;
+    // Loads, stores, syscall entries and a wait's result change no table, map or queue (a wait
+    // that reaps says so with P_PROC_REAP): no structural check.
+    if (kind !== P.P_PROC_SYSCALL && kind !== P.P_PROC_LOAD && kind !== P.P_PROC_STORE && kind !== P.P_PROC_WAIT) this.touched = true;
     switch (kind) {
       case P.P_PROC_SPAWN:
         return this.born(a, b, c, false);
@@ -426,9 +429,13 @@ export class ProcChecks implements CheckFamily {
     if (!procs.halted && procs.booting === 0 && t.state[procs.running] !== PS_RUNNING) {
       return this.fail('S-PM-12', `the process on the CPU (slot ${procs.running}, PID ${t.pid[procs.running]}) is ${STATE_NAMES[t.state[procs.running]]}, not Running`);
     }
+    // (One pass over the ring counts every slot's entries: this runs on most steps.)
+    const queued = this.queued;
+    queued.fill(0);
+    for (let i = 0; i < t.ringCount; i++) queued[t.ring[(t.ringHead + i) % MAX_PROCS]]++;
     for (let s = 0; s < MAX_PROCS; s++) {
       if (t.state[s] !== PS_READY) continue;
-      const q = t.queued(s);
+      const q = queued[s];
       if (q !== 1) return this.fail('S-PM-12', `Ready PID ${t.pid[s]} is in the ready queue ${q} times`);
     }
     // S-PM-13: the table against the ghost.

@@ -26,6 +26,7 @@ import type { Hasher64 } from '../sim/hash.js';
 import type { Violation } from '../sim/violation.js';
 import * as A from '../model/proc/abi.js';
 import * as P from '../model/probes.js';
+import { F_HANG } from '../model/faults.js';
 import { B_RECV } from '../model/proc/process-table.js';
 import { programIndex, PROGRAMS } from '../model/proc/programs/registry.js';
 import { DEPENDS, OP_READY, SERVICES, SHIPPED_NAMES, SV_FAILED, SV_NAMES, SV_RUNNING, SV_STARTING } from '../model/proc/programs/service-protocol.js';
@@ -129,6 +130,8 @@ export class ServiceChecks implements CheckFamily {
     this.depsDownAt.fill(0);
     this.serviceOf.clear();
     this.deadPids.clear();
+    this.liveDirty = false;
+    this.hangsSeen = this.m.faults.counts[F_HANG];
     this.readyFrom.clear();
     this.initZombies.clear();
     this.reapedThisPass.length = 0;
@@ -165,10 +168,12 @@ export class ServiceChecks implements CheckFamily {
     const s = this.down ? null : this.table();
     if (!s) return null;
     let v: Violation | null = null;
+    let changed = false;
     for (let i = 0; i < this.sv.count; i++) {
       const st = s[K.st[i]];
       const pid = s[K.pid[i]];
       if (st !== this.st[i] || pid !== this.pid[i]) {
+        changed = true;
         const w = this.transition(i, this.st[i], st, this.pid[i], pid);
         if (w && !v && this.selected(w.check)) v = w;
         this.st[i] = st;
@@ -195,7 +200,12 @@ export class ServiceChecks implements CheckFamily {
       this.lastIter = s.iter;
       this.iterAt = now;
     }
-    this.noteHangs();
+    // A service is newly hung only when a hang fault struck or a service got another PID.
+    const hangs = this.m.faults.counts[F_HANG];
+    if (changed || hangs !== this.hangsSeen) {
+      this.hangsSeen = hangs;
+      this.noteHangs();
+    }
     if (now !== this.lastEval) {
       this.lastEval = now;
       return this.deadlines(now, s);
@@ -208,12 +218,16 @@ export class ServiceChecks implements CheckFamily {
       case P.P_PROC_EXEC:
         if (b === 0) {
           const i = this.serviceProgram.indexOf(c);
-          if (i >= 0) this.serviceOf.set(a, i >> 1);
+          if (i >= 0) {
+            this.serviceOf.set(a, i >> 1);
+            this.liveDirty = true;
+          }
         }
         return null;
       case P.P_PROC_EXIT: {
         if (a === 1) return this.fail('S-SM-09', `init exited (status 0x${b.toString(16)})`);
         this.deadPids.add(a);
+        this.liveDirty = true;
         if (c === 1) this.initZombies.add(a);
         for (let i = 0; i < N; i++) {
           if (this.pid[i] === a && this.diedAt[i] === NONE) this.diedAt[i] = this.m.sim.now;
@@ -432,7 +446,10 @@ export class ServiceChecks implements CheckFamily {
         }
       }
     }
-    // S-SM-02: at most one live process per service.
+    // S-SM-02: at most one live process per service. The count changes only when a service's
+    // program is exec'd or a process exits, so it is taken again only then.
+    if (!this.liveDirty) return null;
+    this.liveDirty = false;
     const live = this.liveCount;
     live.fill(0);
     for (const [pid, i] of this.serviceOf) if (!this.deadPids.has(pid)) live[i]++;
@@ -441,6 +458,10 @@ export class ServiceChecks implements CheckFamily {
   }
 
   private readonly liveCount = new Int32Array(N);
+  /** Hang faults seen so far (noteHangs runs when this changes). */
+  private hangsSeen = 0;
+  /** A service program was exec'd or a process exited since live processes were last counted. */
+  private liveDirty = false;
 
   /**
    * Does service i need (directly or not) a Failed service? It can never start then, and L-SM-03
@@ -495,5 +516,6 @@ export class ServiceChecks implements CheckFamily {
     h.int(this.readyFrom.size);
     h.int(this.initZombies.size);
     h.int(this.serviceOf.size);
+    h.int(this.liveDirty ? 1 : 0);
   }
 }
