@@ -55,6 +55,8 @@ export class FsChecks implements CheckFamily {
   /** Per partition block: device requests in flight. */
   private readonly inflight: Int32Array;
   private readonly callStart: Float64Array;
+  /** Calls started and not yet returned: with none, L-FS-01 has nothing to look at (one client per process slot makes the scan long). */
+  private openCalls = 0;
   /**
    * Writes issued and not yet acknowledged to the cache, by block: the bytes being written. After a
    * power loss such a block may hold the old bytes, the new ones, or a sector-wise mix.
@@ -87,6 +89,7 @@ export class FsChecks implements CheckFamily {
     this.completedOk.fill(0);
     this.inflight.fill(0);
     this.callStart.fill(NONE);
+    this.openCalls = 0;
     this.pending.clear();
     this.lastEval = -1;
   }
@@ -150,9 +153,11 @@ export class FsChecks implements CheckFamily {
         if (this.reqBlock[a] !== NONE) return this.fail('S-FS-04', `buffer ${a} (block ${b}) was recycled with a device request in flight`);
         return null;
       case P.P_FS_CALL_START:
+        if (this.callStart[a] === NONE) this.openCalls++;
         this.callStart[a] = m.sim.now;
         return null;
       case P.P_FS_CALL_END:
+        if (this.callStart[a] !== NONE) this.openCalls--;
         this.callStart[a] = NONE;
         if (b === OP_OPEN && a < m.fsClients!.count) return this.openResult(a, c);
         return null;
@@ -235,6 +240,7 @@ export class FsChecks implements CheckFamily {
     const m = this.m;
     const bound = m.params.fs!.callBoundMicros;
     const settle = m.faults.settleUntil;
+    if (this.openCalls === 0) return null;
     for (let c = 0; c < this.callStart.length; c++) {
       const t = this.callStart[c];
       if (t === NONE) continue;
