@@ -95,7 +95,8 @@ function build(): Command {
     .command('replay')
     .description('re-run a replay file exactly')
     .argument('<file>')
-    .option('--trace', 'print every event, one per line')
+    .option('--trace', 'print every event, one per line, with what each step did')
+    .addOption(new Option('--last <n>', 'with --trace: only the last n events (the run up to the failure)').argParser(positiveInt('--last')))
     .option('--json', 'print one JSON object')
     .action((file, o) => replayCommand(file, o));
 

@@ -1,5 +1,5 @@
 import chalk from 'chalk';
-import { replayDocument } from '../../scenarios/operations.js';
+import { InputError, replayDocument } from '../../scenarios/operations.js';
 import { checkInfo } from '../../checks/registry.js';
 import { formatTraceRecord, TRACE_HEADER } from '../../reports/trace-text.js';
 import { formatAnnotation, TraceAnnotator } from '../../reports/trace-annotations.js';
@@ -7,14 +7,18 @@ import type { TraceRecord } from '../../sim/trace.js';
 import { bad, fmt, ok } from '../../reports/terminal.js';
 import { readReplayFile, replayImage } from '../files.js';
 
-/** The trace, one line per event and fault note, each step followed by what it did (its annotations). */
-function traceLines(records: Iterable<TraceRecord>, notes: TraceAnnotator): string[] {
+/**
+ * The trace, one line per event and fault note, each step followed by what it did (its
+ * annotations); only the steps after `from`.
+ */
+function traceLines(records: Iterable<TraceRecord>, notes: TraceAnnotator, from = 0): string[] {
   const out: string[] = [];
   let step = -1;
   const flush = () => {
     for (const line of notes.at(step)) out.push(formatAnnotation(line));
   };
   for (const r of records) {
+    if (r.step <= from) continue;
     if (r.step !== step) {
       flush();
       step = r.step;
@@ -26,10 +30,12 @@ function traceLines(records: Iterable<TraceRecord>, notes: TraceAnnotator): stri
 }
 
 /** `replay`: re-run a replay file exactly; report whether the recorded violation reproduced. */
-export function replayCommand(file: string, o: { trace?: boolean; json?: boolean }): void {
+export function replayCommand(file: string, o: { trace?: boolean; last?: number; json?: boolean }): void {
+  if (o.last !== undefined && !o.trace) throw new InputError('--last goes with --trace');
   const doc = readReplayFile(file);
   const notes = o.trace ? new TraceAnnotator() : null;
   const { result, system } = replayDocument(doc, o.trace ? Infinity : 0, replayImage(doc), notes?.observe);
+  const from = o.last !== undefined ? Math.max(0, result.steps - o.last) : 0;
   const v = result.violation;
   const expected = doc.violation;
   const reproduced = expected !== null && v !== null && v.check === expected.check && v.step === expected.step;
@@ -46,7 +52,7 @@ export function replayCommand(file: string, o: { trace?: boolean; json?: boolean
       recordedTraceHash: doc.traceHash,
       reproduced,
       violations: v ? [{ check: v.check, seed: doc.seed, step: v.step, time: v.time, message: v.message, replay: file }] : [],
-      ...(notes ? { trace: traceLines(system.machine.sim.trace.records(), notes) } : {}),
+      ...(notes ? { trace: traceLines(system.machine.sim.trace.records(), notes, from) } : {}),
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else {
@@ -54,7 +60,8 @@ export function replayCommand(file: string, o: { trace?: boolean; json?: boolean
     lines.push(chalk.bold(`eclipse-sim replay ${file}`) + chalk.dim(`  scenario ${doc.scenario}  profile ${doc.profile}  mutants ${doc.mutants.length ? doc.mutants.join(',') : 'none'}  ${doc.choices.length} choices`));
     if (notes) {
       lines.push(TRACE_HEADER);
-      lines.push(...traceLines(system.machine.sim.trace.records(), notes));
+      if (from > 0) lines.push(chalk.dim(`      … ${fmt(from)} earlier events (--last ${o.last})`));
+      lines.push(...traceLines(system.machine.sim.trace.records(), notes, from));
     }
     lines.push(`  ${fmt(result.steps)} events, trace hash ${result.traceHash}${hashMatches ? '' : chalk.yellow(` (recorded ${doc.traceHash})`)}`);
     if (v) {
