@@ -55,7 +55,10 @@ export class FsChecks implements CheckFamily {
   /** Per partition block: device requests in flight. */
   private readonly inflight: Int32Array;
   private readonly callStart: Float64Array;
-  /** Calls started and not yet returned: with none, L-FS-01 has nothing to look at (one client per process slot makes the scan long). */
+  /**
+   * Calls started and not yet returned. With none, L-FS-01 has nothing to look at, and the scan
+   * (one client per process slot) is skipped.
+   */
   private openCalls = 0;
   /**
    * Writes issued and not yet acknowledged to the cache, by block: the bytes being written. After a

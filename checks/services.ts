@@ -474,7 +474,7 @@ export class ServiceChecks implements CheckFamily {
   private readonly liveCount = new Int32Array(N);
   /** init's table as of the last step (a new object when init is loaded again). */
   private seenTable: Record<string, number> | null = null;
-  /** A recorded PID changed, or a process exec'd, exited or was reaped, since the last full S-SM-02 pass. */
+  /** A recorded PID changed, or a process exec'd, exited or was reaped, since the last S-SM-02 pass. */
   private recordDirty = false;
   /** Hang faults seen so far (noteHangs runs when this changes). */
   private hangsSeen = 0;

@@ -13,9 +13,9 @@
  * - at start each sends itself one Input message and polls for it (an IPC self-test);
  * - when the scenario sets `serviceHelperEvery` (0 by default: exactly §6), every that many
  *   iterations it forks a helper that exits at once, calls `wait` once to collect a terminated
- *   child (the way the reference services collect theirs), and yields. init alone forks at most 20 processes (five
- *   services, three restarts each), so without process churn of this kind eclipse-b's table can
- *   never fill in a whole-system run.
+ *   child (the way the reference services collect theirs), and yields. init alone forks at most
+ *   20 processes (five services, three restarts each), so without process churn of this kind
+ *   eclipse-b's table can never fill in a whole-system run.
  */
 import * as A from '../abi.js';
 import { compute, layoutStrings, load, store, sys, type ProgramDef } from './program.js';
