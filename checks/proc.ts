@@ -87,7 +87,7 @@ export class ProcChecks implements CheckFamily {
   /** Scratch for S-PM-07: page-map entries per frame, fds per open file. */
   private readonly seen: Int32Array;
   private readonly named = new Int32Array(OPEN_FILES);
-  /** Entries of each slot in the ready ring (S-PM-12), recounted when the table changed. */
+  /** Entries of each slot in the ready ring (S-PM-12), recounted after every step. */
   private readonly queued = new Int32Array(MAX_PROCS);
 
   constructor(private readonly m: VirtioMachine) {
@@ -142,6 +142,10 @@ export class ProcChecks implements CheckFamily {
     if (first) return first;
     if (this.touched) {
       const v = this.structure();
+      if (v) return v;
+    } else if (this.m.bootFailure === 0 && this.gLife[0] !== FREE) {
+      // (Once the kernel's own loop, PID 0, exists: before that there is no CPU to judge.)
+      const v = this.readyRing();
       if (v) return v;
     }
     const now = this.m.sim.now;
@@ -425,19 +429,8 @@ export class ProcChecks implements CheckFamily {
         if (p < 0 || this.gLife[p] !== LIVE) return this.fail('S-PM-01', `PID ${this.gPid[s]} is alive but its parent ${this.gParent[s]} is not`);
       }
     }
-    // S-PM-12: the CPU and the ready ring.
-    if (!procs.halted && procs.booting === 0 && t.state[procs.running] !== PS_RUNNING) {
-      return this.fail('S-PM-12', `the process on the CPU (slot ${procs.running}, PID ${t.pid[procs.running]}) is ${STATE_NAMES[t.state[procs.running]]}, not Running`);
-    }
-    // (One pass over the ring counts every slot's entries: this runs on most steps.)
-    const queued = this.queued;
-    queued.fill(0);
-    for (let i = 0; i < t.ringCount; i++) queued[t.ring[(t.ringHead + i) % MAX_PROCS]]++;
-    for (let s = 0; s < MAX_PROCS; s++) {
-      if (t.state[s] !== PS_READY) continue;
-      const q = queued[s];
-      if (q !== 1) return this.fail('S-PM-12', `Ready PID ${t.pid[s]} is in the ready queue ${q} times`);
-    }
+    const ring = this.readyRing();
+    if (ring) return ring;
     // S-PM-13: the table against the ghost.
     const inTable = t.inUse();
     if (inTable > MAX_PROCS) return this.fail('S-PM-13', `${inTable} processes in a ${MAX_PROCS}-slot table`);
@@ -446,6 +439,29 @@ export class ProcChecks implements CheckFamily {
       if (v) return v;
     }
     return this.conservation();
+  }
+
+  /**
+   * S-PM-12: the process on the CPU is Running and every Ready process is in the ready ring once.
+   * Cheap (one pass over the ring and the table), so it runs after every step, not only after
+   * the steps whose probes say the table changed: a ring damaged by a step without one is seen
+   * before the damage can heal.
+   */
+  private readyRing(): Violation | null {
+    const procs = this.m.procs!;
+    const t = procs.t;
+    if (!procs.halted && procs.booting === 0 && t.state[procs.running] !== PS_RUNNING) {
+      return this.fail('S-PM-12', `the process on the CPU (slot ${procs.running}, PID ${t.pid[procs.running]}) is ${STATE_NAMES[t.state[procs.running]]}, not Running`);
+    }
+    const queued = this.queued;
+    queued.fill(0);
+    for (let i = 0; i < t.ringCount; i++) queued[t.ring[(t.ringHead + i) % MAX_PROCS]]++;
+    for (let s = 0; s < MAX_PROCS; s++) {
+      if (t.state[s] !== PS_READY) continue;
+      const q = queued[s];
+      if (q !== 1) return this.fail('S-PM-12', `Ready PID ${t.pid[s]} is in the ready queue ${q} times`);
+    }
+    return null;
   }
 
   /** S-PM-07: every frame and open file is referenced exactly as counted. */
