@@ -15,7 +15,7 @@
 import type { Hasher64 } from '../sim/hash.js';
 import type { Violation } from '../sim/violation.js';
 import * as A from '../model/proc/abi.js';
-import { DROP_MAILBOX_FULL, DROP_SERVER_FULL } from '../model/ipc/ipc.js';
+import { DROP_NAMES } from '../model/ipc/ipc.js';
 import { B_RECV } from '../model/proc/process-table.js';
 import * as P from '../model/probes.js';
 import type { VirtioMachine } from '../model/virtio-machine.js';
@@ -98,7 +98,7 @@ export class IpcChecks implements CheckFamily {
         return this.payload(a, b);
       case P.P_IPC_DROP:
         this.out.delete(a);
-        return this.fail('S-IPC-02', `message ${a} to ${c} was dropped silently (${b === DROP_MAILBOX_FULL ? 'mailbox full' : b === DROP_SERVER_FULL ? 'kernel server ring full' : 'no route'})`);
+        return this.fail('S-IPC-02', `message ${a} to ${c} was dropped silently (${DROP_NAMES[b] || 'no route'})`);
       case P.P_IPC_DISCARD:
       case P.P_IPC_SERVER:
         this.out.delete(a);

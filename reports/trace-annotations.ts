@@ -9,7 +9,7 @@ import * as A from '../model/proc/abi.js';
 import { PROGRAMS } from '../model/proc/programs/registry.js';
 import { SV_NAMES } from '../model/proc/programs/service-protocol.js';
 import { K } from '../model/proc/programs/svcinit.js';
-import { DROP_MAILBOX_FULL, DROP_SERVER_FULL, DROP_UNROUTABLE } from '../model/ipc/ipc.js';
+import { DROP_NAMES } from '../model/ipc/ipc.js';
 import { OP_NAMES } from '../model/fs/kernel-fs.js';
 import * as P from '../model/probes.js';
 import type { VirtioMachine } from '../model/virtio-machine.js';
@@ -29,7 +29,6 @@ const ERRNO_NAMES: Record<number, string> = {
   [A.EMFILE]: 'EMFILE', [A.ENOSYS]: 'ENOSYS',
 };
 const SIGNAL_NAMES: Record<number, string> = { [A.SIGKILL]: 'SIGKILL', [A.SIGSEGV]: 'SIGSEGV', [A.SIGTERM]: 'SIGTERM', [A.SIGCHLD]: 'SIGCHLD' };
-const DROP_NAMES: Record<number, string> = { [DROP_MAILBOX_FULL]: 'mailbox full', [DROP_SERVER_FULL]: 'server queue full', [DROP_UNROUTABLE]: 'no such destination' };
 const MOUNT_NAMES = ['mounted', 'refused: bad magic', 'refused: bad version', 'refused: bad geometry', 'refused: I/O error'];
 const COMPLETION_NAMES = ['OK', 'IOERR', 'UNSUPP', 'error'];
 const INIT_PROGRAMS = new Set(['svcinit', 'init-v0.2.0']);
@@ -86,7 +85,7 @@ function describe(kind: number, a: number, b: number, c: number): string | null 
     case P.P_IPC_RECV:
       return `IPC: PID ${b} receives message #${a} from PID ${c}`;
     case P.P_IPC_DROP:
-      return `IPC: message #${a} to PID ${c} dropped silently (${DROP_NAMES[b] ?? b})`;
+      return `IPC: message #${a} to PID ${c} dropped silently (${DROP_NAMES[b] || b})`;
     case P.P_IPC_DISCARD:
       return `IPC: message #${a} discarded: its receiver PID ${b} died`;
     case P.P_IPC_WAIT:

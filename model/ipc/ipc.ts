@@ -40,6 +40,8 @@ const EB_PAYLOAD = 32;
 export const DROP_MAILBOX_FULL = 1;
 export const DROP_SERVER_FULL = 2;
 export const DROP_UNROUTABLE = 3;
+/** The drop reasons in words, by their constant (for messages and traces). */
+export const DROP_NAMES: readonly string[] = ['', 'mailbox full', 'kernel server ring full', 'no route'];
 
 /** Type at the syscall boundary: a type bit, 255 → Signal, anything else → User. */
 export function messageType(t: number): number {
