@@ -25,9 +25,9 @@ import {
   VIRTQ_DESC_F_NEXT,
   VIRTQ_DESC_F_WRITE,
 } from '../model/virtio/constants.js';
-import { R_OK } from '../model/virtio/driver.js';
+import { R_OK } from '../model/block/block-port.js';
 import * as P from '../model/probes.js';
-import type { VirtioMachine } from '../model/virtio-machine.js';
+import type { Machine } from '../model/machine.js';
 import { violationAt, type CheckFamily, type CheckInfo } from './check.js';
 import { VIRTQUEUE_CHECKS } from './virtqueue-catalogue.js';
 
@@ -47,7 +47,7 @@ export class BlockChecks implements CheckFamily {
   private readonly chainLen: Int32Array;
   private readonly chainWritable: Uint8Array;
 
-  constructor(private readonly m: VirtioMachine) {
+  constructor(private readonly m: Machine) {
     this.n = m.params.queueSize;
     this.headClient = new Int32Array(this.n);
     this.deviceStatus = new Int32Array(this.n);

@@ -24,9 +24,9 @@ import { FS_BLOCK_BYTES, NODE_FILE } from '../model/fs/format.js';
 import { MAX_FDS, MAX_READ, OP_NAMES, OP_OPEN } from '../model/fs/kernel-fs.js';
 import { SparseDisk } from '../model/disk/sparse-disk.js';
 import { SECTOR_BYTES, VIRTIO_BLK_T_OUT } from '../model/virtio/constants.js';
-import { R_OK } from '../model/virtio/driver.js';
+import { R_OK } from '../model/block/block-port.js';
 import * as P from '../model/probes.js';
-import type { VirtioMachine } from '../model/virtio-machine.js';
+import type { Machine } from '../model/machine.js';
 import { readProbes, violationAt, type CheckFamily, type CheckInfo, type ProbeHandler } from './check.js';
 
 const fs = (id: string, kind: 'safety' | 'progress', title: string): CheckInfo => ({ id, subsystem: 'file system', kind, title });
@@ -67,7 +67,7 @@ export class FsChecks implements CheckFamily {
   private readonly pending = new Map<number, Uint8Array>();
   private lastEval = -1;
 
-  constructor(private readonly m: VirtioMachine) {
+  constructor(private readonly m: Machine) {
     const image = m.image!;
     this.partitionBytes = Math.ceil(image.length / FS_BLOCK_BYTES) * FS_BLOCK_BYTES;
     this.partitionStart = m.partitionStartBlock * FS_BLOCK_BYTES;

@@ -4,4 +4,4 @@
  * reports/ or cli/.
  */
 export type { CheckFamily, CheckInfo } from './check.js';
-export { ALL_CHECKS, checkInfo, virtioCheckFamilies } from './registry.js';
+export { ALL_CHECKS, checkInfo, checkFamilies } from './registry.js';

@@ -18,7 +18,7 @@ import * as A from '../model/proc/abi.js';
 import { DROP_NAMES } from '../model/ipc/ipc.js';
 import { B_RECV } from '../model/proc/process-table.js';
 import * as P from '../model/probes.js';
-import type { VirtioMachine } from '../model/virtio-machine.js';
+import type { Machine } from '../model/machine.js';
 import { readProbes, violationAt, type CheckFamily, type CheckInfo, type ProbeHandler } from './check.js';
 
 const ipc = (id: string, kind: 'safety' | 'progress', title: string): CheckInfo => ({ id, subsystem: 'IPC', kind, title });
@@ -49,7 +49,7 @@ export class IpcChecks implements CheckFamily {
   private readonly dead: number[] = [];
   private lastEval = -1;
 
-  constructor(private readonly m: VirtioMachine) {}
+  constructor(private readonly m: Machine) {}
 
   begin(): void {
     this.out.clear();

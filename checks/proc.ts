@@ -22,7 +22,7 @@ import { MAX_FDS as KFS_FDS } from '../model/fs/kernel-fs.js';
 import { ECHILD, EAGAIN, MAX_FDS, MAX_PAGES, OPEN_FILES, MAX_PROCS, PS_FREE, PS_READY, PS_RUNNING, SIGCHLD, STATE_NAMES, SYS_UPTIME, SYS_WAIT, SYS_WAITPID, WNOHANG } from '../model/proc/abi.js';
 import { SCRATCH } from '../model/proc/memory.js';
 import * as P from '../model/probes.js';
-import type { VirtioMachine } from '../model/virtio-machine.js';
+import type { Machine } from '../model/machine.js';
 import { readProbes, violationAt, type CheckFamily, type CheckInfo, type ProbeHandler } from './check.js';
 
 const pm = (id: string, kind: 'safety' | 'progress', title: string): CheckInfo => ({ id, subsystem: 'processes', kind, title });
@@ -90,7 +90,7 @@ export class ProcChecks implements CheckFamily {
   /** Entries of each slot in the ready ring (S-PM-12), recounted after every step. */
   private readonly queued = new Int32Array(MAX_PROCS);
 
-  constructor(private readonly m: VirtioMachine) {
+  constructor(private readonly m: Machine) {
     this.seen = new Int32Array(m.procs!.mem.frames);
   }
 

@@ -1,4 +1,4 @@
-import type { VirtioMachine } from '../model/virtio-machine.js';
+import type { Machine } from '../model/machine.js';
 import { BlockChecks } from './block.js';
 import type { CheckFamily, CheckInfo } from './check.js';
 import { VirtqueueChecks } from './virtqueue.js';
@@ -17,7 +17,7 @@ export function checkInfo(id: string): CheckInfo | undefined {
 }
 
 /** The check families that watch a VirtIO block machine, safety first. */
-export function virtioCheckFamilies(m: VirtioMachine): CheckFamily[] {
+export function checkFamilies(m: Machine): CheckFamily[] {
   const families: CheckFamily[] = [new VirtqueueChecks(m), new BlockChecks(m), new VirtqueueProgressChecks(m)];
   if (m.kfs) families.push(new FsChecks(m));
   if (m.procs) families.push(new ProcChecks(m), new IpcChecks(m));

@@ -27,12 +27,12 @@ import type { Violation } from '../sim/violation.js';
 import * as A from '../model/proc/abi.js';
 import * as P from '../model/probes.js';
 import { F_HANG } from '../model/faults.js';
-import { E_CPU_STEP } from '../model/events.js';
+import { E_CPU_STEP } from '../model/proc/processes.js';
 import { B_RECV } from '../model/proc/process-table.js';
 import { programIndex, PROGRAMS } from '../model/proc/programs/registry.js';
 import { DEPENDS, OP_READY, SERVICES, SHIPPED_NAMES, SV_FAILED, SV_NAMES, SV_RUNNING, SV_STARTING } from '../model/proc/programs/service-protocol.js';
 import { K } from '../model/proc/programs/svcinit.js';
-import type { VirtioMachine } from '../model/virtio-machine.js';
+import type { Machine } from '../model/machine.js';
 import { readProbes, violationAt, type CheckFamily, type CheckInfo, type ProbeHandler } from './check.js';
 
 const sm = (id: string, kind: 'safety' | 'progress', title: string): CheckInfo => ({ id, subsystem: 'service manager', kind, title });
@@ -110,7 +110,7 @@ export class ServiceChecks implements CheckFamily {
   /** The programs that keep a service table: reference init and eclipse-b's init v0.2.0. */
   private readonly managers = [programIndex('svcinit'), programIndex('init-v0.2.0')];
 
-  constructor(private readonly m: VirtioMachine) {}
+  constructor(private readonly m: Machine) {}
 
   private get sv() {
     return this.m.params.proc!.services!;

@@ -12,7 +12,7 @@ import type { Hasher64 } from '../sim/hash.js';
 import type { Violation } from '../sim/violation.js';
 import { STATUS_DRIVER_OK, STATUS_FAILED, VIRTIO_BLK_T_FLUSH } from '../model/virtio/constants.js';
 import * as P from '../model/probes.js';
-import type { VirtioMachine } from '../model/virtio-machine.js';
+import type { Machine } from '../model/machine.js';
 import { violationAt, type CheckFamily, type CheckInfo } from './check.js';
 import { VIRTQUEUE_CHECKS } from './virtqueue-catalogue.js';
 
@@ -41,7 +41,7 @@ export class VirtqueueProgressChecks implements CheckFamily {
   private wrapped = 0;
   private lastEval = -1;
 
-  constructor(private readonly m: VirtioMachine) {
+  constructor(private readonly m: Machine) {
     this.n = m.params.queueSize;
     this.publishedAt = new Float64Array(this.n);
     this.usedAt = new Float64Array(this.n);

@@ -28,7 +28,7 @@ import {
 } from '../model/virtio/constants.js';
 import { distance, needEvent, validGeometry } from '../model/virtio/index-math.js';
 import * as P from '../model/probes.js';
-import type { VirtioMachine } from '../model/virtio-machine.js';
+import type { Machine } from '../model/machine.js';
 import { readProbes, violationAt, type CheckFamily, type CheckInfo, type ProbeHandler } from './check.js';
 import { VIRTQUEUE_CHECKS } from './virtqueue-catalogue.js';
 
@@ -81,7 +81,7 @@ export class VirtqueueChecks implements CheckFamily {
   private usedDirty = 0;
   private readonly marks: Uint8Array;
 
-  constructor(private readonly m: VirtioMachine) {
+  constructor(private readonly m: Machine) {
     const n = m.params.queueSize;
     this.n = n;
     this.mask = m.indexMask;

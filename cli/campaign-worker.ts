@@ -4,13 +4,13 @@
  */
 import { Campaign, type CampaignFinding, type CampaignOutcome } from '../sim/campaign.js';
 import { makeCampaignSystem, resolveTarget } from '../scenarios/operations.js';
-import type { VirtioParams } from '../model/params.js';
+import type { MachineParams } from '../model/params.js';
 
 export interface SliceTask {
   scenario: string;
   profile: string;
   mutants: string[];
-  overrides?: Partial<VirtioParams>;
+  overrides?: Partial<MachineParams>;
   image?: Uint8Array;
   checks?: string[];
   from: number;

@@ -1,12 +1,11 @@
 import { label, type Label } from '../sim/labels.js';
-import type { Simulation } from '../sim/simulation.js';
+import type { Engine } from '../sim/engine.js';
 import type { Hasher64 } from '../sim/hash.js';
 import type { FaultRates } from './params.js';
 import type { Micros } from '../sim/clock.js';
 
 /** Fault kinds, in a fixed order (trace notes and counters use the index). */
 export const FAULT_KINDS = ['ioError', 'unsupported', 'latencySpike', 'irqDelay', 'irqCoalesce', 'irqLost', 'irqSpurious', 'deviceFailure', 'powerLoss', 'crash', 'frameShortage', 'hang', 'slowStart'] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
 export const F_IO_ERROR = 0;
 export const F_UNSUPPORTED = 1;
 export const F_LATENCY_SPIKE = 2;
@@ -40,7 +39,7 @@ export class Faults {
   readonly counts = new Int32Array(FAULT_KINDS.length);
   total = 0;
 
-  constructor(private readonly sim: Simulation) {}
+  constructor(private readonly sim: Engine) {}
 
   /**
    * Starts a run. With `swarm`, each fault kind is switched on or off for the whole run by one
@@ -49,7 +48,7 @@ export class Faults {
   begin(rates: FaultRates, budget: number, swarm: boolean): void {
     for (let i = 0; i < FAULT_KINDS.length; i++) {
       let r = rates[FAULT_KINDS[i]];
-      if (swarm && r > 0 && this.sim.chooser.chance(L_SWARM, 0.5) === 1) r = 0;
+      if (swarm && r > 0 && this.sim.chance(L_SWARM, 0.5) === 1) r = 0;
       this.rates[i] = r;
     }
     this.remaining = budget;
@@ -63,7 +62,7 @@ export class Faults {
     if (this.remaining <= 0) return false;
     const rate = this.rates[kind];
     if (!(rate > 0)) return false;
-    if (this.sim.chooser.chance(FAULT_LABELS[kind], rate) === 0) return false;
+    if (this.sim.chance(FAULT_LABELS[kind], rate) === 0) return false;
     this.remaining--;
     this.counts[kind]++;
     this.total++;

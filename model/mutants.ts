@@ -32,8 +32,6 @@ export const MUTANTS: readonly MutantInfo[] = [
   { name: 'backoff-reset-on-start', subsystem: 'service manager', description: 'resets the failure count on entering Running instead of after the stable period', catchers: ['S-SM-05', 'S-SM-04'] },
 ];
 
-export type MutantName = string;
-
 export function mutantInfo(name: string): MutantInfo | undefined {
   return MUTANTS.find((m) => m.name === name);
 }

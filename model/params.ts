@@ -123,7 +123,7 @@ export interface FsParams {
 }
 
 /** Everything a VirtIO block scenario sets. Times are integer microseconds of simulated time. */
-export interface VirtioParams {
+export interface MachineParams {
   /** Queue size N the driver asks for (reference) or the device offers (eclipse-b). Power of two. */
   queueSize: number;
   /** Index width W (kernel.md §2.2): 16 on hardware, 4 in small scenarios. */

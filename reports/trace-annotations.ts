@@ -12,7 +12,7 @@ import { K } from '../model/proc/programs/svcinit.js';
 import { DROP_NAMES } from '../model/ipc/ipc.js';
 import { OP_NAMES } from '../model/fs/kernel-fs.js';
 import * as P from '../model/probes.js';
-import type { VirtioMachine } from '../model/virtio-machine.js';
+import type { Machine } from '../model/machine.js';
 
 const SYSCALL_NAMES: Record<number, string> = {
   [A.SYS_EXIT]: 'exit', [A.SYS_WRITE]: 'write', [A.SYS_READ]: 'read', [A.SYS_SEND]: 'send', [A.SYS_RECEIVE]: 'receive',
@@ -119,7 +119,7 @@ export class TraceAnnotator {
   private readonly svState: number[] = new Array<number>(A.SERVICE_NAMES.length).fill(-1);
 
   /** Call after every step of the run (ScenarioSystem.observer). */
-  readonly observe = (m: VirtioMachine): void => {
+  readonly observe = (m: Machine): void => {
     const step = m.sim.steps;
     let out: string[] | undefined;
     const add = (line: string) => {
@@ -140,7 +140,7 @@ export class TraceAnnotator {
   };
 
   /** init's service table (both inits keep it under the same keys): a line per state change. */
-  private serviceChanges(m: VirtioMachine, add: (line: string) => void): void {
+  private serviceChanges(m: Machine, add: (line: string) => void): void {
     const t = m.procs?.t;
     if (!t || t.pid[1] !== 1 || t.state[1] === A.PS_FREE || !INIT_PROGRAMS.has(PROGRAMS[t.program[1]]?.name ?? '')) return;
     const table = t.progState[1];

@@ -8,7 +8,7 @@
  * (trace-annotations.ts).
  */
 import type { TraceRecord } from '../sim/trace.js';
-import { EVENT_ACTORS, EVENT_NAMES } from '../model/events.js';
+import type { EventRegistry } from '../sim/event-table.js';
 import { FAULT_KINDS, NOTE_FAULT } from '../model/faults.js';
 
 /** Names for argument values that are codes. */
@@ -19,32 +19,8 @@ const VALUE_NAMES: Record<string, readonly string[]> = {
   result: ['OK', 'IOERR', 'UNSUPP', 'error'],
 };
 
-const ARG_NAMES: Record<string, [string, string]> = {
-  'dev.fetch': ['epoch', ''],
-  'dev.recheck': ['epoch', ''],
-  'dev.io-done': ['slot', 'epoch'],
-  'dev.publish-elem': ['epoch', ''],
-  'dev.publish-idx': ['epoch', 'slot'],
-  'dev.notify-check': ['epoch', 'old-used'],
-  'dev.late-status': ['slot', 'epoch'],
-  'drv.init-step': ['step', ''],
-  'drv.submit': ['client', 'phase'],
-  'drv.notify': ['client', ''],
-  'drv.handler-ack': ['bits', ''],
-  'drv.drain': ['mode', ''],
-  'drv.recheck': ['mode', ''],
-  'drv.poll-timer': ['client', 'serial'],
-  'drv.spin-poll': ['client', 'serial'],
-  'client.next': ['client', ''],
-  'client.done': ['client', 'result'],
-  'fs.continue': ['client', ''],
-  'fs.return': ['client', 'returned'],
-  'fs.client-next': ['client', ''],
-  'cpu.step': ['slot', 'pid'],
-  'ipc.timeout': ['slot', 'pid'],
-};
-
-export function formatTraceRecord(r: TraceRecord): string {
+/** One trace line; `events` is the machine's registry (names, actors and argument names by kind). */
+export function formatTraceRecord(r: TraceRecord, events: EventRegistry): string {
   const step = String(r.step).padStart(7);
   const time = String(r.time).padStart(9);
   if (r.kind < 0) {
@@ -52,9 +28,10 @@ export function formatTraceRecord(r: TraceRecord): string {
     if (note === NOTE_FAULT) return `${step} ${time}  ! fault ${FAULT_KINDS[r.a] ?? r.a} (detail ${r.b})`;
     return `${step} ${time}  ! note ${note} ${r.a} ${r.b} ${r.c}`;
   }
-  const name = EVENT_NAMES[r.kind] ?? `event#${r.kind}`;
-  const actor = (EVENT_ACTORS[r.kind] ?? '?').padEnd(7);
-  const [an, bn] = ARG_NAMES[name] ?? ['', ''];
+  const def = events.events[r.kind];
+  const name = def?.name ?? `event#${r.kind}`;
+  const actor = (def?.actor ?? '?').padEnd(7);
+  const [an, bn] = def?.args ?? ['', ''];
   const show = (n: string, v: number) => (n ? `${n}=${VALUE_NAMES[n]?.[v] ?? v}` : '');
   const args = [show(an, r.a), show(bn, r.b)].filter(Boolean).join(' ');
   return `${step} ${time}  ${actor} ${name.padEnd(18)} ${args}`;

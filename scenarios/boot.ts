@@ -1,4 +1,4 @@
-import { NO_FAULTS, type FsParams, type ProcParams, type ServiceParams, type VirtioParams } from '../model/params.js';
+import { NO_FAULTS, type FsParams, type ProcParams, type ServiceParams, type MachineParams } from '../model/params.js';
 import type { Workload } from '../model/proc/programs/program.js';
 import { bootDisk } from './proc.js';
 import type { Scenario } from './scenario.js';
@@ -46,7 +46,7 @@ function proc(p: Partial<Omit<ProcParams, 'services'>> & { services?: Partial<Se
   };
 }
 
-const BOOT_BASE: VirtioParams = { ...FS_BASE, maxTimeMicros: 2_500_000 };
+const BOOT_BASE: MachineParams = { ...FS_BASE, maxTimeMicros: 2_500_000 };
 
 const LOW_FAULTS = { ...NO_FAULTS, ioError: 0.005, irqLost: 0.005, irqSpurious: 0.005, latencySpike: 0.005, crash: 0.0005, hang: 0.0005, slowStart: 0.05, frameShortage: 0.005 };
 

@@ -44,10 +44,6 @@ function smallTree(): TreeNode {
 
 const BUILT_IN: Record<string, () => TreeNode> = { sample: sampleTree, small: smallTree, ...PROC_IMAGES };
 
-export function builtInImageNames(): string[] {
-  return Object.keys(BUILT_IN).filter((n) => !n.includes('@'));
-}
-
 const cache = new Map<string, Uint8Array>();
 
 /**

@@ -1,4 +1,4 @@
-import { NO_FAULTS, type FsParams, type VirtioParams } from '../model/params.js';
+import { NO_FAULTS, type FsParams, type MachineParams } from '../model/params.js';
 import { builtInImage, imageHash } from './fs-images.js';
 import type { Scenario } from './scenario.js';
 import { VIRTIO_BASE_PARAMS } from './virtio.js';
@@ -8,7 +8,7 @@ function fsParams(image: string, p: Omit<FsParams, 'image' | 'imageHash'>): FsPa
 }
 
 /** A machine that boots from a disk image: the block layer as the file-system scenarios use it. */
-export const FS_BASE: VirtioParams = {
+export const FS_BASE: MachineParams = {
   ...VIRTIO_BASE_PARAMS,
   queueSize: 16,
   clients: 1,

@@ -3,7 +3,7 @@
  * campaign, explore, shrink a failure into a replay document, and replay one. No file or process
  * access here: cli/ reads and writes files, parses arguments and sets exit codes.
  */
-import type { VirtioMachine } from '../model/virtio-machine.js';
+import type { Machine } from '../model/machine.js';
 import { Campaign, type CampaignFinding } from '../sim/campaign.js';
 import { Chooser } from '../sim/chooser.js';
 import { Explorer, type ExploreOptions } from '../sim/explore.js';
@@ -14,7 +14,7 @@ import { RandomStrategy } from '../sim/strategy/random.js';
 import { ReplayStrategy } from '../sim/strategy/replay.js';
 import type { Violation } from '../sim/violation.js';
 import { mutantInfo, MUTANTS } from '../model/mutants.js';
-import type { VirtioParams } from '../model/params.js';
+import type { MachineParams } from '../model/params.js';
 import { isProfile, PROFILES, type Profile } from '../model/profile.js';
 import { findScenario, SCENARIOS } from './registry.js';
 import { makeReplay, type ReplayFile } from './replay-file.js';
@@ -30,7 +30,7 @@ export interface Target {
   scenario: Scenario;
   profile: Profile;
   mutants: string[];
-  overrides?: Partial<VirtioParams>;
+  overrides?: Partial<MachineParams>;
   /** A user's disk image (`--image`) for a file-system scenario. */
   image?: Uint8Array;
   /** Checks that may end a run (see SystemConfig.checks); all when absent. */
@@ -145,7 +145,7 @@ export function campaignFindings(t: Target, campaign: Campaign, shrinkBudget: nu
 }
 
 /** Replays a replay document. Strict: a label or range mismatch throws ReplayDivergence. */
-export function replayDocument(doc: ReplayFile, keepTrace = 0, image?: Uint8Array, observer?: (m: VirtioMachine) => void): { result: RunResult; system: ScenarioSystem } {
+export function replayDocument(doc: ReplayFile, keepTrace = 0, image?: Uint8Array, observer?: (m: Machine) => void): { result: RunResult; system: ScenarioSystem } {
   const scenario = findScenario(doc.scenario);
   if (!scenario) throw new InputError(`the replay is for scenario "${doc.scenario}", which this build does not have`);
   const t: Target = { scenario, profile: doc.profile, mutants: doc.mutants, overrides: doc.parameters, image, checks: doc.checks ?? undefined };

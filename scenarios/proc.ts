@@ -1,4 +1,4 @@
-import { NO_FAULTS, type FsParams, type ProcParams, type VirtioParams } from '../model/params.js';
+import { NO_FAULTS, type FsParams, type ProcParams, type MachineParams } from '../model/params.js';
 import type { Workload } from '../model/proc/programs/program.js';
 import { builtInImage, imageHash } from './fs-images.js';
 import type { Scenario } from './scenario.js';
@@ -30,7 +30,7 @@ function proc(p: Partial<Omit<ProcParams, 'workload'>> & { workload: Partial<Wor
   return { tickMicros: 100, stepMicrosOptions: [5, 10, 20], frames: 400, reapBoundMicros: 30_000, mailboxSize: 16, slowStartMicros: 0, powerLossAtTick: false, ...p, workload: { ...WORKLOAD, ...p.workload } };
 }
 
-const PROC_BASE: VirtioParams = { ...FS_BASE, maxSteps: 300_000, maxTimeMicros: 200_000 };
+const PROC_BASE: MachineParams = { ...FS_BASE, maxSteps: 300_000, maxTimeMicros: 200_000 };
 
 /** Faults a process scenario takes: crashes, frame shortage, and the disk's own faults under exec. */
 const PROC_FAULTS = { ...NO_FAULTS, crash: 0.004, frameShortage: 0.05, ioError: 0.01, irqLost: 0.01, irqSpurious: 0.01, latencySpike: 0.01 };

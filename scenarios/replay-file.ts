@@ -12,7 +12,7 @@ import { labelName, type Label } from '../sim/labels.js';
 import type { Violation } from '../sim/violation.js';
 import { isProfile, PROFILES, type Profile } from '../model/profile.js';
 import { mutantInfo } from '../model/mutants.js';
-import type { VirtioParams } from '../model/params.js';
+import type { MachineParams } from '../model/params.js';
 import { findScenario } from './registry.js';
 import { TOOL_NAME, TOOL_VERSION } from '../sim/version.js';
 
@@ -149,7 +149,7 @@ export interface ReplayFile {
   mutants: string[];
   /** The check filter the run used (`--only`), or null for all checks. */
   checks?: string[] | null;
-  parameters: VirtioParams;
+  parameters: MachineParams;
   /** The seed the failing run came from (before shrinking), or null. */
   seed: number | null;
   labels: string[];
@@ -167,7 +167,7 @@ export function makeReplay(input: {
   profile: Profile;
   mutants: readonly string[];
   checks?: readonly string[] | null;
-  parameters: VirtioParams;
+  parameters: MachineParams;
   seed: number | null;
   choices: readonly number[];
   labels: readonly Label[];

@@ -1,4 +1,4 @@
-import type { VirtioParams } from '../model/params.js';
+import type { MachineParams } from '../model/params.js';
 
 /**
  * A named scenario: the workload, fault plan and bounds of a run, as data (in the manner of
@@ -9,7 +9,7 @@ export interface Scenario {
   description: string;
   /** What it is for, shown by `list`. */
   purpose: string;
-  params: VirtioParams;
+  params: MachineParams;
   /** Seeds the default campaign (`check`, `npm start`) runs. */
   campaignSeeds: number;
   /** Small enough for `explore` to finish; `check` explores it. */

@@ -4,11 +4,11 @@ import { RandomStrategy } from '../sim/strategy/random.js';
 import { ReplayDivergence } from '../sim/strategy/replay.js';
 import type { SimSystem } from '../sim/system.js';
 import { MODEL_CRASH, type Violation } from '../sim/violation.js';
-import { virtioCheckFamilies } from '../checks/registry.js';
+import { checkFamilies } from '../checks/registry.js';
 import type { CheckFamily } from '../checks/check.js';
-import type { VirtioParams } from '../model/params.js';
+import type { MachineParams } from '../model/params.js';
 import type { Profile } from '../model/profile.js';
-import { VirtioMachine } from '../model/virtio-machine.js';
+import { Machine } from '../model/machine.js';
 import type { Scenario } from './scenario.js';
 import { builtInImage, fileList } from './fs-images.js';
 
@@ -18,7 +18,7 @@ export interface SystemConfig {
   profile: Profile;
   mutants: readonly string[];
   /** Parameter overrides (explore turns swarm off, for example). */
-  overrides?: Partial<VirtioParams>;
+  overrides?: Partial<MachineParams>;
   /** A user's image (`--image`), for a file-system scenario; default: the scenario's built-in. */
   image?: Uint8Array;
   /**
@@ -37,7 +37,7 @@ export function checkSelected(id: string, patterns: readonly string[] | undefine
 }
 
 /** The effective parameters of a configuration. */
-export function effectiveParams(config: SystemConfig): VirtioParams {
+export function effectiveParams(config: SystemConfig): MachineParams {
   return { ...config.scenario.params, ...(config.overrides ?? {}) };
 }
 
@@ -47,15 +47,15 @@ export function effectiveParams(config: SystemConfig): VirtioParams {
  * MODEL-CRASH violation (with the replay that reproduces it), never a crash of the tool.
  */
 export class ScenarioSystem implements SimSystem {
-  readonly machine: VirtioMachine;
+  readonly machine: Machine;
   readonly families: CheckFamily[];
-  readonly params: VirtioParams;
+  readonly params: MachineParams;
   violation: Violation | null = null;
   readonly violations: Violation[] = [];
   private readonly found = new Set<string>();
   private over = false;
   /** Called after every step, before the checks (replay --trace annotates the trace with it). */
-  observer: ((m: VirtioMachine) => void) | null = null;
+  observer: ((m: Machine) => void) | null = null;
 
   constructor(readonly config: SystemConfig) {
     this.params = effectiveParams(config);
@@ -65,8 +65,8 @@ export class ScenarioSystem implements SimSystem {
       if (!image) throw new Error(`no image "${this.params.fs.image}"`);
       fs = { image, files: fileList(image) };
     }
-    this.machine = new VirtioMachine({ profile: config.profile, mutants: config.mutants, params: this.params, fs }, new Chooser(new RandomStrategy(0)));
-    this.families = virtioCheckFamilies(this.machine);
+    this.machine = new Machine({ profile: config.profile, mutants: config.mutants, params: this.params, fs }, new Chooser(new RandomStrategy(0)));
+    this.families = checkFamilies(this.machine);
     const only = config.checks;
     // A check already violated in this run is not reported again (collect mode).
     for (const f of this.families) f.selected = (id) => checkSelected(id, only) && !this.found.has(id);

@@ -1,8 +1,8 @@
-import { NO_FAULTS, type VirtioParams } from '../model/params.js';
+import { NO_FAULTS, type MachineParams } from '../model/params.js';
 import type { Scenario } from './scenario.js';
 
 /** Defaults shared by the VirtIO scenarios; each scenario overrides what it is about. */
-export const VIRTIO_BASE_PARAMS: VirtioParams = {
+export const VIRTIO_BASE_PARAMS: MachineParams = {
   queueSize: 8,
   indexBits: 16,
   eventIdx: 'either',

@@ -3,6 +3,3 @@
  * from here (never the wall clock), which is what makes a seed name a run.
  */
 export type Micros = number;
-
-/** One millisecond in simulated microseconds. */
-export const MILLISECOND: Micros = 1000;

@@ -2,6 +2,8 @@ import type { Chooser } from './chooser.js';
 import { EventQueue } from './event-queue.js';
 import { Trace } from './trace.js';
 import type { Micros } from './clock.js';
+import type { Engine } from './engine.js';
+import type { Label } from './labels.js';
 
 /**
  * What the model gives the engine: a dispatcher for its events. Kinds are small non-negative
@@ -16,7 +18,7 @@ export interface EventHandler {
  * time. Knows nothing of kernels. The model schedules events with `at`/`after` and draws every
  * decision from `chooser`.
  */
-export class Simulation {
+export class Simulation implements Engine {
   now: Micros = 0;
   /** Events executed so far in this run. */
   steps = 0;
@@ -43,6 +45,19 @@ export class Simulation {
   /** Schedules an event at an absolute time (not before now). */
   at(time: Micros, kind: number, a: number, b: number): void {
     this.queue.push(time < this.now ? this.now : time, kind, a, b);
+  }
+
+  /** Removes one pending event `kind` (a, b), if any. */
+  cancel(kind: number, a: number, b: number): boolean {
+    return this.queue.remove(kind, a, b);
+  }
+
+  choose(label: Label, n: number): number {
+    return this.chooser.choose(label, n);
+  }
+
+  chance(label: Label, probability: number): number {
+    return this.chooser.chance(label, probability);
   }
 
   /** Adds a model note to the trace (negative kind), e.g. a fault striking. */

@@ -4,6 +4,7 @@ import { checkInfo } from '../../checks/registry.js';
 import { formatTraceRecord, TRACE_HEADER } from '../../reports/trace-text.js';
 import { formatAnnotation, TraceAnnotator } from '../../reports/trace-annotations.js';
 import type { TraceRecord } from '../../sim/trace.js';
+import type { EventRegistry } from '../../sim/event-table.js';
 import { bad, fmt, ok } from '../../reports/terminal.js';
 import { readReplayFile, replayImage } from '../files.js';
 
@@ -11,7 +12,7 @@ import { readReplayFile, replayImage } from '../files.js';
  * The trace, one line per event and fault note, each step followed by what it did (its
  * annotations); only the steps after `from`.
  */
-function traceLines(records: Iterable<TraceRecord>, notes: TraceAnnotator, from = 0): string[] {
+function traceLines(records: Iterable<TraceRecord>, events: EventRegistry, notes: TraceAnnotator, from = 0): string[] {
   const out: string[] = [];
   let step = -1;
   const flush = () => {
@@ -23,7 +24,7 @@ function traceLines(records: Iterable<TraceRecord>, notes: TraceAnnotator, from 
       flush();
       step = r.step;
     }
-    out.push(formatTraceRecord(r));
+    out.push(formatTraceRecord(r, events));
   }
   flush();
   return out;
@@ -52,7 +53,7 @@ export function replayCommand(file: string, o: { trace?: boolean; last?: number;
       recordedTraceHash: doc.traceHash,
       reproduced,
       violations: v ? [{ check: v.check, seed: doc.seed, step: v.step, time: v.time, message: v.message, replay: file }] : [],
-      ...(notes ? { trace: traceLines(system.machine.sim.trace.records(), notes, from) } : {}),
+      ...(notes ? { trace: traceLines(system.machine.sim.trace.records(), system.machine.events, notes, from) } : {}),
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else {
@@ -61,7 +62,7 @@ export function replayCommand(file: string, o: { trace?: boolean; last?: number;
     if (notes) {
       lines.push(TRACE_HEADER);
       if (from > 0) lines.push(chalk.dim(`      … ${fmt(from)} earlier events (--last ${o.last})`));
-      lines.push(...traceLines(system.machine.sim.trace.records(), notes, from));
+      lines.push(...traceLines(system.machine.sim.trace.records(), system.machine.events, notes, from));
     }
     lines.push(`  ${fmt(result.steps)} events, trace hash ${result.traceHash}${hashMatches ? '' : chalk.yellow(` (recorded ${doc.traceHash})`)}`);
     if (v) {

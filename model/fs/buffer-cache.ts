@@ -16,9 +16,9 @@
  */
 import type { Hasher64 } from '../../sim/hash.js';
 import { BLOCK_BYTES, VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT } from '../virtio/constants.js';
-import { R_OK } from '../virtio/driver.js';
-import type { BlockRequester } from '../block/requester.js';
-import type { VirtioMachine } from '../virtio-machine.js';
+import { R_OK } from '../block/block-port.js';
+import type { BlockPort, BlockRequester } from '../block/block-port.js';
+import type { ModelContext, ProbeSink } from '../context.js';
 import { P_CACHE_EVICT, P_CACHE_INVALID, P_CACHE_REQUEST, P_CACHE_VALID } from '../probes.js';
 
 export const BUF_FREE = 0;
@@ -57,8 +57,12 @@ export class BufferCache implements BlockRequester {
   private serial = 0;
   uncached = false;
 
+  private readonly probes: ProbeSink;
+  /** The driver, connected when the machine is wired (it is built after its requester). */
+  private driver: BlockPort | null = null;
+
   constructor(
-    private readonly m: VirtioMachine,
+    ctx: ModelContext,
     capacity: number,
     private readonly partitionStartBlock: number,
     partitionBlocks: number,
@@ -74,6 +78,12 @@ export class BufferCache implements BlockRequester {
     this.retries = new Int32Array(capacity);
     this.waiters = new Int32Array(capacity);
     this.map = new Int32Array(partitionBlocks);
+    this.probes = ctx.probes;
+  }
+
+  /** Requests go to `driver`. */
+  connect(driver: BlockPort): void {
+    this.driver = driver;
   }
 
   /** Empty cache (boot). */
@@ -127,7 +137,7 @@ export class BufferCache implements BlockRequester {
       if (this.state[i] === BUF_VALID && this.waiters[i] === 0 && (victim < 0 || this.used[i] < this.used[victim])) victim = i;
     }
     if (victim >= 0) {
-      this.m.probe(P_CACHE_EVICT, victim, this.block[victim], this.state[victim]);
+      this.probes.add(P_CACHE_EVICT, victim, this.block[victim], this.state[victim]);
       this.map[this.block[victim]] = -1;
       this.block[victim] = -1;
       this.state[victim] = BUF_FREE;
@@ -137,16 +147,16 @@ export class BufferCache implements BlockRequester {
 
   private startRead(i: number): void {
     this.state[i] = BUF_READING;
-    this.m.probe(P_CACHE_REQUEST, i, this.block[i], VIRTIO_BLK_T_IN);
-    this.m.driver.request(i, VIRTIO_BLK_T_IN, this.partitionStartBlock + this.block[i], ++this.serial);
+    this.probes.add(P_CACHE_REQUEST, i, this.block[i], VIRTIO_BLK_T_IN);
+    this.driver!.request(i, VIRTIO_BLK_T_IN, this.partitionStartBlock + this.block[i], ++this.serial);
   }
 
   /** Writes valid buffer `i` through to the disk; client `c` is woken when it completes. */
   writeThrough(i: number, c: number): void {
     this.state[i] = BUF_WRITING;
     this.waiters[i] |= 1 << c;
-    this.m.probe(P_CACHE_REQUEST, i, this.block[i], VIRTIO_BLK_T_OUT);
-    this.m.driver.request(i, VIRTIO_BLK_T_OUT, this.partitionStartBlock + this.block[i], ++this.serial);
+    this.probes.add(P_CACHE_REQUEST, i, this.block[i], VIRTIO_BLK_T_OUT);
+    this.driver!.request(i, VIRTIO_BLK_T_OUT, this.partitionStartBlock + this.block[i], ++this.serial);
   }
 
   /** eclipse-b (uncached): the step that needed block `b` is over; drop it. */
@@ -158,7 +168,7 @@ export class BufferCache implements BlockRequester {
   }
 
   private drop(i: number): void {
-    this.m.probe(P_CACHE_INVALID, i, this.block[i], 0);
+    this.probes.add(P_CACHE_INVALID, i, this.block[i], 0);
     this.map[this.block[i]] = -1;
     this.block[i] = -1;
     this.state[i] = BUF_FREE;
@@ -181,7 +191,7 @@ export class BufferCache implements BlockRequester {
       if (result === R_OK) {
         this.state[i] = BUF_VALID;
         this.used[i] = ++this.clock;
-        this.m.probe(P_CACHE_VALID, i, this.block[i], 0);
+        this.probes.add(P_CACHE_VALID, i, this.block[i], 0);
         this.wakeAll(i, WAKE_OK);
         return;
       }
@@ -200,7 +210,7 @@ export class BufferCache implements BlockRequester {
     if (st === BUF_WRITING) {
       if (result === R_OK) {
         this.state[i] = BUF_VALID;
-        this.m.probe(P_CACHE_VALID, i, this.block[i], 1);
+        this.probes.add(P_CACHE_VALID, i, this.block[i], 1);
         this.wakeAll(i, WAKE_OK);
         if (this.uncached) this.release(this.block[i]);
         return;

@@ -14,9 +14,11 @@
  * advances the fd offset; `lseek` rejects SEEK_END; every error is −1.
  */
 import type { Hasher64 } from '../../sim/hash.js';
-import { E_FS_CONTINUE, E_FS_RETURN } from '../events.js';
+import type { Engine } from '../../sim/engine.js';
+import { eventTable } from '../../sim/event-table.js';
+import type { ModelContext, ProbeSink } from '../context.js';
+import type { MutantSet } from '../mutants.js';
 import { P_FS_CALL_END, P_FS_CALL_START, P_FS_MOUNT, P_FS_READ, P_FS_WRITE } from '../probes.js';
-import type { VirtioMachine } from '../virtio-machine.js';
 import { WAKE_EIO, type BufferCache, type CacheClient } from './buffer-cache.js';
 import {
   DIRENT_HEADER_BYTES,
@@ -90,6 +92,18 @@ export const MOUNT_BAD_VERSION = 2;
 export const MOUNT_BAD_GEOMETRY = 3;
 export const MOUNT_IO = 4;
 
+// The kernel path's events (kinds are machine-wide; see sim/event-table.ts).
+export const E_FS_CONTINUE = 23; // a = fs client: a block it waited for arrived
+export const E_FS_RETURN = 24; // a = fs client, b = result of its call
+
+/** The file-system call port the process layer's syscalls and loader use. */
+export type FsCallPort = Pick<KernelFs, 'clients' | 'fileRow' | 'fdLimit' | 'loaderRead' | 'readBuf' | 'writeSrc' | 'openPath' | 'read' | 'write' | 'closeNow' | 'seekNow'>;
+
+/** Who hears that a file-system call returned (the kernel's mount, a process, a workload client). */
+export interface FsCallSink {
+  returned(client: number, result: number): void;
+}
+
 export class KernelFs implements CacheClient {
   readonly clients: number;
   // ---- the mounted file system. Invariant: mounted ⇒ the header was valid.
@@ -162,14 +176,25 @@ export class KernelFs implements CacheClient {
   readonly fdSize: Float64Array;
   readonly fdPos: Float64Array;
 
+  private readonly engine: Engine;
+  private readonly probes: ProbeSink;
+  private readonly mutants: MutantSet;
+  private readonly referenceProfile: boolean;
+  /** Who hears a call's result (model/machine.ts routes it to the kernel, a process or a client). */
+  private returns: FsCallSink | null = null;
+
   constructor(
-    private readonly m: VirtioMachine,
+    ctx: ModelContext,
     private readonly cache: BufferCache,
     clients: number,
     partitionBlocks: number,
     private readonly paths: ReadonlyArray<readonly Uint8Array[]>,
     sharedRows = 0,
   ) {
+    this.engine = ctx.engine;
+    this.probes = ctx.probes;
+    this.mutants = ctx.mutants;
+    this.referenceProfile = ctx.profile === 'reference';
     this.clients = clients;
     this.fileRow = new Int32Array(clients);
     for (let c = 0; c < clients; c++) this.fileRow[c] = c;
@@ -237,7 +262,7 @@ export class KernelFs implements CacheClient {
   }
 
   private get reference(): boolean {
-    return this.m.profile === 'reference';
+    return this.referenceProfile;
   }
 
   // =====================================================================================
@@ -247,7 +272,7 @@ export class KernelFs implements CacheClient {
   private start(c: number, op: number): void {
     this.op[c] = op;
     this.ioError[c] = 0;
-    this.m.probe(P_FS_CALL_START, c, op, 0);
+    this.probes.add(P_FS_CALL_START, c, op, 0);
   }
 
   mount(c: number): void {
@@ -365,10 +390,10 @@ export class KernelFs implements CacheClient {
   private finish(c: number, result: number): void {
     // eclipse-b returns −1 for every error (kernel.md §4.3).
     const r = result < 0 && !this.reference ? -1 : result;
-    this.m.probe(P_FS_CALL_END, c, this.op[c], r);
+    this.probes.add(P_FS_CALL_END, c, this.op[c], r);
     this.op[c] = 0;
     this.phase[c] = 0;
-    this.m.sim.after(1, E_FS_RETURN, c, r);
+    this.engine.after(1, E_FS_RETURN, c, r);
   }
 
   // =====================================================================================
@@ -380,7 +405,17 @@ export class KernelFs implements CacheClient {
     if (outcome === WAKE_EIO) this.ioError[c] = 1;
     if (this.op[c] === 0 || this.wakePending[c] === 1) return;
     this.wakePending[c] = 1;
-    this.m.sim.after(1, E_FS_CONTINUE, c, 0);
+    this.engine.after(1, E_FS_CONTINUE, c, 0);
+  }
+
+  /** Results of calls go to `sink`. */
+  connect(sink: FsCallSink): void {
+    this.returns = sink;
+  }
+
+  /** E_FS_RETURN: the caller of client `c`'s call gets `result`. */
+  deliverReturn(c: number, result: number): void {
+    this.returns!.returned(c, result);
   }
 
   /** E_FS_CONTINUE. */
@@ -502,7 +537,7 @@ export class KernelFs implements CacheClient {
       this.used(0, HDR_BYTES);
     }
     this.mountRefusal = reason;
-    this.m.probe(P_FS_MOUNT, reason === MOUNT_OK ? 0 : -1, reason, 0);
+    this.probes.add(P_FS_MOUNT, reason === MOUNT_OK ? 0 : -1, reason, 0);
     this.finish(c, reason === MOUNT_OK ? 0 : reason === MOUNT_IO ? -EIO : -EINVAL);
     return OUTSIDE;
   }
@@ -512,14 +547,14 @@ export class KernelFs implements CacheClient {
     const n = this.inode[c];
     if (n < 1 || n > this.totalInodes) return this.fail(c, EIO);
     // kernel.md §3.2: the record of inode n is table entry n − 1. Mutant: entry n.
-    const index = this.m.mutants.inodeOffByOne ? n : n - 1;
+    const index = this.mutants.inodeOffByOne ? n : n - 1;
     const e = this.tableOffset + index * TABLE_ENTRY_BYTES;
     const r = this.needOr(c, e, TABLE_ENTRY_BYTES);
     if (r !== HAVE) return r;
     const entryInode = this.u32(e);
     const rel = this.u32(e + 4);
     this.used(e, TABLE_ENTRY_BYTES);
-    if (!this.m.mutants.inodeOffByOne && entryInode !== n) return this.fail(c, EIO);
+    if (!this.mutants.inodeOffByOne && entryInode !== n) return this.fail(c, EIO);
     this.recOff[c] = this.recordsBase + rel;
     this.phase[c] = PH_RECORD;
     return HAVE;
@@ -533,7 +568,7 @@ export class KernelFs implements CacheClient {
     const recInode = this.u32(off);
     const size = this.u32(off + 4);
     this.used(off, RECORD_HEADER_BYTES);
-    if ((!this.m.mutants.inodeOffByOne && recInode !== this.inode[c]) || size < RECORD_HEADER_BYTES || off + size > this.partitionBytes) return this.fail(c, EIO);
+    if ((!this.mutants.inodeOffByOne && recInode !== this.inode[c]) || size < RECORD_HEADER_BYTES || off + size > this.partitionBytes) return this.fail(c, EIO);
     this.recEnd[c] = off + size;
     this.tlvPos[c] = off + RECORD_HEADER_BYTES;
     this.ntype[c] = 0;
@@ -674,7 +709,7 @@ export class KernelFs implements CacheClient {
     this.readCalls++;
     this.readBytes += n;
     this.fdPos[f] += n;
-    this.m.probe(P_FS_READ, c, this.callPos[c], n);
+    this.probes.add(P_FS_READ, c, this.callPos[c], n);
     this.finish(c, n);
     return OUTSIDE;
   }
@@ -685,7 +720,7 @@ export class KernelFs implements CacheClient {
     const done = this.wDone[c];
     if (done >= this.wTotal[c]) {
       this.fdPos[f] += this.wTotal[c];
-      this.m.probe(P_FS_WRITE, c, this.callPos[c], this.wTotal[c]);
+      this.probes.add(P_FS_WRITE, c, this.callPos[c], this.wTotal[c]);
       this.finish(c, this.wTotal[c]);
       return OUTSIDE;
     }
@@ -744,3 +779,8 @@ export class KernelFs implements CacheClient {
     }
   }
 }
+
+export const KERNEL_FS_EVENTS = eventTable<KernelFs>('fs', [
+  [E_FS_CONTINUE, 'fs.continue', (k, a) => k.resume(a), ['client', '']],
+  [E_FS_RETURN, 'fs.return', (k, a, b) => k.deliverReturn(a, b), ['client', 'returned']],
+]);

@@ -21,12 +21,32 @@
  * At the syscall boundary type 255 means Signal and other values that are not a type bit mean User.
  */
 import type { Hasher64 } from '../../sim/hash.js';
-import { E_IPC_TIMEOUT } from '../events.js';
+import type { Engine } from '../../sim/engine.js';
+import { eventTable } from '../../sim/event-table.js';
+import type { ModelContext, ProbeSink } from '../context.js';
 import * as P from '../probes.js';
 import * as A from '../proc/abi.js';
-import { B_RECV } from '../proc/process-table.js';
-import type { Processes } from '../proc/processes.js';
-import type { VirtioMachine } from '../virtio-machine.js';
+import type { Memory } from '../proc/memory.js';
+import { B_RECV, type ProcessTable } from '../proc/process-table.js';
+
+// IPC's event (kinds are machine-wide; see sim/event-table.ts).
+export const E_IPC_TIMEOUT = 30; // a = slot, b = pid: a blocking receive timed out
+
+/** The user-memory port: IPC copies payloads in and out of a process's address space. */
+export type UserMemory = Pick<Memory, 'copyIn' | 'copyOut' | 'writeU32'>;
+
+/** What IPC sees of the process layer (model/proc/processes.ts implements it). */
+export interface ProcessPort {
+  /** Who is alive and blocked where (IPC reads PIDs and states, and marks receivers B_RECV). */
+  readonly t: ProcessTable;
+  readonly mem: UserMemory;
+  /** An error result in the profile's convention (−errno or −1). */
+  err(errno: number): number;
+  /** reference: a user pointer outside the caller's address space. */
+  badPtr(s: number, addr: number, len: number, write: boolean): boolean;
+  /** A blocked process gets its result and is Ready again. */
+  wake(s: number, r: number): void;
+}
 
 const TYPES = [A.MT_SYSTEM, A.MT_MEMORY, A.MT_FILESYSTEM, A.MT_NETWORK, A.MT_GRAPHICS, A.MT_AUDIO, A.MT_INPUT, A.MT_USER, A.MT_SIGNAL];
 /** eclipse-b sizes (kernel.md §5). */
@@ -88,11 +108,16 @@ export class Ipc {
   delivered = 0;
   private readonly reference: boolean;
 
+  private readonly engine: Engine;
+  private readonly probes: ProbeSink;
+
   constructor(
-    private readonly m: VirtioMachine,
-    private readonly procs: Processes,
+    ctx: ModelContext,
+    private readonly procs: ProcessPort,
     mailboxSize: number,
   ) {
+    this.engine = ctx.engine;
+    this.probes = ctx.probes;
     this.cap = mailboxSize;
     const n = A.MAX_PROCS * mailboxSize;
     this.mId = new Float64Array(n);
@@ -100,7 +125,7 @@ export class Ipc {
     this.mType = new Int32Array(n);
     this.mSize = new Int32Array(n);
     this.mData = new Uint8Array(n * A.MAX_PAYLOAD);
-    this.reference = m.profile === 'reference';
+    this.reference = ctx.profile === 'reference';
   }
 
   begin(): void {
@@ -153,12 +178,12 @@ export class Ipc {
   }
 
   private probeSend(id: number, from: number, to: number, type: number, len: number): void {
-    this.m.probe(P.P_IPC_SEND, id, from, to);
-    this.m.probe(P.P_IPC_PAYLOAD, id, len, type);
+    this.probes.add(P.P_IPC_SEND, id, from, to);
+    this.probes.add(P.P_IPC_PAYLOAD, id, len, type);
   }
 
   private sendFailed(from: number, to: number, r: number): number {
-    this.m.probe(P.P_IPC_SEND_FAIL, from, to, r);
+    this.probes.add(P.P_IPC_SEND_FAIL, from, to, r);
     return r;
   }
 
@@ -213,10 +238,10 @@ export class Ipc {
     this.rSize[s] = size;
     this.rInfo[s] = info;
     this.rFrom[s] = from;
-    this.m.probe(P.P_IPC_WAIT, me, from, timeout);
+    this.probes.add(P.P_IPC_WAIT, me, from, timeout);
     if (timeout > 0) {
       this.rTimer[s] = 1;
-      this.m.sim.after(timeout, E_IPC_TIMEOUT, s, me);
+      this.engine.after(timeout, E_IPC_TIMEOUT, s, me);
     }
     return null;
   }
@@ -250,8 +275,8 @@ export class Ipc {
     this.gotBytes.set(src.subarray(off, off + n), 0);
     this.gotLen = n;
     this.delivered++;
-    this.m.probe(P.P_IPC_RECV, id, procs.t.pid[s], sender);
-    this.m.probe(P.P_IPC_RECV_PAYLOAD, id, n, type);
+    this.probes.add(P.P_IPC_RECV, id, procs.t.pid[s], sender);
+    this.probes.add(P.P_IPC_RECV_PAYLOAD, id, n, type);
     return n;
   }
 
@@ -263,10 +288,10 @@ export class Ipc {
 
   private endWait(d: number, r: number): void {
     if (this.rTimer[d] === 1) {
-      this.m.sim.queue.remove(E_IPC_TIMEOUT, d, this.procs.t.pid[d]);
+      this.engine.cancel(E_IPC_TIMEOUT, d, this.procs.t.pid[d]);
       this.rTimer[d] = 0;
     }
-    this.m.probe(P.P_IPC_WAIT_END, this.procs.t.pid[d], r, 0);
+    this.probes.add(P.P_IPC_WAIT_END, this.procs.t.pid[d], r, 0);
     this.procs.wake(d, r);
   }
 
@@ -290,11 +315,11 @@ export class Ipc {
    */
   died(s: number, pid: number, deadPeerBlocks: boolean): void {
     const t = this.procs.t;
-    for (let k = 0; k < this.mbCount[s]; k++) this.m.probe(P.P_IPC_DISCARD, this.mId[s * this.cap + ((this.mbHead[s] + k) % this.cap)], pid, 0);
+    for (let k = 0; k < this.mbCount[s]; k++) this.probes.add(P.P_IPC_DISCARD, this.mId[s * this.cap + ((this.mbHead[s] + k) % this.cap)], pid, 0);
     this.mbCount[s] = 0;
     this.mbHead[s] = 0;
     if (this.rTimer[s] === 1) {
-      this.m.sim.queue.remove(E_IPC_TIMEOUT, s, pid);
+      this.engine.cancel(E_IPC_TIMEOUT, s, pid);
       this.rTimer[s] = 0;
     }
     // ipc-dead-peer-blocks (bug-zoo.md): a receiver waiting on the dead peer is never failed.
@@ -366,7 +391,7 @@ export class Ipc {
       this.gCount--;
       if ((type === A.MT_SIGNAL || type === A.MT_INPUT) && to > 0 && to < A.MAX_PROCS) {
         if (this.ebCount[to] === EB_MAILBOX) {
-          this.m.probe(P.P_IPC_DROP, id, DROP_MAILBOX_FULL, to);
+          this.probes.add(P.P_IPC_DROP, id, DROP_MAILBOX_FULL, to);
           continue;
         }
         const j = to * EB_MAILBOX + ((this.ebHead[to] + this.ebCount[to]) % EB_MAILBOX);
@@ -376,12 +401,12 @@ export class Ipc {
         this.ebType[j] = type;
       } else if (to >= 1 && to <= 3) {
         // A kernel server (FileSystem, Graphics, Network): it consumes the message.
-        if (this.serverCount[to] === SERVER_RING) this.m.probe(P.P_IPC_DROP, id, DROP_SERVER_FULL, to);
+        if (this.serverCount[to] === SERVER_RING) this.probes.add(P.P_IPC_DROP, id, DROP_SERVER_FULL, to);
         else {
           this.serverCount[to]++;
-          this.m.probe(P.P_IPC_SERVER, id, to, 0);
+          this.probes.add(P.P_IPC_SERVER, id, to, 0);
         }
-      } else this.m.probe(P.P_IPC_DROP, id, DROP_UNROUTABLE, to);
+      } else this.probes.add(P.P_IPC_DROP, id, DROP_UNROUTABLE, to);
     }
   }
 
@@ -425,3 +450,5 @@ export class Ipc {
 }
 
 const ZEROS = new Uint8Array(A.MAX_PAYLOAD);
+
+export const IPC_EVENTS = eventTable<Ipc>('ipc', [[E_IPC_TIMEOUT, 'ipc.timeout', (ipc, a, b) => ipc.timeout(a, b), ['slot', 'pid']]]);

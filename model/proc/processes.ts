@@ -19,13 +19,16 @@
  */
 import { label } from '../../sim/labels.js';
 import type { Hasher64 } from '../../sim/hash.js';
-import { E_CPU_STEP, E_TIMER_TICK } from '../events.js';
-import { F_CRASH, F_FRAME_SHORTAGE, F_HANG, F_SLOW_START } from '../faults.js';
-import { Ipc } from '../ipc/ipc.js';
-import { MAX_READ, MAX_WRITE, SEEK_CUR, SEEK_SET, type KernelFs } from '../fs/kernel-fs.js';
+import type { Engine } from '../../sim/engine.js';
+import { eventTable } from '../../sim/event-table.js';
+import type { ModelContext, ProbeSink } from '../context.js';
+import type { PowerLossSite } from '../power.js';
+import type { MutantSet } from '../mutants.js';
+import { F_CRASH, F_FRAME_SHORTAGE, F_HANG, F_SLOW_START, type Faults } from '../faults.js';
+import { Ipc, type ProcessPort } from '../ipc/ipc.js';
+import { MAX_READ, MAX_WRITE, SEEK_CUR, SEEK_SET, type FsCallPort } from '../fs/kernel-fs.js';
 import type { ProcParams } from '../params.js';
 import * as P from '../probes.js';
-import type { VirtioMachine } from '../virtio-machine.js';
 import * as A from './abi.js';
 import { parseElf } from './elf.js';
 import { Memory, SCRATCH } from './memory.js';
@@ -35,6 +38,10 @@ import { PROGRAMS, programElf, programIndex } from './programs/registry.js';
 import { SHIPPED_NAMES } from './programs/service-protocol.js';
 
 const L_STEP = label('cpu.step-time');
+
+// The CPU's and the timer's events (kinds are machine-wide; see sim/event-table.ts).
+export const E_CPU_STEP = 28; // a = process slot, b = pid: the running process's next action
+export const E_TIMER_TICK = 29; // IRQ0
 
 /** The kernel operation a process blocked in a file-system call is in. */
 const K_NONE = 0;
@@ -50,7 +57,7 @@ export const BOOT_INIT_BAD = -101;
 
 const INIT_PATH = '/sbin/init';
 
-export class Processes {
+export class Processes implements ProcessPort {
   readonly t = new ProcessTable();
   readonly mem: Memory;
   /** The slot on the CPU. */
@@ -82,19 +89,32 @@ export class Processes {
   private readonly noReparent: boolean;
   private readonly forkFdNoIncref: boolean;
 
+  private readonly engine: Engine;
+  private readonly probes: ProbeSink;
+  private readonly faults: Faults;
+  private readonly mutants: MutantSet;
+
   constructor(
-    private readonly m: VirtioMachine,
-    private readonly kfs: KernelFs,
+    ctx: ModelContext,
+    private readonly kfs: FsCallPort,
     private readonly p: ProcParams,
     /** kfs client of slot 0; slot s is client kfsBase + s. */
     readonly kfsBase: number,
+    /** Where power may fail at a timer tick (power-loss scenarios). */
+    private readonly power: PowerLossSite,
+    /** Boot failed: init is missing or cannot be loaded (BOOT_INIT_*). */
+    private readonly bootFailed: (failure: number) => void,
   ) {
+    this.engine = ctx.engine;
+    this.probes = ctx.probes;
+    this.faults = ctx.faults;
+    this.mutants = ctx.mutants;
     this.mem = new Memory(p.frames);
-    this.reference = m.profile === 'reference';
-    this.noReparent = m.mutants.noReparent;
-    this.forkFdNoIncref = m.mutants.forkFdNoIncref;
-    this.ipc = new Ipc(m, this, p.mailboxSize);
-    this.env = { services: p.services, mutants: m.mutants };
+    this.reference = ctx.profile === 'reference';
+    this.noReparent = this.mutants.noReparent;
+    this.forkFdNoIncref = this.mutants.forkFdNoIncref;
+    this.ipc = new Ipc(ctx, this, p.mailboxSize);
+    this.env = { services: p.services, mutants: this.mutants };
     // Every process client uses the shared rows after the clients' own: one table of OPEN_FILES.
     for (let s = 0; s < A.MAX_PROCS; s++) {
       kfs.fileRow[kfsBase + s] = kfs.clients;
@@ -128,13 +148,13 @@ export class Processes {
     t.ppid[0] = 0;
     t.state[0] = A.PS_RUNNING;
     this.running = 0;
-    this.m.probe(P.P_PROC_SPAWN, 0, 0, 0);
+    this.probes.add(P.P_PROC_SPAWN, 0, 0, 0);
     const s = 1;
     t.pid[s] = t.nextPid++;
     t.ppid[s] = 0;
     t.state[s] = A.PS_BLOCKED;
     t.block[s] = B_FS;
-    this.m.probe(P.P_PROC_SPAWN, t.pid[s], 0, s);
+    this.probes.add(P.P_PROC_SPAWN, t.pid[s], 0, s);
     this.kop[s] = K_EXEC_OPEN;
     this.klen[s] = 0;
     this.booting = 1;
@@ -145,13 +165,13 @@ export class Processes {
   private initLoaded(r: number): void {
     this.booting = 0;
     if (r < 0) {
-      this.m.bootFailure = r === -A.ENOENT || r === -1 ? BOOT_INIT_MISSING : BOOT_INIT_BAD;
+      this.bootFailed(r === -A.ENOENT || r === -1 ? BOOT_INIT_MISSING : BOOT_INIT_BAD);
       this.t.state[1] = A.PS_FREE;
       return;
     }
     this.t.block[1] = B_NONE;
     this.makeReady(1);
-    this.m.sim.after(this.p.tickMicros, E_TIMER_TICK, 0, 0);
+    this.engine.after(this.p.tickMicros, E_TIMER_TICK, 0, 0);
   }
 
   // ===========================================================================================
@@ -163,11 +183,11 @@ export class Processes {
     if (this.halted) return;
     this.ticks++;
     // Power may fail at any tick (power-loss scenarios); the machine reboots from the same disk.
-    if (this.p.powerLossAtTick) this.m.fsClients!.maybeLosePower();
+    if (this.p.powerLossAtTick) this.power.maybeLosePower();
     // PID 0's loop: each interrupt wakes it to route IPC messages (eclipse-b), then it halts.
     if (this.running === 0) this.ipc.route();
     if (this.ticks % A.TICKS_PER_SLICE === 0) this.preempt();
-    if (!this.halted) this.m.sim.after(this.p.tickMicros, E_TIMER_TICK, 0, 0);
+    if (!this.halted) this.engine.after(this.p.tickMicros, E_TIMER_TICK, 0, 0);
   }
 
   private preempt(): void {
@@ -175,8 +195,8 @@ export class Processes {
     const s = this.running;
     if (s > 0 && t.stepDue[s] >= 0) {
       // Mid-burst: keep the CPU time it still needs.
-      this.m.sim.queue.remove(E_CPU_STEP, s, t.pid[s]);
-      t.burstLeft[s] = t.stepDue[s] - this.m.sim.now;
+      this.engine.cancel(E_CPU_STEP, s, t.pid[s]);
+      t.burstLeft[s] = t.stepDue[s] - this.engine.now;
       t.stepDue[s] = -1;
     }
     this.reschedule();
@@ -213,7 +233,7 @@ export class Processes {
 
   private dispatch(s: number): void {
     const t = this.t;
-    this.m.probe(P.P_PROC_SCHED, s, t.pid[s], t.state[s]);
+    this.probes.add(P.P_PROC_SCHED, s, t.pid[s], t.state[s]);
     this.running = s;
     t.state[s] = A.PS_RUNNING;
     if (s === 0) {
@@ -228,12 +248,12 @@ export class Processes {
 
   private stepTime(): number {
     const o = this.p.stepMicrosOptions;
-    return o[this.m.sim.chooser.choose(L_STEP, o.length)];
+    return o[this.engine.choose(L_STEP, o.length)];
   }
 
   private scheduleStep(s: number, d: number): void {
-    this.t.stepDue[s] = this.m.sim.now + d;
-    this.m.sim.after(d, E_CPU_STEP, s, this.t.pid[s]);
+    this.t.stepDue[s] = this.engine.now + d;
+    this.engine.after(d, E_CPU_STEP, s, this.t.pid[s]);
   }
 
   private makeReady(s: number): void {
@@ -247,10 +267,10 @@ export class Processes {
     if (this.running !== s || t.pid[s] !== pid || t.state[s] !== A.PS_RUNNING) return;
     t.stepDue[s] = -1;
     // A program may crash at any step (kernel.md §7); init and PID 0 are the design's own.
-    if (s !== 1 && this.m.faults.strike(F_CRASH, this.p.reapBoundMicros, pid)) return this.terminate(s, A.SIGSEGV);
+    if (s !== 1 && this.faults.strike(F_CRASH, this.p.reapBoundMicros, pid)) return this.terminate(s, A.SIGSEGV);
     const def = PROGRAMS[t.program[s]];
     // A service may hang: it stays alive and on the CPU, and never answers again.
-    if (this.hung[s] === 0 && def.service && this.m.faults.strike(F_HANG, this.hangRecovery(), pid)) this.hung[s] = 1;
+    if (this.hung[s] === 0 && def.service && this.faults.strike(F_HANG, this.hangRecovery(), pid)) this.hung[s] = 1;
     if (this.hung[s] === 1) return this.scheduleStep(s, 50 * this.stepTime());
     // A pending SIGCHLD is delivered now; its default action is to ignore it.
     t.sigPending[s] &= ~(1 << A.SIGCHLD);
@@ -269,7 +289,7 @@ export class Processes {
         }
         const v = this.mem.readByte(s, out.a0);
         if (v < 0) return this.terminate(s, A.SIGSEGV);
-        this.m.probe(P.P_PROC_LOAD, pid, out.a0, v);
+        this.probes.add(P.P_PROC_LOAD, pid, out.a0, v);
         t.last[s] = v;
         return this.scheduleStep(s, this.stepTime());
       }
@@ -282,7 +302,7 @@ export class Processes {
         }
         if (!this.mem.valid(s, out.a0, 1, true)) return this.terminate(s, A.SIGSEGV);
         this.mem.writeByte(s, out.a0, out.a1);
-        this.m.probe(P.P_PROC_STORE, pid, out.a0, out.a1 & 0xff);
+        this.probes.add(P.P_PROC_STORE, pid, out.a0, out.a1 & 0xff);
         t.last[s] = 0;
         return this.scheduleStep(s, this.stepTime());
       case A_CRASH:
@@ -340,7 +360,7 @@ export class Processes {
 
   private syscall(s: number, a: Action): void {
     const t = this.t;
-    this.m.probe(P.P_PROC_SYSCALL, t.pid[s], a.nr, 0);
+    this.probes.add(P.P_PROC_SYSCALL, t.pid[s], a.nr, 0);
     switch (a.nr) {
       case A.SYS_EXIT:
         return this.exit(s, (a.a0 & 0xff) << 8);
@@ -389,7 +409,7 @@ export class Processes {
         return this.resume(s, r);
       }
       case A.SYS_UPTIME:
-        return this.resume(s, this.reference ? this.m.sim.now : -1);
+        return this.resume(s, this.reference ? this.engine.now : -1);
       default:
         return this.resume(s, this.err(A.ENOSYS));
     }
@@ -458,7 +478,7 @@ export class Processes {
 
   private releaseOfd(ofd: number): void {
     this.ofdRefs[ofd]--;
-    this.m.probe(P.P_PROC_OFD_REF, ofd, this.ofdRefs[ofd], 0);
+    this.probes.add(P.P_PROC_OFD_REF, ofd, this.ofdRefs[ofd], 0);
     if (this.ofdRefs[ofd] === 0) this.kfs.closeNow(this.kfsBase, ofd);
   }
 
@@ -486,7 +506,7 @@ export class Processes {
         }
         t.fds[s * A.MAX_FDS + fd] = r;
         this.ofdRefs[r] = 1;
-        this.m.probe(P.P_PROC_OFD_REF, r, 1, 0);
+        this.probes.add(P.P_PROC_OFD_REF, r, 1, 0);
         return this.fsDone(s, fd);
       }
       case K_READ:
@@ -567,11 +587,11 @@ export class Processes {
   private load(s: number, bytes: Uint8Array): number {
     const t = this.t;
     const mem = this.mem;
-    this.m.probe(P.P_PROC_EXEC_START, t.pid[s], 0, 0);
+    this.probes.add(P.P_PROC_EXEC_START, t.pid[s], 0, 0);
     const r = this.build(bytes);
     if (r.error !== 0) {
       mem.unmapAll(SCRATCH);
-      this.m.probe(P.P_PROC_EXEC, t.pid[s], -r.error, 0);
+      this.probes.add(P.P_PROC_EXEC, t.pid[s], -r.error, 0);
       return -r.error;
     }
     mem.unmapAll(s);
@@ -580,8 +600,8 @@ export class Processes {
     t.progState[s] = PROGRAMS[r.program].start();
     t.last[s] = 0;
     this.hung[s] = 0;
-    if (PROGRAMS[r.program].service && this.m.faults.strike(F_SLOW_START, this.p.slowStartMicros + this.hangRecovery(), t.pid[s])) t.burstLeft[s] = this.p.slowStartMicros;
-    this.m.probe(P.P_PROC_EXEC, t.pid[s], 0, r.program);
+    if (PROGRAMS[r.program].service && this.faults.strike(F_SLOW_START, this.p.slowStartMicros + this.hangRecovery(), t.pid[s])) t.burstLeft[s] = this.p.slowStartMicros;
+    this.probes.add(P.P_PROC_EXEC, t.pid[s], 0, r.program);
     return 0;
   }
 
@@ -603,7 +623,7 @@ export class Processes {
     }
     if (pages > A.MAX_PAGES) return { error: A.ENOMEM, program: -1 };
     // (The frame-shortage fault spares init's load at boot: the pool is untouched then.)
-    if (mem.freeCount < pages || (this.booting === 0 && this.m.faults.strike(F_FRAME_SHORTAGE, this.p.reapBoundMicros, 1))) return { error: A.ENOMEM, program: -1 };
+    if (mem.freeCount < pages || (this.booting === 0 && this.faults.strike(F_FRAME_SHORTAGE, this.p.reapBoundMicros, 1))) return { error: A.ENOMEM, program: -1 };
     mem.pageCount[SCRATCH] = 0;
     for (const seg of img.segments) {
       if (seg.memsz === 0) continue;
@@ -639,7 +659,7 @@ export class Processes {
     const t = this.t;
     const c = t.freeSlot();
     if (c < 0) return this.forkFailed(p, A.EAGAIN);
-    if (this.m.faults.strike(F_FRAME_SHORTAGE, this.p.reapBoundMicros, 0) || !this.mem.copyMap(p, c)) return this.forkFailed(p, A.ENOMEM);
+    if (this.faults.strike(F_FRAME_SHORTAGE, this.p.reapBoundMicros, 0) || !this.mem.copyMap(p, c)) return this.forkFailed(p, A.ENOMEM);
     const pid = t.nextPid++;
     t.pid[c] = pid;
     t.ppid[c] = t.pid[p];
@@ -659,16 +679,16 @@ export class Processes {
       t.fds[c * A.MAX_FDS + fd] = ofd;
       if (ofd >= 0 && !this.forkFdNoIncref) {
         this.ofdRefs[ofd]++;
-        this.m.probe(P.P_PROC_OFD_REF, ofd, this.ofdRefs[ofd], 0);
+        this.probes.add(P.P_PROC_OFD_REF, ofd, this.ofdRefs[ofd], 0);
       }
     }
-    this.m.probe(P.P_PROC_FORK, pid, t.pid[p], c);
+    this.probes.add(P.P_PROC_FORK, pid, t.pid[p], c);
     this.makeReady(c);
     return pid;
   }
 
   private forkFailed(p: number, errno: number): number {
-    this.m.probe(P.P_PROC_FORK_FAIL, this.t.pid[p], errno, this.t.inUse());
+    this.probes.add(P.P_PROC_FORK_FAIL, this.t.pid[p], errno, this.t.inUse());
     return this.err(errno);
   }
 
@@ -688,13 +708,13 @@ export class Processes {
     const pid = t.pid[s];
     const wasRunning = this.running === s && t.state[s] === A.PS_RUNNING;
     if (t.stepDue[s] >= 0) {
-      this.m.sim.queue.remove(E_CPU_STEP, s, pid);
+      this.engine.cancel(E_CPU_STEP, s, pid);
       t.stepDue[s] = -1;
     }
     t.burstLeft[s] = 0;
     if (!this.reference) {
       t.state[s] = A.PS_ZOMBIE;
-      this.m.probe(P.P_PROC_EXIT, pid, 0, t.ppid[s]);
+      this.probes.add(P.P_PROC_EXIT, pid, 0, t.ppid[s]);
       if (wasRunning) this.reschedule();
       return this.checkHalt();
     }
@@ -712,15 +732,15 @@ export class Processes {
     }
     t.progState[s] = null;
     this.hung[s] = 0;
-    this.ipc.died(s, pid, this.m.mutants.ipcDeadPeerBlocks);
-    this.m.probe(P.P_PROC_EXIT, pid, st, t.ppid[s]);
+    this.ipc.died(s, pid, this.mutants.ipcDeadPeerBlocks);
+    this.probes.add(P.P_PROC_EXIT, pid, st, t.ppid[s]);
     // Reparent every child to init, in this same step (S-PM-02).
     let zombieForInit = false;
     if (!this.noReparent) {
       for (let c = 0; c < A.MAX_PROCS; c++) {
         if (t.state[c] === A.PS_FREE || t.ppid[c] !== pid || c === s) continue;
         t.ppid[c] = 1;
-        this.m.probe(P.P_PROC_REPARENT, t.pid[c], 1, 0);
+        this.probes.add(P.P_PROC_REPARENT, t.pid[c], 1, 0);
         if (t.state[c] === A.PS_ZOMBIE) zombieForInit = true;
       }
     }
@@ -736,14 +756,14 @@ export class Processes {
     const p = t.slotOf(parentPid);
     if (p < 0 || t.state[p] === A.PS_ZOMBIE) return;
     t.sigPending[p] |= 1 << A.SIGCHLD;
-    this.m.probe(P.P_PROC_SIGCHLD, parentPid, childPid, 0);
+    this.probes.add(P.P_PROC_SIGCHLD, parentPid, childPid, 0);
     // A parent blocked in receive is woken (EINTR) to reap (kernel.md §6: init reaps on wake).
     if (t.state[p] === A.PS_BLOCKED && t.block[p] === B_RECV) return this.ipc.interrupt(p);
     if (t.state[p] !== A.PS_BLOCKED || t.block[p] !== B_WAIT) return;
     const z = this.zombieChild(p, t.waitPid[p]);
     if (z < 0) return;
     const r = this.reap(p, z, t.waitPtr[p]);
-    this.m.probe(P.P_PROC_WAIT, parentPid, t.waitPid[p], r);
+    this.probes.add(P.P_PROC_WAIT, parentPid, t.waitPid[p], r);
     this.wake(p, r);
   }
 
@@ -771,7 +791,7 @@ export class Processes {
     const t = this.t;
     const pid = t.pid[z];
     if (ptr !== 0) this.mem.writeU32(p, ptr, t.status[z]);
-    this.m.probe(P.P_PROC_REAP, pid, t.status[z], t.pid[p]);
+    this.probes.add(P.P_PROC_REAP, pid, t.status[z], t.pid[p]);
     t.state[z] = A.PS_FREE;
     t.pid[z] = 0;
     t.ppid[z] = 0;
@@ -795,11 +815,11 @@ export class Processes {
       else {
         t.waitPid[s] = pid;
         t.waitPtr[s] = ptr;
-        this.m.probe(P.P_PROC_WAIT_BLOCK, me, pid, flags);
+        this.probes.add(P.P_PROC_WAIT_BLOCK, me, pid, flags);
         return this.blockRunning(s, B_WAIT);
       }
     }
-    this.m.probe(P.P_PROC_WAIT, me, pid, r);
+    this.probes.add(P.P_PROC_WAIT, me, pid, r);
     this.resume(s, r);
     this.checkHalt();
   }
@@ -808,7 +828,7 @@ export class Processes {
   private waitEclipseB(s: number): number {
     const z = this.zombieChild(s, -1);
     const r = z < 0 ? -1 : this.t.pid[z];
-    this.m.probe(P.P_PROC_WAIT, this.t.pid[s], -1, r);
+    this.probes.add(P.P_PROC_WAIT, this.t.pid[s], -1, r);
     return r;
   }
 
@@ -848,7 +868,7 @@ export class Processes {
     this.halted = 1;
     for (let s = 1; s < A.MAX_PROCS; s++) {
       if (t.stepDue[s] >= 0) {
-        this.m.sim.queue.remove(E_CPU_STEP, s, t.pid[s]);
+        this.engine.cancel(E_CPU_STEP, s, t.pid[s]);
         t.stepDue[s] = -1;
       }
     }
@@ -871,6 +891,9 @@ export class Processes {
 }
 
 /** "/a/b" → ["a", "b"] as bytes (empty components dropped). */
+export const PROCESS_EVENTS = eventTable<Processes>('cpu', [[E_CPU_STEP, 'cpu.step', (p, a, b) => p.cpuStep(a, b), ['slot', 'pid']]]);
+export const TIMER_EVENTS = eventTable<Processes>('timer', [[E_TIMER_TICK, 'timer.tick', (p) => p.tick()]]);
+
 export function splitPath(path: Uint8Array): Uint8Array[] {
   const out: Uint8Array[] = [];
   let start = 0;

@@ -7,52 +7,28 @@
 import { label } from '../../sim/labels.js';
 import type { Hasher64 } from '../../sim/hash.js';
 import type { Micros } from '../../sim/clock.js';
-import {
-  BLK_HEADER_BYTES,
-  FEATURE_EVENT_IDX,
-  FEATURE_VERSION_1,
-  ISR_CONFIG_CHANGE,
-  ISR_USED_BUFFER,
-  SECTOR_BYTES,
-  STATUS_DEVICE_NEEDS_RESET,
-  STATUS_DRIVER_OK,
-  VIRTIO_BLK_S_IOERR,
-  VIRTIO_BLK_S_OK,
-  VIRTIO_BLK_S_UNSUPP,
-  VIRTIO_BLK_T_FLUSH,
-  VIRTIO_BLK_T_IN,
-  VIRTIO_BLK_T_OUT,
-  VIRTQ_AVAIL_F_NO_INTERRUPT,
-  VIRTQ_DESC_F_NEXT,
-  VIRTQ_DESC_F_WRITE,
-  VIRTQ_USED_F_NO_NOTIFY,
-} from './constants.js';
-import { distance, needEvent } from './index-math.js';
-import {
-  E_DEV_FETCH,
-  E_DEV_IO_DONE,
-  E_DEV_LATE_STATUS,
-  E_DEV_NOTIFY_CHECK,
-  E_DEV_PUBLISH_ELEM,
-  E_DEV_PUBLISH_IDX,
-  E_DEV_RECHECK,
-  E_IRQ_SPURIOUS,
-} from '../events.js';
-import {
-  P_DEVICE_BAD_CHAIN,
-  P_DEVICE_FETCH,
-  P_DEVICE_NEEDS_RESET,
-  P_DEVICE_NOTIFIED,
-  P_DEVICE_RESET,
-  P_DEVICE_STATUS,
-  P_DEVICE_WRITE,
-  P_NOTIFY_DECISION,
-  P_USED_ELEM_ID,
-  P_USED_ELEM_LEN,
-  P_USED_PUBLISH,
-} from '../probes.js';
-import { F_DEVICE_FAILURE, F_IO_ERROR, F_IRQ_SPURIOUS, F_LATENCY_SPIKE, F_UNSUPPORTED } from '../faults.js';
-import type { VirtioMachine } from '../virtio-machine.js';
+import { BLK_HEADER_BYTES, FEATURE_EVENT_IDX, FEATURE_VERSION_1, ISR_CONFIG_CHANGE, ISR_USED_BUFFER, SECTOR_BYTES, STATUS_DEVICE_NEEDS_RESET, STATUS_DRIVER_OK, VIRTIO_BLK_S_IOERR, VIRTIO_BLK_S_OK, VIRTIO_BLK_S_UNSUPP, VIRTIO_BLK_T_FLUSH, VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT, VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE, VIRTQ_USED_F_NO_NOTIFY } from './constants.js';
+import { distance, indexMask, needEvent } from './index-math.js';
+import { E_IRQ_SPURIOUS, type InterruptSink } from './interrupt.js';
+import type { RingMemory } from './ring-memory.js';
+import { P_DEVICE_BAD_CHAIN, P_DEVICE_FETCH, P_DEVICE_NEEDS_RESET, P_DEVICE_NOTIFIED, P_DEVICE_RESET, P_DEVICE_STATUS, P_DEVICE_WRITE, P_NOTIFY_DECISION, P_USED_ELEM_ID, P_USED_ELEM_LEN, P_USED_PUBLISH } from '../probes.js';
+import { F_DEVICE_FAILURE, F_IO_ERROR, F_IRQ_SPURIOUS, F_LATENCY_SPIKE, F_UNSUPPORTED, type Faults } from '../faults.js';
+import type { Engine } from '../../sim/engine.js';
+import { eventTable } from '../../sim/event-table.js';
+import type { ModelContext, ProbeSink } from '../context.js';
+import type { DiskModel } from '../disk/disk-model.js';
+import type { MutantSet } from '../mutants.js';
+import type { MachineParams } from '../params.js';
+// The device's events (kinds are machine-wide; see sim/event-table.ts).
+export const E_DEV_FETCH = 0; // a = epoch
+export const E_DEV_RECHECK = 1; // a = epoch
+export const E_DEV_IO_DONE = 2; // a = device slot, b = epoch
+export const E_DEV_PUBLISH_ELEM = 3; // a = epoch
+export const E_DEV_PUBLISH_IDX = 4; // a = epoch, b = device slot
+export const E_DEV_NOTIFY_CHECK = 5; // a = epoch, b = old used idx
+export const E_DEV_LATE_STATUS = 6; // a = device slot, b = epoch (idx-before-status mutant)
+
+export type DeviceParams = Pick<MachineParams, 'queueSize' | 'indexBits' | 'latencyMicrosOptions' | 'latencySpikeMicros' | 'spuriousDelayMicrosOptions' | 'requestBoundMicros' | 'resetBoundMicros'>;
 
 const L_LATENCY = label('device.latency');
 const L_SPURIOUS_DELAY = label('irq.spurious-delay');
@@ -69,7 +45,19 @@ export const BAD_LOOP = 3;
 export const BAD_ORDER = 4;
 export const BAD_SHAPE = 5;
 
-export class VirtioDevice {
+/** The registers the driver reads and writes (VirtIO 1.2 §4.2.2), as the driver's port. */
+export interface DeviceRegisters {
+  readonly status: number;
+  writeStatus(value: number): void;
+  readonly featuresOffered: number;
+  driverFeatures: number;
+  setupQueue(size: number): void;
+  notify(): void;
+  /** InterruptStatus; the driver acknowledges by clearing the bits it read. */
+  isr: number;
+}
+
+export class VirtioDevice implements DeviceRegisters {
   // ---- registers (§4.2.2). Invariant: status only changes by driver writes, reset and failure.
   status = 0;
   readonly featuresOffered: number;
@@ -112,10 +100,27 @@ export class VirtioDevice {
   cqLen = 0;
   publishing = 0;
 
-  constructor(private readonly m: VirtioMachine) {
-    const n = m.params.queueSize;
+  private readonly engine: Engine;
+  private readonly probes: ProbeSink;
+  private readonly faults: Faults;
+  private readonly mutants: MutantSet;
+  private readonly indexMask: number;
+
+  constructor(
+    ctx: ModelContext,
+    private readonly params: DeviceParams,
+    private readonly mem: RingMemory,
+    private readonly disk: DiskModel,
+    private readonly irq: InterruptSink,
+  ) {
+    this.engine = ctx.engine;
+    this.probes = ctx.probes;
+    this.faults = ctx.faults;
+    this.mutants = ctx.mutants;
+    this.indexMask = indexMask(params.indexBits);
+    const n = params.queueSize;
     this.featuresOffered = FEATURE_VERSION_1 | FEATURE_EVENT_IDX;
-    this.capacitySectors = m.disk.sectors;
+    this.capacitySectors = disk.sectors;
     this.slotState = new Int32Array(n);
     this.slotHead = new Int32Array(n);
     this.slotType = new Int32Array(n);
@@ -162,7 +167,7 @@ export class VirtioDevice {
     if (value === 0) {
       this.epoch++;
       this.clearState();
-      this.m.probe(P_DEVICE_RESET, this.epoch, 0, 0);
+      this.probes.add(P_DEVICE_RESET, this.epoch, 0, 0);
       return;
     }
     // A failed device keeps NEEDS_RESET until reset (§2.1.2).
@@ -186,10 +191,10 @@ export class VirtioDevice {
   /** The driver wrote QueueNotify. Ignored before DRIVER_OK (§2.1.2: the device must not consume). */
   notify(): void {
     if (!this.live()) {
-      this.m.probe(P_DEVICE_NOTIFIED, 0, 0, 0);
+      this.probes.add(P_DEVICE_NOTIFIED, 0, 0, 0);
       return;
     }
-    this.m.probe(P_DEVICE_NOTIFIED, 1, 0, 0);
+    this.probes.add(P_DEVICE_NOTIFIED, 1, 0, 0);
     if (this.busy === 1) return; // the running fetch loop re-reads avail.idx anyway
     this.startFetchLoop();
   }
@@ -197,8 +202,8 @@ export class VirtioDevice {
   private startFetchLoop(): void {
     this.busy = 1;
     // While the loop runs the device asks not to be notified (§2.7.10): flag, or avail_event.
-    if (this.eventIdx === 0) this.m.mem.setUsedFlags(VIRTQ_USED_F_NO_NOTIFY);
-    this.m.sim.after(1, E_DEV_FETCH, this.epoch, 0);
+    if (this.eventIdx === 0) this.mem.setUsedFlags(VIRTQ_USED_F_NO_NOTIFY);
+    this.engine.after(1, E_DEV_FETCH, this.epoch, 0);
   }
 
   /**
@@ -211,20 +216,19 @@ export class VirtioDevice {
       if (epoch === this.epoch) this.busy = 0;
       return;
     }
-    const m = this.m;
-    const mem = m.mem;
+    const mem = this.mem;
     const availIdx = mem.availIdx();
-    if (distance(availIdx, this.lastAvail, m.indexMask) === 0) {
+    if (distance(availIdx, this.lastAvail, this.indexMask) === 0) {
       if (this.eventIdx === 1) mem.setAvailEvent(this.lastAvail);
       else mem.setUsedFlags(0);
-      m.sim.after(1, E_DEV_RECHECK, this.epoch, 0);
+      this.engine.after(1, E_DEV_RECHECK, this.epoch, 0);
       return;
     }
     const pos = this.lastAvail;
-    const head = mem.availRing(pos & (m.params.queueSize - 1));
-    this.lastAvail = (this.lastAvail + 1) & m.indexMask;
+    const head = mem.availRing(pos & (this.params.queueSize - 1));
+    this.lastAvail = (this.lastAvail + 1) & this.indexMask;
     this.serve(head, pos);
-    m.sim.after(1, E_DEV_FETCH, this.epoch, 0);
+    this.engine.after(1, E_DEV_FETCH, this.epoch, 0);
   }
 
   /** E_DEV_RECHECK: after re-enabling notifications, look once more; idle if still nothing. */
@@ -233,10 +237,9 @@ export class VirtioDevice {
       if (epoch === this.epoch) this.busy = 0;
       return;
     }
-    const m = this.m;
-    if (distance(m.mem.availIdx(), this.lastAvail, m.indexMask) !== 0) {
-      if (this.eventIdx === 0) m.mem.setUsedFlags(VIRTQ_USED_F_NO_NOTIFY);
-      m.sim.after(1, E_DEV_FETCH, this.epoch, 0);
+    if (distance(this.mem.availIdx(), this.lastAvail, this.indexMask) !== 0) {
+      if (this.eventIdx === 0) this.mem.setUsedFlags(VIRTQ_USED_F_NO_NOTIFY);
+      this.engine.after(1, E_DEV_FETCH, this.epoch, 0);
       return;
     }
     this.busy = 0;
@@ -248,9 +251,8 @@ export class VirtioDevice {
    * failing (DEVICE_NEEDS_RESET, §2.1.2).
    */
   private serve(head: number, pos: number): void {
-    const m = this.m;
-    const mem = m.mem;
-    const n = m.params.queueSize;
+    const mem = this.mem;
+    const n = this.params.queueSize;
     if (head >= n) return this.refuse(head, BAD_HEAD);
     // Walk: at most N descriptors; collect (addr, len, writable) in order.
     const ca = this.chainAddr;
@@ -303,16 +305,16 @@ export class VirtioDevice {
     this.slotDataLen[slot] = dataLen;
     this.slotDataWritable[slot] = dataWritable;
     this.slotStatusAddr[slot] = statusAddr;
-    m.probe(P_DEVICE_FETCH, head, pos, type);
+    this.probes.add(P_DEVICE_FETCH, head, pos, type);
 
-    const p = m.params;
-    let latency: Micros = p.latencyMicrosOptions[m.sim.chooser.choose(L_LATENCY, p.latencyMicrosOptions.length)];
-    if (m.faults.strike(F_LATENCY_SPIKE, p.latencySpikeMicros, head)) latency += p.latencySpikeMicros;
-    m.sim.after(latency, E_DEV_IO_DONE, slot, this.epoch);
+    const p = this.params;
+    let latency: Micros = p.latencyMicrosOptions[this.engine.choose(L_LATENCY, p.latencyMicrosOptions.length)];
+    if (this.faults.strike(F_LATENCY_SPIKE, p.latencySpikeMicros, head)) latency += p.latencySpikeMicros;
+    this.engine.after(latency, E_DEV_IO_DONE, slot, this.epoch);
   }
 
   private refuse(head: number, reason: number): void {
-    this.m.probe(P_DEVICE_BAD_CHAIN, head, reason, 0);
+    this.probes.add(P_DEVICE_BAD_CHAIN, head, reason, 0);
     this.fail();
   }
 
@@ -323,10 +325,9 @@ export class VirtioDevice {
    */
   ioDone(slot: number, epoch: number): void {
     if (epoch !== this.epoch || this.failed === 1 || this.slotState[slot] !== SLOT_IO) return;
-    const m = this.m;
-    const p = m.params;
+    const p = this.params;
     const head = this.slotHead[slot];
-    if (m.faults.strike(F_DEVICE_FAILURE, p.resetBoundMicros + p.requestBoundMicros, head)) {
+    if (this.faults.strike(F_DEVICE_FAILURE, p.resetBoundMicros + p.requestBoundMicros, head)) {
       this.fail();
       return;
     }
@@ -335,8 +336,8 @@ export class VirtioDevice {
     const len = this.slotDataLen[slot];
     let status = VIRTIO_BLK_S_OK;
     let written = 0;
-    if (m.faults.strike(F_IO_ERROR, 0, head)) status = VIRTIO_BLK_S_IOERR;
-    else if (m.faults.strike(F_UNSUPPORTED, 0, head)) status = VIRTIO_BLK_S_UNSUPP;
+    if (this.faults.strike(F_IO_ERROR, 0, head)) status = VIRTIO_BLK_S_IOERR;
+    else if (this.faults.strike(F_UNSUPPORTED, 0, head)) status = VIRTIO_BLK_S_UNSUPP;
     else if (type === VIRTIO_BLK_T_IN || type === VIRTIO_BLK_T_OUT) {
       const sectors = len / SECTOR_BYTES;
       // §5.2.6.1: a request past the capacity or not whole sectors fails with IOERR.
@@ -344,34 +345,33 @@ export class VirtioDevice {
       else if (type === VIRTIO_BLK_T_IN) {
         if (this.slotDataWritable[slot] === 0) status = VIRTIO_BLK_S_IOERR;
         else {
-          const off = m.mem.offsetOf(this.slotDataAddr[slot], len);
-          m.disk.read(sector, sectors, m.mem.bytes, off);
-          m.probe(P_DEVICE_WRITE, head, this.slotDataAddr[slot], len);
+          const off = this.mem.offsetOf(this.slotDataAddr[slot], len);
+          this.disk.read(sector, sectors, this.mem.bytes, off);
+          this.probes.add(P_DEVICE_WRITE, head, this.slotDataAddr[slot], len);
           written = len;
         }
       } else {
         if (this.slotDataWritable[slot] === 1) status = VIRTIO_BLK_S_IOERR;
-        else m.disk.write(sector, sectors, m.mem.bytes, m.mem.offsetOf(this.slotDataAddr[slot], len));
+        else this.disk.write(sector, sectors, this.mem.bytes, this.mem.offsetOf(this.slotDataAddr[slot], len));
       }
     } else if (type !== VIRTIO_BLK_T_FLUSH) {
       status = VIRTIO_BLK_S_UNSUPP;
     }
     this.slotStatus[slot] = status;
     this.slotWritten[slot] = written + 1; // data plus the status byte
-    if (!m.mutants.idxBeforeStatus) this.writeStatusByte(slot);
+    if (!this.mutants.idxBeforeStatus) this.writeStatusByte(slot);
     this.slotState[slot] = SLOT_DONE;
     this.cq[(this.cqHead + this.cqLen) % this.cq.length] = slot;
     this.cqLen++;
     if (this.publishing === 0) {
       this.publishing = 1;
-      m.sim.after(1, E_DEV_PUBLISH_ELEM, this.epoch, 0);
+      this.engine.after(1, E_DEV_PUBLISH_ELEM, this.epoch, 0);
     }
   }
 
   private writeStatusByte(slot: number): void {
-    const m = this.m;
-    m.mem.bytes[m.mem.offsetOf(this.slotStatusAddr[slot], 1)] = this.slotStatus[slot];
-    m.probe(P_DEVICE_STATUS, this.slotHead[slot], this.slotStatus[slot], 0);
+    this.mem.bytes[this.mem.offsetOf(this.slotStatusAddr[slot], 1)] = this.slotStatus[slot];
+    this.probes.add(P_DEVICE_STATUS, this.slotHead[slot], this.slotStatus[slot], 0);
   }
 
   /** E_DEV_PUBLISH_ELEM: write the used element {id = head, len = bytes written} (§2.7.8). */
@@ -380,51 +380,48 @@ export class VirtioDevice {
       if (epoch === this.epoch) this.publishing = 0;
       return;
     }
-    const m = this.m;
     const slot = this.cq[this.cqHead];
     this.cqHead = (this.cqHead + 1) % this.cq.length;
     this.cqLen--;
     const pos = this.usedShadow;
-    const ringSlot = pos & (m.params.queueSize - 1);
-    m.mem.setUsedElemId(ringSlot, this.slotHead[slot]);
-    m.probe(P_USED_ELEM_ID, pos, this.slotHead[slot], 0);
-    if (!m.mutants.idxBeforeStatus) {
-      m.mem.setUsedElemLen(ringSlot, this.slotWritten[slot]);
-      m.probe(P_USED_ELEM_LEN, pos, this.slotWritten[slot], 0);
+    const ringSlot = pos & (this.params.queueSize - 1);
+    this.mem.setUsedElemId(ringSlot, this.slotHead[slot]);
+    this.probes.add(P_USED_ELEM_ID, pos, this.slotHead[slot], 0);
+    if (!this.mutants.idxBeforeStatus) {
+      this.mem.setUsedElemLen(ringSlot, this.slotWritten[slot]);
+      this.probes.add(P_USED_ELEM_LEN, pos, this.slotWritten[slot], 0);
     }
-    m.sim.after(1, E_DEV_PUBLISH_IDX, this.epoch, slot);
+    this.engine.after(1, E_DEV_PUBLISH_IDX, this.epoch, slot);
   }
 
   /** E_DEV_PUBLISH_IDX: barrier, then used.idx += 1 (§2.7.8: the device publishes by the index). */
   publishIdx(epoch: number, slot: number): void {
     if (epoch !== this.epoch || this.failed === 1) return;
-    const m = this.m;
     const old = this.usedShadow;
-    this.usedShadow = (old + 1) & m.indexMask;
-    m.mem.setUsedIdx(this.usedShadow);
-    m.probe(P_USED_PUBLISH, old, this.usedShadow, 0);
-    if (m.mutants.idxBeforeStatus) {
+    this.usedShadow = (old + 1) & this.indexMask;
+    this.mem.setUsedIdx(this.usedShadow);
+    this.probes.add(P_USED_PUBLISH, old, this.usedShadow, 0);
+    if (this.mutants.idxBeforeStatus) {
       // Mutant: the status byte and len are written only after used.idx has passed the element.
-      m.sim.after(1, E_DEV_LATE_STATUS, slot, this.epoch);
+      this.engine.after(1, E_DEV_LATE_STATUS, slot, this.epoch);
     } else {
       this.slotState[slot] = SLOT_FREE;
     }
-    m.sim.after(1, E_DEV_NOTIFY_CHECK, this.epoch, old);
+    this.engine.after(1, E_DEV_NOTIFY_CHECK, this.epoch, old);
   }
 
   /** E_DEV_LATE_STATUS (idx-before-status mutant only): the writes that should have come first. */
   lateStatus(slot: number, epoch: number): void {
     if (epoch !== this.epoch || this.slotState[slot] !== SLOT_DONE) return;
-    const m = this.m;
     this.writeStatusByte(slot);
     // The element's position is the one before the current used index at the time of the bump;
     // find it by id among the published window.
-    const n = m.params.queueSize;
+    const n = this.params.queueSize;
     for (let k = 1; k <= n; k++) {
-      const pos = (this.usedShadow - k) & m.indexMask;
-      if (m.mem.usedElemId(pos & (n - 1)) === this.slotHead[slot]) {
-        m.mem.setUsedElemLen(pos & (n - 1), this.slotWritten[slot]);
-        m.probe(P_USED_ELEM_LEN, pos, this.slotWritten[slot], 0);
+      const pos = (this.usedShadow - k) & this.indexMask;
+      if (this.mem.usedElemId(pos & (n - 1)) === this.slotHead[slot]) {
+        this.mem.setUsedElemLen(pos & (n - 1), this.slotWritten[slot]);
+        this.probes.add(P_USED_ELEM_LEN, pos, this.slotWritten[slot], 0);
         break;
       }
     }
@@ -437,23 +434,22 @@ export class VirtioDevice {
    */
   notifyCheck(epoch: number, oldIdx: number): void {
     if (epoch !== this.epoch || this.failed === 1) return;
-    const m = this.m;
-    const mem = m.mem;
+    const mem = this.mem;
     const newIdx = this.usedShadow;
     const raise =
       this.eventIdx === 1
-        ? needEvent(mem.usedEvent(), newIdx, oldIdx, m.indexMask)
+        ? needEvent(mem.usedEvent(), newIdx, oldIdx, this.indexMask)
         : (mem.availFlags() & VIRTQ_AVAIL_F_NO_INTERRUPT) === 0;
-    m.probe(P_NOTIFY_DECISION, oldIdx, newIdx, raise ? 1 : 0);
+    this.probes.add(P_NOTIFY_DECISION, oldIdx, newIdx, raise ? 1 : 0);
     if (raise) {
       this.isr |= ISR_USED_BUFFER;
-      m.irq.raise(ISR_USED_BUFFER);
+      this.irq.raise(ISR_USED_BUFFER);
     }
-    if (m.faults.strike(F_IRQ_SPURIOUS, 0)) {
-      const opts = m.params.spuriousDelayMicrosOptions;
-      m.sim.after(opts[m.sim.chooser.choose(L_SPURIOUS_DELAY, opts.length)], E_IRQ_SPURIOUS, 0, 0);
+    if (this.faults.strike(F_IRQ_SPURIOUS, 0)) {
+      const opts = this.params.spuriousDelayMicrosOptions;
+      this.engine.after(opts[this.engine.choose(L_SPURIOUS_DELAY, opts.length)], E_IRQ_SPURIOUS, 0, 0);
     }
-    if (this.cqLen > 0) m.sim.after(1, E_DEV_PUBLISH_ELEM, this.epoch, 0);
+    if (this.cqLen > 0) this.engine.after(1, E_DEV_PUBLISH_ELEM, this.epoch, 0);
     else this.publishing = 0;
   }
 
@@ -466,9 +462,9 @@ export class VirtioDevice {
     this.failed = 1;
     this.busy = 0;
     this.status |= STATUS_DEVICE_NEEDS_RESET;
-    this.m.probe(P_DEVICE_NEEDS_RESET, this.epoch, 0, 0);
+    this.probes.add(P_DEVICE_NEEDS_RESET, this.epoch, 0, 0);
     this.isr |= ISR_CONFIG_CHANGE;
-    this.m.irq.raise(ISR_CONFIG_CHANGE);
+    this.irq.raise(ISR_CONFIG_CHANGE);
   }
 
   isSlotBusy(slot: number): boolean {
@@ -506,3 +502,13 @@ export class VirtioDevice {
     for (let i = 0; i < this.cqLen; i++) h.int(this.cq[(this.cqHead + i) % this.cq.length]);
   }
 }
+
+export const DEVICE_EVENTS = eventTable<VirtioDevice>('device', [
+  [E_DEV_FETCH, 'dev.fetch', (d, a) => d.fetch(a), ['epoch', '']],
+  [E_DEV_RECHECK, 'dev.recheck', (d, a) => d.recheck(a), ['epoch', '']],
+  [E_DEV_IO_DONE, 'dev.io-done', (d, a, b) => d.ioDone(a, b), ['slot', 'epoch']],
+  [E_DEV_PUBLISH_ELEM, 'dev.publish-elem', (d, a) => d.publishElem(a), ['epoch', '']],
+  [E_DEV_PUBLISH_IDX, 'dev.publish-idx', (d, a, b) => d.publishIdx(a, b), ['epoch', 'slot']],
+  [E_DEV_NOTIFY_CHECK, 'dev.notify-check', (d, a, b) => d.notifyCheck(a, b), ['epoch', 'old-used']],
+  [E_DEV_LATE_STATUS, 'dev.late-status', (d, a, b) => d.lateStatus(a, b), ['slot', 'epoch']],
+]);

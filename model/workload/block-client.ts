@@ -9,16 +9,23 @@
  */
 import { label } from '../../sim/labels.js';
 import type { Hasher64 } from '../../sim/hash.js';
-import { E_CLIENT_NEXT } from '../events.js';
+import type { Engine } from '../../sim/engine.js';
+import { eventTable } from '../../sim/event-table.js';
+import type { ModelContext } from '../context.js';
+import type { MachineParams } from '../params.js';
 import { VIRTIO_BLK_T_FLUSH, VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT } from '../virtio/constants.js';
-import { R_OK } from '../virtio/driver.js';
-import type { BlockRequester } from '../block/requester.js';
-import type { VirtioMachine } from '../virtio-machine.js';
+import { R_OK } from '../block/block-port.js';
+import type { BlockPort, BlockRequester } from '../block/block-port.js';
 import { fillBlockPattern } from './block-pattern.js';
 
 const L_OP = label('client.op');
 const L_BLOCK = label('client.block');
 const L_THINK = label('client.think');
+
+// The block clients' event (kinds are machine-wide; see sim/event-table.ts).
+export const E_CLIENT_NEXT = 20; // a = client
+
+export type BlockClientParams = Pick<MachineParams, 'clients' | 'requestsPerClient' | 'diskBlocks' | 'readOnlyBlocks' | 'blocksPerClient' | 'opMix' | 'thinkMicrosOptions'>;
 
 export class BlockClients implements BlockRequester {
   readonly count: number;
@@ -36,8 +43,16 @@ export class BlockClients implements BlockRequester {
   failed = 0;
   finished = 0;
 
-  constructor(private readonly m: VirtioMachine) {
-    const p = m.params;
+  private readonly engine: Engine;
+  /** The driver, connected when the machine is wired (it is built after its requester). */
+  private driver: BlockPort | null = null;
+
+  constructor(
+    ctx: ModelContext,
+    private readonly params: BlockClientParams,
+  ) {
+    this.engine = ctx.engine;
+    const p = params;
     this.count = p.clients;
     this.slots = p.clients;
     this.remaining = new Int32Array(p.clients);
@@ -47,8 +62,13 @@ export class BlockClients implements BlockRequester {
     this.version = new Int32Array(p.diskBlocks);
   }
 
+  /** Requests go to `driver`. */
+  connect(driver: BlockPort): void {
+    this.driver = driver;
+  }
+
   begin(): void {
-    this.remaining.fill(this.m.params.requestsPerClient);
+    this.remaining.fill(this.params.requestsPerClient);
     this.serial.fill(0);
     this.block.fill(0);
     this.type.fill(0);
@@ -60,15 +80,14 @@ export class BlockClients implements BlockRequester {
 
   /** The driver is up: every client starts. */
   start(): void {
-    for (let c = 0; c < this.count; c++) this.m.sim.after(1, E_CLIENT_NEXT, c, 0);
+    for (let c = 0; c < this.count; c++) this.engine.after(1, E_CLIENT_NEXT, c, 0);
   }
 
   /** E_CLIENT_NEXT: pick the next operation and submit it. */
   next(c: number): void {
     if (this.remaining[c] === 0) return;
-    const m = this.m;
-    const p = m.params;
-    const ch = m.sim.chooser;
+    const p = this.params;
+    const ch = this.engine;
     const op = p.opMix[ch.choose(L_OP, p.opMix.length)];
     const own = p.readOnlyBlocks + c * p.blocksPerClient;
     let type: number;
@@ -88,7 +107,7 @@ export class BlockClients implements BlockRequester {
     this.block[c] = block;
     this.type[c] = type;
     const serial = ++this.serial[c];
-    m.driver.request(c, type, block, serial);
+    this.driver!.request(c, type, block, serial);
   }
 
   /** OUT: the pattern for (block, version) of this client's request. */
@@ -108,8 +127,8 @@ export class BlockClients implements BlockRequester {
       this.finished++;
       return;
     }
-    const opts = this.m.params.thinkMicrosOptions;
-    this.m.sim.after(opts[this.m.sim.chooser.choose(L_THINK, opts.length)], E_CLIENT_NEXT, c, 0);
+    const opts = this.params.thinkMicrosOptions;
+    this.engine.after(opts[this.engine.choose(L_THINK, opts.length)], E_CLIENT_NEXT, c, 0);
   }
 
   fingerprint(h: Hasher64): void {
@@ -118,7 +137,9 @@ export class BlockClients implements BlockRequester {
       h.int(this.block[c]);
       h.int(this.type[c]);
     }
-    const p = this.m.params;
+    const p = this.params;
     for (let b = p.readOnlyBlocks; b < p.readOnlyBlocks + p.clients * p.blocksPerClient; b++) h.int(this.version[b]);
   }
 }
+
+export const BLOCK_CLIENT_EVENTS = eventTable<BlockClients>('client', [[E_CLIENT_NEXT, 'client.next', (c, a) => c.next(a), ['client', '']]]);

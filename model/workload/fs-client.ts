@@ -9,10 +9,12 @@
 import { label } from '../../sim/labels.js';
 import type { Hasher64 } from '../../sim/hash.js';
 import { fmix } from '../../sim/hash.js';
-import { E_FS_CLIENT_NEXT, E_POWER_LOSS } from '../events.js';
-import { F_POWER_LOSS } from '../faults.js';
+import type { Engine } from '../../sim/engine.js';
+import { eventTable } from '../../sim/event-table.js';
+import type { ModelContext } from '../context.js';
+import { F_POWER_LOSS, type Faults } from '../faults.js';
 import type { FsParams } from '../params.js';
-import type { VirtioMachine } from '../virtio-machine.js';
+import { E_POWER_LOSS, type PowerLossSite } from '../power.js';
 import { MAX_WRITE, OP_CLOSE, OP_LSEEK, OP_OPEN, OP_READ, OP_WRITE, SEEK_END, SEEK_SET, type KernelFs } from '../fs/kernel-fs.js';
 
 const L_FS_FILE = label('fs.file');
@@ -20,6 +22,9 @@ const L_FS_ACTION = label('fs.action');
 const L_FS_CHUNK = label('fs.chunk');
 const L_FS_SEEK = label('fs.seek');
 const L_POWER_DELAY = label('power.delay');
+
+// The file-system clients' event (kinds are machine-wide; see sim/event-table.ts).
+export const E_FS_CLIENT_NEXT = 25; // a = fs client
 
 /** The files a workload uses: paths (in the kernel's path table), sizes, and which are written. */
 export interface FsFileList {
@@ -36,7 +41,7 @@ const A_CLOSE = 3;
 const READ_ACTIONS = [A_READ, A_READ, A_READ, A_SEEK, A_CLOSE];
 const WRITE_ACTIONS = [A_READ, A_WRITE, A_WRITE, A_SEEK, A_CLOSE];
 
-export class FsClients {
+export class FsClients implements PowerLossSite {
   readonly count: number;
   readonly remaining: Int32Array;
   /** Open fd or −1, and the file it is for. */
@@ -51,12 +56,17 @@ export class FsClients {
   boots = 0;
   powerLossPending = 0;
 
+  private readonly engine: Engine;
+  private readonly faults: Faults;
+
   constructor(
-    private readonly m: VirtioMachine,
+    ctx: ModelContext,
     private readonly kfs: KernelFs,
     private readonly p: FsParams,
     readonly files: FsFileList,
   ) {
+    this.engine = ctx.engine;
+    this.faults = ctx.faults;
     this.count = p.clients;
     this.remaining = new Int32Array(p.clients);
     this.fd = new Int32Array(p.clients);
@@ -86,13 +96,12 @@ export class FsClients {
 
   /** The file system is mounted: every client starts. */
   start(): void {
-    for (let c = 0; c < this.count; c++) this.m.sim.after(1, E_FS_CLIENT_NEXT, c, 0);
+    for (let c = 0; c < this.count; c++) this.engine.after(1, E_FS_CLIENT_NEXT, c, 0);
   }
 
   /** E_FS_CLIENT_NEXT: the next call. */
   next(c: number): void {
-    const m = this.m;
-    const ch = m.sim.chooser;
+    const ch = this.engine;
     if (this.p.workload === 'scan') return this.scanNext(c);
     if (this.remaining[c] === 0) {
       if (this.fd[c] >= 0) return this.issue(c, OP_CLOSE);
@@ -142,7 +151,7 @@ export class FsClients {
       this.fd[c] = -1;
       this.file[c]++;
     }
-    this.m.sim.after(1, E_FS_CLIENT_NEXT, c, 0);
+    this.engine.after(1, E_FS_CLIENT_NEXT, c, 0);
   }
 
   /** The file client c writes, or −1. */
@@ -151,7 +160,7 @@ export class FsClients {
   }
 
   private issue(c: number, op: number): void {
-    const ch = this.m.sim.chooser;
+    const ch = this.engine;
     const kfs = this.kfs;
     this.call[c] = op;
     switch (op) {
@@ -193,16 +202,16 @@ export class FsClients {
     if (op === OP_CLOSE) this.fd[c] = -1;
     if (op === OP_OPEN && r < 0) this.fd[c] = -1;
     if (this.remaining[c] > 0) this.remaining[c]--;
-    this.m.sim.after(1, E_FS_CLIENT_NEXT, c, 0);
+    this.engine.after(1, E_FS_CLIENT_NEXT, c, 0);
   }
 
   /** F_POWER_LOSS: the machine will lose power a few microseconds from now. */
   maybeLosePower(): void {
     if (this.powerLossPending === 1 || this.boots >= this.p.maxBoots) return;
-    if (!this.m.faults.strike(F_POWER_LOSS, this.p.callBoundMicros, this.boots)) return;
+    if (!this.faults.strike(F_POWER_LOSS, this.p.callBoundMicros, this.boots)) return;
     this.powerLossPending = 1;
     const delays = [1, 3, 10, 30];
-    this.m.sim.after(delays[this.m.sim.chooser.choose(L_POWER_DELAY, delays.length)], E_POWER_LOSS, 0, 0);
+    this.engine.after(delays[this.engine.choose(L_POWER_DELAY, delays.length)], E_POWER_LOSS, 0, 0);
   }
 
   allDone(): boolean {
@@ -221,3 +230,5 @@ export class FsClients {
     }
   }
 }
+
+export const FS_CLIENT_EVENTS = eventTable<FsClients>('client', [[E_FS_CLIENT_NEXT, 'fs.client-next', (c, a) => c.next(a), ['client', '']]]);

@@ -1,7 +1,7 @@
 import type { Label } from '../labels.js';
 
 /**
- * How a run's choices are answered. One strategy per file (random, replay, dfs, pct), all behind
+ * How a run's choices are answered. One strategy per file (random, replay, dfs), all behind
  * this interface, in the manner of shuttle's `Scheduler` trait.
  */
 export interface Strategy {

@@ -4,13 +4,13 @@
  */
 import test from 'ava';
 import { BLOCK_BYTES, SECTORS_PER_BLOCK, STATUS_SENTINEL, VIRTIO_BLK_S_IOERR, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE } from '../../model/virtio/constants.js';
-import { R_IOERR, R_OK } from '../../model/virtio/driver.js';
+import { R_IOERR, R_OK } from '../../model/block/block-port.js';
 import * as P from '../../model/probes.js';
-import type { VirtioMachine } from '../../model/virtio-machine.js';
+import type { Machine } from '../../model/machine.js';
 import { reach } from '../helpers/system.js';
 import { chain, completedIn, completedInHead, deviceServing, devicePublish, headerOffset, headerType, judge, nextHead, publishedUnfetched, servingSlot, statusByte } from '../helpers/states.js';
 
-function good(pred: (m: VirtioMachine) => boolean) {
+function good(pred: (m: Machine) => boolean) {
   const r = reach({ scenario: 'virtio-smoke' }, pred);
   const blk = r.system.families[1];
   if (judge(blk, r.machine) !== null) throw new Error('the good state is not good');
@@ -18,7 +18,7 @@ function good(pred: (m: VirtioMachine) => boolean) {
 }
 
 /** The device fetches the next published chain (the probe it records). */
-const fetchProbe = (m: VirtioMachine): [number, number, number, number] => [P.P_DEVICE_FETCH, nextHead(m), m.device.lastAvail, headerType(m, nextHead(m))];
+const fetchProbe = (m: Machine): [number, number, number, number] => [P.P_DEVICE_FETCH, nextHead(m), m.device.lastAvail, headerType(m, nextHead(m))];
 
 test('checks: S-BLK-01: the header must be device-readable', (t) => {
   {

@@ -5,11 +5,11 @@
  */
 import test from 'ava';
 import * as P from '../../model/probes.js';
-import type { VirtioMachine } from '../../model/virtio-machine.js';
+import type { Machine } from '../../model/machine.js';
 import { begun, reach, type TargetSpec } from '../helpers/system.js';
 import { inFlightQuiet, judge, publishedUnfetched, usedPending } from '../helpers/states.js';
 
-function good(pred: (m: VirtioMachine) => boolean, spec: TargetSpec = { scenario: 'virtio-smoke' }) {
+function good(pred: (m: Machine) => boolean, spec: TargetSpec = { scenario: 'virtio-smoke' }) {
   const r = reach(spec, pred);
   const progress = r.system.families[2];
   if (judge(progress, r.machine) !== null || progress.atEnd(false) !== null) throw new Error('the good state is not good');
@@ -87,7 +87,7 @@ test('checks: L-VQ-07: a handler that keeps re-reading used.idx', (t) => {
 
 test('checks: L-VQ-08: a lost interrupt after the indices wrapped is reported as a wrap failure', (t) => {
   // virtio-wrap: W = 4, so 16 publications wrap avail.idx; 20 requests started means ≥ 18 published.
-  const wrapped = (m: VirtioMachine) => m.clients.serial.reduce((a, b) => a + b, 0) >= 20 && usedPending(m);
+  const wrapped = (m: Machine) => m.clients.serial.reduce((a, b) => a + b, 0) >= 20 && usedPending(m);
   const { progress } = good(wrapped, { scenario: 'virtio-wrap' });
   const v = progress.atEnd(true);
   t.is(v?.check, 'L-VQ-08');

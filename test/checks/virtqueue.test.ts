@@ -20,12 +20,12 @@ import {
   servingSlot,
   usedPending,
 } from '../helpers/states.js';
-import type { VirtioMachine } from '../../model/virtio-machine.js';
+import type { Machine } from '../../model/machine.js';
 
 const SMOKE: TargetSpec = { scenario: 'virtio-smoke' };
 
 /** A good state of virtio-smoke, with all three families accepting it as it is. */
-function good(pred: (m: VirtioMachine) => boolean, spec: TargetSpec = SMOKE) {
+function good(pred: (m: Machine) => boolean, spec: TargetSpec = SMOKE) {
   const r = reach(spec, pred);
   const [vq, blk, progress] = r.system.families;
   for (const f of [vq, blk, progress]) {
@@ -36,7 +36,7 @@ function good(pred: (m: VirtioMachine) => boolean, spec: TargetSpec = SMOKE) {
 }
 
 test('checks: S-VQ: the families accept the good states used below', (t) => {
-  for (const pred of [justDriverOk, usedPending, deviceServing(), publishedUnfetched, (m: VirtioMachine) => m.device.status === 3]) {
+  for (const pred of [justDriverOk, usedPending, deviceServing(), publishedUnfetched, (m: Machine) => m.device.status === 3]) {
     const r = reach(SMOKE, pred);
     for (const f of r.system.families) t.is(judge(f, r.machine), null);
     t.is(r.system.families[2].atEnd(false), null);
@@ -177,7 +177,7 @@ test('checks: S-VQ-14: the driver reads a used element it has not seen published
 });
 
 test('checks: S-VQ-18: notify, fetch or used interrupt before DRIVER_OK', (t) => {
-  const beforeOk = (m: VirtioMachine) => m.device.status === 3;
+  const beforeOk = (m: Machine) => m.device.status === 3;
   for (const probe of [
     [P.P_DRIVER_NOTIFY, 3, 0, 0],
     [P.P_DEVICE_FETCH, 0, 0, 0],

@@ -16,7 +16,7 @@ import { runOnce, type RunResult } from '../../sim/run.js';
 import { RandomStrategy } from '../../sim/strategy/random.js';
 import type { SimSystem } from '../../sim/system.js';
 import type { Violation } from '../../sim/violation.js';
-import type { VirtioMachine } from '../../model/virtio-machine.js';
+import type { Machine } from '../../model/machine.js';
 import { makeExplorer, makeSystem, replayDocument, runSeed, type Target } from '../../scenarios/operations.js';
 import { parseReplay, replayToText, type ReplayFile } from '../../scenarios/replay-file.js';
 import type { ScenarioSystem } from '../../scenarios/system.js';
@@ -37,8 +37,8 @@ export abstract class RunRecorder<RunRecord> implements SimSystem {
   constructor(readonly inner: ScenarioSystem) {}
 
   protected abstract startRun(): void;
-  protected abstract observeStep(m: VirtioMachine): void;
-  protected abstract finishRun(m: VirtioMachine): RunRecord;
+  protected abstract observeStep(m: Machine): void;
+  protected abstract finishRun(m: Machine): RunRecord;
 
   get violation(): Violation | null {
     return this.inner.violation;

@@ -6,8 +6,8 @@ import type { ExecutionContext } from 'ava';
 import fc from 'fast-check';
 import { Chooser } from '../../sim/chooser.js';
 import { RandomStrategy } from '../../sim/strategy/random.js';
-import type { VirtioParams } from '../../model/params.js';
-import type { VirtioMachine } from '../../model/virtio-machine.js';
+import type { MachineParams } from '../../model/params.js';
+import type { Machine } from '../../model/machine.js';
 import { makeSystem, resolveTarget, type Target } from '../../scenarios/operations.js';
 import type { ScenarioSystem } from '../../scenarios/system.js';
 
@@ -15,7 +15,7 @@ export interface TargetSpec {
   scenario: string;
   profile?: string;
   mutants?: string[];
-  overrides?: Partial<VirtioParams>;
+  overrides?: Partial<MachineParams>;
 }
 
 export function target(spec: TargetSpec): Target {
@@ -32,7 +32,7 @@ export function begun(spec: TargetSpec, seed: number): ScenarioSystem {
 
 export interface Reached {
   system: ScenarioSystem;
-  machine: VirtioMachine;
+  machine: Machine;
   seed: number;
 }
 
@@ -41,7 +41,7 @@ export interface Reached {
  * of the machine. The returned system is paused there with that step's probes already judged; a
  * test clears the probes before adding its own. Throws if no seed in the range gets there.
  */
-export function reach(spec: TargetSpec, pred: (m: VirtioMachine) => boolean, maxSeed = 100): Reached {
+export function reach(spec: TargetSpec, pred: (m: Machine) => boolean, maxSeed = 100): Reached {
   for (let seed = 1; seed <= maxSeed; seed++) {
     const system = begun(spec, seed);
     while (system.step()) {

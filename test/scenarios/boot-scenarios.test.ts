@@ -29,7 +29,7 @@ import { PROGRAMS } from '../../model/proc/programs/registry.js';
 import { SV_FAILED, SV_NAMES, SV_RUNNING } from '../../model/proc/programs/service-protocol.js';
 import { K } from '../../model/proc/programs/svcinit.js';
 import { P_POWER_LOSS, P_PROC_EXEC, P_PROC_EXIT } from '../../model/probes.js';
-import type { VirtioMachine } from '../../model/virtio-machine.js';
+import type { Machine } from '../../model/machine.js';
 import { campaignFindings, makeCampaignSystem, resolveTarget, runSeed, type Target } from '../../scenarios/operations.js';
 import { ScenarioSystem } from '../../scenarios/system.js';
 import { assertSeedDeterminesRun, campaignToFirstFailure, exploreToEnd, recordedCampaign, replayRoundTrip, RunRecorder, runAfter, show } from '../helpers/scenario-runs.js';
@@ -53,7 +53,7 @@ const DELIVERS_EVERY_RUN = new Set(['boot', 'service-crash-loop', 'service-hang'
 const programName = (index: number) => (index >= 0 && index < PROGRAMS.length ? PROGRAMS[index].name : `#${index}`);
 
 /** init's program state (its service table) when slot 1 holds a live PID 1 running svcinit. */
-function initTable(m: VirtioMachine): Record<string, number> | null {
+function initTable(m: Machine): Record<string, number> | null {
   const t = m.procs!.t;
   if (t.pid[1] !== 1 || t.state[1] === PS_FREE || t.state[1] === PS_ZOMBIE) return null;
   if (programName(t.program[1]) !== 'svcinit') return null;
@@ -61,14 +61,14 @@ function initTable(m: VirtioMachine): Record<string, number> | null {
 }
 
 /** Does `pid` name a live (not zombie) process running service i's program? */
-function runsService(m: VirtioMachine, pid: number, i: number): boolean {
+function runsService(m: Machine, pid: number, i: number): boolean {
   const t = m.procs!.t;
   const slot = pid > 0 ? t.slotOf(pid) : -1;
   return slot >= 0 && t.state[slot] !== PS_ZOMBIE && programName(t.program[slot]) === SERVICE_NAMES[i];
 }
 
 /** Is `pid` a zombie (dead, not yet reaped by init)? */
-function isZombie(m: VirtioMachine, pid: number): boolean {
+function isZombie(m: Machine, pid: number): boolean {
   const t = m.procs!.t;
   const slot = pid > 0 ? t.slotOf(pid) : -1;
   return slot >= 0 && t.state[slot] === PS_ZOMBIE;
@@ -78,7 +78,7 @@ function isZombie(m: VirtioMachine, pid: number): boolean {
  * Live processes that exec'd service i's program (`execed`: PID → service). A service's helpers
  * are forked copies that never exec: they run the program too, but are not instances of it.
  */
-function liveInstances(m: VirtioMachine, execed: ReadonlyMap<number, number>, i: number): number {
+function liveInstances(m: Machine, execed: ReadonlyMap<number, number>, i: number): number {
   const t = m.procs!.t;
   let n = 0;
   for (let s = 0; s < t.pid.length; s++) if (t.state[s] !== PS_FREE && t.state[s] !== PS_ZOMBIE && execed.get(t.pid[s]) === i) n++;
@@ -186,7 +186,7 @@ class BootRunRecorder extends RunRecorder<BootRun> {
     this.clearPids();
   }
 
-  protected observeStep(m: VirtioMachine): void {
+  protected observeStep(m: Machine): void {
     const procs = m.procs!;
     const r = this.cur;
     const { buf, count } = m.probes;
@@ -246,7 +246,7 @@ class BootRunRecorder extends RunRecorder<BootRun> {
     }
   }
 
-  protected finishRun(m: VirtioMachine): BootRun {
+  protected finishRun(m: Machine): BootRun {
     const r = this.cur;
     const procs = m.procs!;
     const t = procs.t;

@@ -10,7 +10,7 @@
 import test from 'ava';
 import { MAX_PROCS } from '../../model/proc/abi.js';
 import { P_PROC_EXIT, P_PROC_FORK, P_PROC_FORK_FAIL, P_PROC_WAIT } from '../../model/probes.js';
-import type { VirtioMachine } from '../../model/virtio-machine.js';
+import type { Machine } from '../../model/machine.js';
 import { makeCampaignSystem, resolveTarget } from '../../scenarios/operations.js';
 import { recordedCampaign, RunRecorder } from '../helpers/scenario-runs.js';
 
@@ -39,7 +39,7 @@ class ChurnRecorder extends RunRecorder<ChurnRun> {
     this.cur = { initForks: 0, otherForks: 0, helperExits: 0, helperStatuses: new Set(), serviceWaits: new Map(), slotFailures: 0, highestPid: 0 };
   }
 
-  protected observeStep(m: VirtioMachine): void {
+  protected observeStep(m: Machine): void {
     const r = this.cur;
     const { buf, count } = m.probes;
     for (let k = 0; k < count; k++) {

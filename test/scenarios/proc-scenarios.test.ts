@@ -18,7 +18,7 @@ import { mutantInfo } from '../../model/mutants.js';
 import { PS_FREE } from '../../model/proc/abi.js';
 import { BOOT_INIT_BAD, BOOT_INIT_MISSING } from '../../model/proc/processes.js';
 import { P_PROC_EXEC, P_PROC_EXIT, P_PROC_FORK, P_PROC_REAP, P_PROC_REPARENT } from '../../model/probes.js';
-import type { VirtioMachine } from '../../model/virtio-machine.js';
+import type { Machine } from '../../model/machine.js';
 import { campaignFindings, findingFrom, makeCampaignSystem, makeSystem, replayDocument, resolveTarget, runSeed, type Finding, type Target } from '../../scenarios/operations.js';
 import { ScenarioSystem } from '../../scenarios/system.js';
 import { assertSeedDeterminesRun, campaignToFirstFailure, exploreToEnd, recordedCampaign, replayRoundTrip, RunRecorder, runAfter, show } from '../helpers/scenario-runs.js';
@@ -69,7 +69,7 @@ class ProcRunRecorder extends RunRecorder<RunStats> {
     this.cur = blank();
   }
 
-  protected observeStep(m: VirtioMachine): void {
+  protected observeStep(m: Machine): void {
     const { buf, count } = m.probes;
     const r = this.cur;
     for (let i = 0; i < count; i++) {
@@ -94,7 +94,7 @@ class ProcRunRecorder extends RunRecorder<RunStats> {
     }
   }
 
-  protected finishRun(m: VirtioMachine): RunStats {
+  protected finishRun(m: Machine): RunStats {
     const r = this.cur;
     const p = m.procs!;
     r.programSteps = p.programSteps;

@@ -26,9 +26,9 @@ import { NO_FAULTS } from '../../../model/params.js';
 import { P_FS_CALL_END, P_FS_CALL_START, P_FS_MOUNT } from '../../../model/probes.js';
 import { OP_OPEN } from '../../../model/fs/kernel-fs.js';
 import { HostReader } from '../../../model/fs/host-reader.js';
-import { VirtioMachine } from '../../../model/virtio-machine.js';
+import { Machine } from '../../../model/machine.js';
 import type { FsFileList } from '../../../model/workload/fs-client.js';
-import { virtioCheckFamilies } from '../../../checks/registry.js';
+import { checkFamilies } from '../../../checks/registry.js';
 import { builtInImage, fileList } from '../../../scenarios/fs-images.js';
 import { makeSystem, withImage, type Target } from '../../../scenarios/operations.js';
 import { effectiveParams } from '../../../scenarios/system.js';
@@ -115,7 +115,7 @@ class CallWatch {
   opens = 0;
   opened = 0;
 
-  observe(m: VirtioMachine): void {
+  observe(m: Machine): void {
     const { buf, count } = m.probes;
     for (let i = 0; i < count; i++) {
       const kind = buf[4 * i];
@@ -130,7 +130,7 @@ class CallWatch {
   }
 
   /** Throws unless the run of `m` ended well: quiescent within its bounds, every call returned. */
-  verdict(m: VirtioMachine, maxSteps: number, maxTime: number): void {
+  verdict(m: Machine, maxSteps: number, maxTime: number): void {
     if (m.sim.steps >= maxSteps) throw new Error(`the run reached maxSteps (${m.sim.steps} steps)`);
     if (m.sim.now >= maxTime) throw new Error(`the run reached maxTimeMicros (${m.sim.now} µs)`);
     if (!m.quiescent()) throw new Error('the run stopped with events pending');
@@ -154,8 +154,8 @@ function wideScan(image: Uint8Array, b: Base): CallWatch {
   const own = fileList(image);
   const extra = b.allPaths.filter((p) => !own.paths.includes(p));
   const files: FsFileList = { paths: [...own.paths, ...extra], sizes: [...own.sizes, ...extra.map(() => 0)], writable: [] };
-  const m = new VirtioMachine({ profile: 'reference', mutants: [], params, fs: { image, files } }, new Chooser(new RandomStrategy(0)));
-  const families = virtioCheckFamilies(m);
+  const m = new Machine({ profile: 'reference', mutants: [], params, fs: { image, files } }, new Chooser(new RandomStrategy(0)));
+  const families = checkFamilies(m);
   for (const f of families) f.begin();
   m.begin(new Chooser(new RandomStrategy(1)), 0);
   const watch = new CallWatch();

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { labelId } from '../../../sim/labels.js';
-import { E_DRV_INIT_STEP } from '../../../model/events.js';
+import { E_DRV_INIT_STEP } from '../../../model/virtio/driver-state.js';
 import { P_STATUS_WRITE } from '../../../model/probes.js';
 import {
   FEATURE_EVENT_IDX,
