@@ -18,10 +18,11 @@
  */
 import type { Hasher64 } from '../sim/hash.js';
 import type { Violation } from '../sim/violation.js';
-import { fsck } from '../model/fs/fsck.js';
-import { HostReader } from '../model/fs/host-reader.js';
+import { fsck } from '../model/fs/host/fsck.js';
+import { HostReader } from '../model/fs/host/host-reader.js';
 import { FS_BLOCK_BYTES, NODE_FILE } from '../model/fs/format.js';
-import { MAX_FDS, MAX_READ, OP_NAMES, OP_OPEN } from '../model/fs/kernel-fs.js';
+import { MAX_FDS } from '../model/proc/abi.js';
+import { MAX_READ, OP_NAMES, OP_OPEN } from '../model/fs/fs-call-abi.js';
 import { SparseDisk } from '../model/disk/sparse-disk.js';
 import { SECTOR_BYTES, VIRTIO_BLK_T_OUT } from '../model/virtio/constants.js';
 import { R_OK } from '../model/block/block-port.js';

@@ -18,7 +18,6 @@
  */
 import { Hasher64 } from '../sim/hash.js';
 import type { Violation } from '../sim/violation.js';
-import { MAX_FDS as KFS_FDS } from '../model/fs/kernel-fs.js';
 import { ECHILD, EAGAIN, MAX_FDS, MAX_PAGES, OPEN_FILES, MAX_PROCS, PS_FREE, PS_READY, PS_RUNNING, SIGCHLD, STATE_NAMES, SYS_UPTIME, SYS_WAIT, SYS_WAITPID, WNOHANG } from '../model/proc/abi.js';
 import { SCRATCH } from '../model/proc/memory.js';
 import * as P from '../model/probes.js';
@@ -479,7 +478,7 @@ export class ProcChecks implements CheckFamily {
       if (mem.refs[f] === 0) free++;
     }
     if (free !== mem.freeCount) return this.fail('S-PM-07', `${free} frames are free but the pool counts ${mem.freeCount}`);
-    const row = kfs.fileRow[procs.kfsBase] * KFS_FDS;
+    const row = kfs.fileRow[procs.kfsBase] * MAX_FDS;
     const named = this.named;
     named.fill(0);
     for (let s = 0; s < MAX_PROCS; s++) {

@@ -27,11 +27,11 @@ import type { Violation } from '../sim/violation.js';
 import * as A from '../model/proc/abi.js';
 import * as P from '../model/probes.js';
 import { F_HANG } from '../model/faults.js';
-import { E_CPU_STEP } from '../model/proc/processes.js';
+import { E_CPU_STEP } from '../model/proc/scheduler.js';
 import { B_RECV } from '../model/proc/process-table.js';
 import { programIndex, PROGRAMS } from '../model/proc/programs/registry.js';
-import { DEPENDS, OP_READY, SERVICES, SHIPPED_NAMES, SV_FAILED, SV_NAMES, SV_RUNNING, SV_STARTING } from '../model/proc/programs/service-protocol.js';
-import { K } from '../model/proc/programs/svcinit.js';
+import { DEPENDS, OP_READY, SERVICES, SHIPPED_NAMES, SV_FAILED, SV_NAMES, SV_RUNNING, SV_STARTING } from '../model/init/service-protocol.js';
+import { K } from '../model/init/service-manager.js';
 import type { Machine } from '../model/machine.js';
 import { readProbes, violationAt, type CheckFamily, type CheckInfo, type ProbeHandler } from './check.js';
 

@@ -21,13 +21,15 @@ import { SparseDisk } from './disk/sparse-disk.js';
 import { Faults } from './faults.js';
 import { BufferCache } from './fs/buffer-cache.js';
 import { FS_BLOCK_BYTES, PARTITION_BLOCK_ECLIPSE_B, PARTITION_BLOCK_REFERENCE } from './fs/format.js';
-import { KERNEL_FS_EVENTS, KernelFs, MAX_FDS as KFS_MAX_FDS, type FsCallSink } from './fs/kernel-fs.js';
+import { KERNEL_FS_EVENTS, KernelFs } from './fs/kernel-fs.js';
+import { type FsCallSink } from './fs/kernel-fs-state.js';
 import { IPC_EVENTS } from './ipc/ipc.js';
 import { MutantSet } from './mutants.js';
 import type { MachineParams } from './params.js';
 import { E_REBOOT, POWER_EVENTS, type PowerControl } from './power.js';
-import { MAX_PROCS, OPEN_FILES } from './proc/abi.js';
-import { BOOT_INIT_BAD, BOOT_INIT_MISSING, PROCESS_EVENTS, Processes, TIMER_EVENTS } from './proc/processes.js';
+import { MAX_FDS, MAX_PROCS, OPEN_FILES } from './proc/abi.js';
+import { PROCESS_EVENTS, Processes, TIMER_EVENTS } from './proc/processes.js';
+import { BOOT_INIT_BAD, BOOT_INIT_MISSING } from './proc/exec.js';
 import { P_POWER_LOSS, Probes } from './probes.js';
 import type { Profile } from './profile.js';
 import { SECTORS_PER_BLOCK } from './virtio/constants.js';
@@ -108,7 +110,7 @@ export class Machine implements PowerControl, FsCallSink {
       cache = new BufferCache(ctx, fs.cacheBlocks, this.partitionStartBlock, imageBlocks, fs.readRetries, { wake: (c, outcome) => kfs.wake(c, outcome) });
       // kfs clients: the workload's, the kernel's own (boot), then one per process slot.
       const procClients = p.proc ? MAX_PROCS : 0;
-      const kfs = new KernelFs(ctx, cache, fs.clients + 1 + procClients, imageBlocks, paths, procClients > 0 ? OPEN_FILES / KFS_MAX_FDS : 0);
+      const kfs = new KernelFs(ctx, cache, fs.clients + 1 + procClients, imageBlocks, paths, procClients > 0 ? OPEN_FILES / MAX_FDS : 0);
       kfs.connect(this);
       const fsClients = new FsClients(ctx, kfs, fs, config.fs.files);
       this.cache = cache;

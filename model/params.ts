@@ -1,5 +1,4 @@
 import type { Micros } from '../sim/clock.js';
-import type { Workload } from './proc/programs/program.js';
 
 /** Per-opportunity fault probabilities (random mode); in exhaustive mode any rate > 0 is a branch. */
 export interface FaultRates {
@@ -49,6 +48,25 @@ export const NO_FAULTS: FaultRates = {
   hang: 0,
   slowStart: 0,
 };
+
+/** Numbers a scenario gives its programs (compiled-in constants, as far as a program knows). */
+export interface Workload {
+  /** forktree: children per node and depth of the tree. */
+  fanout: number;
+  depth: number;
+  /** orphans and zombie-storm: children per parent, and storm rounds. */
+  children: number;
+  rounds: number;
+  /** Length of a compute burst, in CPU steps. */
+  compute: number;
+  /** eclipse-b services: iterations before exit(0) (kernel.md §6: 50). */
+  serviceIterations: number;
+  /**
+   * eclipse-b services: fork a short-lived helper every this many iterations and collect it with
+   * one `wait` (0: never, exactly as kernel.md §6 describes; see services.ts).
+   */
+  serviceHelperEvery: number;
+}
 
 /** Processes (kernel.md §4), for scenarios that boot init from the disk. */
 export interface ProcParams {

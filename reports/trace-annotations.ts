@@ -7,10 +7,10 @@
  */
 import * as A from '../model/proc/abi.js';
 import { PROGRAMS } from '../model/proc/programs/registry.js';
-import { SV_NAMES } from '../model/proc/programs/service-protocol.js';
-import { K } from '../model/proc/programs/svcinit.js';
+import { SV_NAMES } from '../model/init/service-protocol.js';
+import { K } from '../model/init/service-manager.js';
 import { DROP_NAMES } from '../model/ipc/ipc.js';
-import { OP_NAMES } from '../model/fs/kernel-fs.js';
+import { OP_NAMES } from '../model/fs/fs-call-abi.js';
 import * as P from '../model/probes.js';
 import type { Machine } from '../model/machine.js';
 

@@ -3,10 +3,10 @@
  * from trees described here. Contents are deterministic byte patterns, so any misread is visible.
  */
 import { fmix, Hasher64 } from '../sim/hash.js';
-import { writeImage } from '../model/fs/image-writer.js';
-import { HostReader } from '../model/fs/host-reader.js';
+import { writeImage } from '../model/fs/host/image-writer.js';
+import { HostReader } from '../model/fs/host/host-reader.js';
 import { NODE_FILE } from '../model/fs/format.js';
-import { dir, file, symlink, type TreeNode } from '../model/fs/tree.js';
+import { dir, file, symlink, type TreeNode } from '../model/fs/host/tree.js';
 import type { FsFileList } from '../model/workload/fs-client.js';
 import { PROC_IMAGES } from './proc-images.js';
 

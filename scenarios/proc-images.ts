@@ -6,7 +6,7 @@
  */
 import { programElf } from '../model/proc/programs/registry.js';
 import { SERVICE_NAMES } from '../model/proc/abi.js';
-import { dir, file, type TreeNode } from '../model/fs/tree.js';
+import { dir, file, type TreeNode } from '../model/fs/host/tree.js';
 
 function system(rc: string[], programs: string[]): TreeNode {
   const bin: Record<string, TreeNode> = {};

@@ -1,5 +1,4 @@
-import { NO_FAULTS, type FsParams, type ProcParams, type MachineParams } from '../model/params.js';
-import type { Workload } from '../model/proc/programs/program.js';
+import { NO_FAULTS, type FsParams, type ProcParams, type MachineParams, type Workload } from '../model/params.js';
 import { builtInImage, imageHash } from './fs-images.js';
 import type { Scenario } from './scenario.js';
 import { FS_BASE } from './fs.js';

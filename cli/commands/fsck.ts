@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fsck } from '../../model/fs/fsck.js';
+import { fsck } from '../../model/fs/host/fsck.js';
 import { InputError } from '../../scenarios/operations.js';
 
 /**

@@ -5,8 +5,8 @@
  */
 import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { ImageWriteError, writeImage } from '../../model/fs/image-writer.js';
-import type { DirNode, TreeNode } from '../../model/fs/tree.js';
+import { ImageWriteError, writeImage } from '../../model/fs/host/image-writer.js';
+import type { DirNode, TreeNode } from '../../model/fs/host/tree.js';
 import { InputError } from '../../scenarios/operations.js';
 
 /** What the walk found, for the summary line. */

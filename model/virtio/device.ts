@@ -7,7 +7,8 @@
 import { label } from '../../sim/labels.js';
 import type { Hasher64 } from '../../sim/hash.js';
 import type { Micros } from '../../sim/clock.js';
-import { BLK_HEADER_BYTES, FEATURE_EVENT_IDX, FEATURE_VERSION_1, ISR_CONFIG_CHANGE, ISR_USED_BUFFER, SECTOR_BYTES, STATUS_DEVICE_NEEDS_RESET, STATUS_DRIVER_OK, VIRTIO_BLK_S_IOERR, VIRTIO_BLK_S_OK, VIRTIO_BLK_S_UNSUPP, VIRTIO_BLK_T_FLUSH, VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT, VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE, VIRTQ_USED_F_NO_NOTIFY } from './constants.js';
+import { BLK_HEADER_BYTES, FEATURE_EVENT_IDX, FEATURE_VERSION_1, ISR_CONFIG_CHANGE, ISR_USED_BUFFER, SECTOR_BYTES, STATUS_DEVICE_NEEDS_RESET, STATUS_DRIVER_OK, VIRTIO_BLK_S_IOERR, VIRTIO_BLK_S_OK, VIRTIO_BLK_S_UNSUPP, VIRTIO_BLK_T_FLUSH, VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT, VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_USED_F_NO_NOTIFY } from './constants.js';
+import { BAD_HEAD, BAD_SHAPE, ChainWalk } from './chain-walk.js';
 import { distance, indexMask, needEvent } from './index-math.js';
 import { E_IRQ_SPURIOUS, type InterruptSink } from './interrupt.js';
 import type { RingMemory } from './ring-memory.js';
@@ -18,8 +19,7 @@ import { eventTable } from '../../sim/event-table.js';
 import type { ModelContext, ProbeSink } from '../context.js';
 import type { DiskModel } from '../disk/disk-model.js';
 import type { MutantSet } from '../mutants.js';
-import type { MachineParams } from '../params.js';
-// The device's events (kinds are machine-wide; see sim/event-table.ts).
+import type { MachineParams } from '../params.js';// The device's events (kinds are machine-wide; see sim/event-table.ts).
 export const E_DEV_FETCH = 0; // a = epoch
 export const E_DEV_RECHECK = 1; // a = epoch
 export const E_DEV_IO_DONE = 2; // a = device slot, b = epoch
@@ -38,12 +38,6 @@ const SLOT_FREE = 0;
 export const SLOT_IO = 1;
 const SLOT_DONE = 2;
 
-/** Why a chain was refused (P_DEVICE_BAD_CHAIN reason). */
-export const BAD_HEAD = 1;
-export const BAD_NEXT = 2;
-export const BAD_LOOP = 3;
-export const BAD_ORDER = 4;
-export const BAD_SHAPE = 5;
 
 /** The registers the driver reads and writes (VirtIO 1.2 §4.2.2), as the driver's port. */
 export interface DeviceRegisters {
@@ -93,9 +87,7 @@ export class VirtioDevice implements DeviceRegisters {
   /** Completion pipeline: slots whose I/O finished, in finishing order, published one at a time. */
   readonly cq: Int32Array;
   /** Scratch for walking one chain. */
-  private readonly chainAddr: Int32Array;
-  private readonly chainLen: Int32Array;
-  private readonly chainWritable: Int32Array;
+  private readonly chain: ChainWalk;
   cqHead = 0;
   cqLen = 0;
   publishing = 0;
@@ -132,9 +124,7 @@ export class VirtioDevice implements DeviceRegisters {
     this.slotWritten = new Int32Array(n);
     this.slotStatus = new Int32Array(n);
     this.cq = new Int32Array(n);
-    this.chainAddr = new Int32Array(n);
-    this.chainLen = new Int32Array(n);
-    this.chainWritable = new Int32Array(n);
+    this.chain = new ChainWalk(n);
   }
 
   /** Power-on state. */
@@ -254,28 +244,12 @@ export class VirtioDevice implements DeviceRegisters {
     const mem = this.mem;
     const n = this.params.queueSize;
     if (head >= n) return this.refuse(head, BAD_HEAD);
-    // Walk: at most N descriptors; collect (addr, len, writable) in order.
-    const ca = this.chainAddr;
-    const cl = this.chainLen;
-    const cw = this.chainWritable;
-    let d = head;
-    let count = 0;
-    let seenWritable = false;
-    for (;;) {
-      if (count >= n) return this.refuse(head, BAD_LOOP);
-      const flags = mem.descFlags(d);
-      const writable = (flags & VIRTQ_DESC_F_WRITE) !== 0;
-      if (seenWritable && !writable) return this.refuse(head, BAD_ORDER);
-      if (writable) seenWritable = true;
-      ca[count] = mem.descAddr(d);
-      cl[count] = mem.descLen(d);
-      cw[count] = writable ? 1 : 0;
-      count++;
-      if ((flags & VIRTQ_DESC_F_NEXT) === 0) break;
-      const next = mem.descNext(d);
-      if (next >= n) return this.refuse(head, BAD_NEXT);
-      d = next;
-    }
+    const chain = this.chain;
+    const count = chain.walk(mem, head, n);
+    if (count < 0) return this.refuse(head, -count);
+    const ca = chain.addr;
+    const cl = chain.len;
+    const cw = chain.writable;
     // A block request is header, optional data, status (§5.2.6).
     if (count < 2 || count > 3 || cw[0] === 1 || cw[count - 1] === 0 || cl[count - 1] < 1 || cl[0] < BLK_HEADER_BYTES) {
       return this.refuse(head, BAD_SHAPE);

@@ -8,8 +8,8 @@ import test from 'ava';
 import { Chooser } from '../../sim/chooser.js';
 import { RandomStrategy } from '../../sim/strategy/random.js';
 import { PS_READY } from '../../model/proc/abi.js';
-import { SV_RUNNING } from '../../model/proc/programs/service-protocol.js';
-import { K } from '../../model/proc/programs/svcinit.js';
+import { SV_RUNNING } from '../../model/init/service-protocol.js';
+import { K } from '../../model/init/service-manager.js';
 import { makeSystem, resolveTarget } from '../../scenarios/operations.js';
 import type { ScenarioSystem } from '../../scenarios/system.js';
 

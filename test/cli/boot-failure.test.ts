@@ -6,8 +6,8 @@
 import test from 'ava';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeImage } from '../../model/fs/image-writer.js';
-import { dir, file } from '../../model/fs/tree.js';
+import { writeImage } from '../../model/fs/host/image-writer.js';
+import { dir, file } from '../../model/fs/host/tree.js';
 import { programElf } from '../../model/proc/programs/registry.js';
 import { Campaign } from '../../sim/campaign.js';
 import { makeCampaignSystem, resolveTarget, withImage } from '../../scenarios/operations.js';

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TAG_MODE, TAG_NLINK, TAG_SIZE } from '../../model/fs/format.js';
-import { HostReader } from '../../model/fs/host-reader.js';
+import { HostReader } from '../../model/fs/host/host-reader.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { getU32, layout, setU32, setU64, tlvOf } from '../model/fs/images.js';

@@ -9,8 +9,8 @@
  * system that lets a test watch the processes after every step, and fills in what a test leaves
  * out (checks, collect mode, time bound, extra files) from that file's own defaults per profile.
  */
-import { writeImage } from '../../model/fs/image-writer.js';
-import { dir, file, type TreeNode } from '../../model/fs/tree.js';
+import { writeImage } from '../../model/fs/host/image-writer.js';
+import { dir, file, type TreeNode } from '../../model/fs/host/tree.js';
 import { NO_FAULTS } from '../../model/params.js';
 import type { Profile } from '../../model/profile.js';
 import * as A from '../../model/proc/abi.js';

@@ -11,7 +11,7 @@
  */
 import { DATA_BASE } from '../abi.js';
 import type { MutantSet } from '../../mutants.js';
-import type { ServiceParams } from '../../params.js';
+import type { ServiceParams, Workload } from '../../params.js';
 
 export const A_SYSCALL = 0;
 export const A_COMPUTE = 1;
@@ -37,24 +37,6 @@ export function newAction(): Action {
   return { kind: 0, nr: 0, a0: 0, a1: 0, a2: 0, a3: 0, a4: 0 };
 }
 
-/** Numbers a scenario gives its programs (compiled-in constants, as far as a program knows). */
-export interface Workload {
-  /** forktree: children per node and depth of the tree. */
-  fanout: number;
-  depth: number;
-  /** orphans and zombie-storm: children per parent, and storm rounds. */
-  children: number;
-  rounds: number;
-  /** Length of a compute burst, in CPU steps. */
-  compute: number;
-  /** eclipse-b services: iterations before exit(0) (kernel.md §6: 50). */
-  serviceIterations: number;
-  /**
-   * eclipse-b services: fork a short-lived helper every this many iterations and collect it with
-   * one `wait` (0: never, exactly as kernel.md §6 describes; see services.ts).
-   */
-  serviceHelperEvery: number;
-}
 
 export type ProgramState = Record<string, number>;
 

@@ -4,13 +4,13 @@
  */
 import { elfFor } from './elf-image.js';
 import { FORKTREE } from './forktree.js';
-import { INIT } from './init.js';
+import { INIT } from '../../init/rc-init.js';
 import { ORPHANER } from './orphaner.js';
 import { PAIR } from './pair.js';
 import type { ProgramDef } from './program.js';
-import { REFERENCE_SERVICES, SHIPPED_SERVICES } from './service.js';
-import { SVCINIT } from './svcinit.js';
-import { INIT_V020 } from './init-v0.2.0.js';
+import { REFERENCE_SERVICES, SHIPPED_SERVICES } from '../../init/services.js';
+import { SVCINIT } from '../../init/service-manager.js';
+import { INIT_V020 } from '../../init/init-v0.2.0.js';
 import { STORM } from './storm.js';
 import { WORKER } from './worker.js';
 

@@ -21,7 +21,7 @@ import {
   TAG_NODE_TYPE,
   TAG_SIZE,
 } from '../../../model/fs/format.js';
-import type { TreeNode } from '../../../model/fs/tree.js';
+import type { TreeNode } from '../../../model/fs/host/tree.js';
 
 const utf8 = new TextEncoder();
 

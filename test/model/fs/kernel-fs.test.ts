@@ -12,21 +12,11 @@ import { Chooser } from '../../../sim/chooser.js';
 import { RandomStrategy } from '../../../sim/strategy/random.js';
 import { runOnce } from '../../../sim/run.js';
 import { FS_BLOCK_BYTES, HDR_TOTAL_INODES, HDR_VERSION, PARTITION_BLOCK_ECLIPSE_B } from '../../../model/fs/format.js';
-import { writeImage } from '../../../model/fs/image-writer.js';
-import { dir, file, symlink, type TreeNode } from '../../../model/fs/tree.js';
-import {
-  EBADF,
-  EINVAL,
-  MOUNT_BAD_GEOMETRY,
-  MOUNT_BAD_MAGIC,
-  MOUNT_BAD_VERSION,
-  MOUNT_OK,
-  OP_READ,
-  SEEK_CUR,
-  SEEK_END,
-  SEEK_SET,
-  type KernelFs,
-} from '../../../model/fs/kernel-fs.js';
+import { writeImage } from '../../../model/fs/host/image-writer.js';
+import { dir, file, symlink, type TreeNode } from '../../../model/fs/host/tree.js';
+import { type KernelFs } from '../../../model/fs/kernel-fs.js';
+import { EBADF, EINVAL } from '../../../model/proc/abi.js';
+import { MOUNT_BAD_GEOMETRY, MOUNT_BAD_MAGIC, MOUNT_BAD_VERSION, MOUNT_OK, OP_READ, SEEK_CUR, SEEK_END, SEEK_SET } from '../../../model/fs/fs-call-abi.js';
 import { NO_FAULTS } from '../../../model/params.js';
 import { P_FS_CALL_END, P_FS_CALL_START, P_FS_MOUNT, P_FS_READ, P_REQUEST_START } from '../../../model/probes.js';
 import type { Profile } from '../../../model/profile.js';

@@ -7,12 +7,12 @@
  */
 import test from 'ava';
 import fc from 'fast-check';
-import { fsck, type FsckReport } from '../../../model/fs/fsck.js';
-import { parseImage } from '../../../model/fs/host-image.js';
-import { HostReader } from '../../../model/fs/host-reader.js';
-import { ImageWriteError, writeImage } from '../../../model/fs/image-writer.js';
+import { fsck, type FsckReport } from '../../../model/fs/host/fsck.js';
+import { parseImage } from '../../../model/fs/host/host-image.js';
+import { HostReader } from '../../../model/fs/host/host-reader.js';
+import { ImageWriteError, writeImage } from '../../../model/fs/host/image-writer.js';
 import { NODE_DIRECTORY, NODE_FILE } from '../../../model/fs/format.js';
-import { dir, file, symlink, type TreeNode } from '../../../model/fs/tree.js';
+import { dir, file, symlink, type TreeNode } from '../../../model/fs/host/tree.js';
 import { holds } from '../../helpers/system.js';
 import { applyInPlace, fieldOffsets, firstDifference, inPlaceArms, layout, paths, rawImage, type InPlaceMutation } from './images.js';
 

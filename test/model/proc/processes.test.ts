@@ -11,13 +11,13 @@
  * Runs use the proc-small scenario with no faults, so every result is the model's own answer.
  */
 import test from 'ava';
-import { file } from '../../../model/fs/tree.js';
+import { file } from '../../../model/fs/host/tree.js';
 import * as A from '../../../model/proc/abi.js';
 import { Memory } from '../../../model/proc/memory.js';
 import { B_WAIT } from '../../../model/proc/process-table.js';
 import { compute, load, store, sys } from '../../../model/proc/programs/program.js';
 import { programElf, programIndex } from '../../../model/proc/programs/registry.js';
-import { SHIPPED_NAMES } from '../../../model/proc/programs/service-protocol.js';
+import { SHIPPED_NAMES } from '../../../model/init/service-protocol.js';
 import { BUF, TEXT, UNMAPPED, call, fork, killKid, loadAt, op, program, programRunner, waitKid, type Op, type TestProgram } from '../../helpers/program-harness.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * A message is 8 bytes: u32 opcode, u32 argument. READY carries the sender's PID, which is its
  * incarnation: init ignores a READY whose PID is not the one it started for that service.
  */
-import { BUF_BASE, MT_AUDIO, MT_FILESYSTEM, MT_GRAPHICS, MT_INPUT, MT_NETWORK, SERVICE_NAMES } from '../abi.js';
+import { BUF_BASE, MT_AUDIO, MT_FILESYSTEM, MT_GRAPHICS, MT_INPUT, MT_NETWORK, SERVICE_NAMES } from '../proc/abi.js';
 
 export const OP_READY = 1;
 export const OP_PING = 2;

@@ -2,7 +2,7 @@
  * The host-side reader: an image → the file tree it holds, by path. The oracle the kernel path is
  * compared with (S-FS-03), and the inverse of the image writer (a property test checks both agree).
  */
-import { NODE_DIRECTORY, NODE_FILE, NODE_SYMLINK, ROOT_INODE } from './format.js';
+import { NODE_DIRECTORY, NODE_FILE, NODE_SYMLINK, ROOT_INODE } from '../format.js';
 import { parseImage, type ParsedImage, type ParsedNode } from './host-image.js';
 import type { TreeNode } from './tree.js';
 

@@ -3,7 +3,7 @@
  * inode and the field ("inode 7: record size 40 runs past the end of the image"). Pure: takes the
  * image bytes, returns findings; the CLI decides exit codes.
  */
-import { NODE_DIRECTORY, NODE_FILE, NODE_SYMLINK, ROOT_INODE } from './format.js';
+import { NODE_DIRECTORY, NODE_FILE, NODE_SYMLINK, ROOT_INODE } from '../format.js';
 import { parseImage, typeName, type Finding, type ParsedImage } from './host-image.js';
 
 export interface FsckReport {

@@ -7,9 +7,9 @@
  * never blocks and never reaps, so init loops `while (wait() >= 0) {}` then yields (kernel.md §6),
  * and gets the same terminated child back forever.
  */
-import { BUF_BASE, BUF_BYTES, STACK_PAGE, SYS_EXIT, SYS_FORK, SYS_OPEN, SYS_READ, SYS_CLOSE, SYS_WAIT, SYS_YIELD } from '../abi.js';
-import { execStep, startExec } from './exec-helper.js';
-import { compute, layoutStrings, load, sys, type ProgramDef } from './program.js';
+import { BUF_BASE, BUF_BYTES, STACK_PAGE, SYS_EXIT, SYS_FORK, SYS_OPEN, SYS_READ, SYS_CLOSE, SYS_WAIT, SYS_YIELD } from '../proc/abi.js';
+import { execStep, startExec } from '../proc/programs/exec-helper.js';
+import { compute, layoutStrings, load, sys, type ProgramDef } from '../proc/programs/program.js';
 
 const STR = layoutStrings(['/etc/rc']);
 const RC = 0;

@@ -10,11 +10,11 @@
  * With eclipse-b's `wait` (returns the first terminated child, never reaps it) the reap loop never
  * ends once any child has exited: init is stuck there for good.
  */
-import * as A from '../abi.js';
-import { ELF_BUF } from './exec-helper.js';
-import { compute, load, sys, type Action, type ProgramDef, type ProgramEnv, type ProgramState } from './program.js';
+import * as A from '../proc/abi.js';
+import { ELF_BUF } from '../proc/programs/exec-helper.js';
+import { compute, load, sys, type Action, type ProgramDef, type ProgramEnv, type ProgramState } from '../proc/programs/program.js';
 import { SV_FAILED, SV_RUNNING, SV_STARTING, SV_STOPPED } from './service-protocol.js';
-import { K } from './svcinit.js';
+import { K } from './service-manager.js';
 
 const LEN_PTR = A.STACK_PAGE + 64;
 const MAX_RESTARTS = 3;

@@ -16,10 +16,10 @@
  * it and judge it against what the kernel saw happen. The four service-manager mutants of the bug
  * zoo are read here (env.mutants).
  */
-import * as A from '../abi.js';
-import type { ServiceParams } from '../../params.js';
-import { execStep, startExec } from './exec-helper.js';
-import { compute, layoutStrings, load, store, sys, type Action, type ProgramDef, type ProgramEnv, type ProgramState } from './program.js';
+import * as A from '../proc/abi.js';
+import type { ServiceParams } from '../params.js';
+import { execStep, startExec } from '../proc/programs/exec-helper.js';
+import { compute, layoutStrings, load, store, sys, type Action, type ProgramDef, type ProgramEnv, type ProgramState } from '../proc/programs/program.js';
 import { DEPENDS, INFO, MESSAGE_BYTES, OP_LOOKUP, OP_LOOKUP_REPLY, OP_PONG, OP_READY, OP_PING, RECV_BUF, SEND_BUF, SERVICE_PATHS, SERVICES, SV_FAILED, SV_RUNNING, SV_STARTING, SV_STOPPED } from './service-protocol.js';
 
 const STR = layoutStrings(SERVICE_PATHS);

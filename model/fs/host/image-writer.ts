@@ -37,7 +37,7 @@ import {
   TAG_SIZE,
   TAG_UID,
   TLV_HEADER_BYTES,
-} from './format.js';
+} from '../format.js';
 import type { TreeNode } from './tree.js';
 
 /** The tree cannot be written (a name too long or empty, "." or "..", a "/" in a name). */

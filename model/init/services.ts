@@ -17,8 +17,8 @@
  *   20 processes (five services, three restarts each), so without process churn of this kind
  *   eclipse-b's table can never fill in a whole-system run.
  */
-import * as A from '../abi.js';
-import { compute, layoutStrings, load, store, sys, type ProgramDef } from './program.js';
+import * as A from '../proc/abi.js';
+import { compute, layoutStrings, load, store, sys, type ProgramDef } from '../proc/programs/program.js';
 import { CALLS, INFO, MESSAGE_BYTES, OP_LOOKUP, OP_LOOKUP_REPLY, OP_PING, OP_PONG, OP_READY, OP_REPLY, OP_REQ, RECV_BUF, SEND_BUF, SERVICE_TYPE, SHIPPED_NAMES } from './service-protocol.js';
 
 const STR = layoutStrings(['/data/fslog']);

@@ -4,11 +4,11 @@
  * without recursion.
  */
 import test from 'ava';
-import { NODE_DIRECTORY, NODE_FILE } from '../../../model/fs/format.js';
-import { fsck } from '../../../model/fs/fsck.js';
-import { HostReader } from '../../../model/fs/host-reader.js';
-import type { TreeNode } from '../../../model/fs/tree.js';
-import { rawImage, type RawNode } from './images.js';
+import { NODE_DIRECTORY, NODE_FILE } from '../../../../model/fs/format.js';
+import { fsck } from '../../../../model/fs/host/fsck.js';
+import { HostReader } from '../../../../model/fs/host/host-reader.js';
+import type { TreeNode } from '../../../../model/fs/host/tree.js';
+import { rawImage, type RawNode } from '../images.js';
 
 test('host reader: a chain of shared directories (exponential when expanded) is walked once per inode', (t) => {
   // Directory i names directory i+1 twice, as "x" and "y": 2^40 paths reach the file at the bottom.

@@ -5,12 +5,12 @@
  * findings is pinned, so a change in what fsck reports is a visible test change.
  */
 import test from 'ava';
-import { HDR_TABLE_OFFSET, HDR_TABLE_SIZE, HDR_TOTAL_INODES, HDR_VERSION, NODE_DIRECTORY, NODE_FILE, TAG_CONTENT, TAG_NLINK, TAG_NODE_TYPE, TAG_SIZE } from '../../../model/fs/format.js';
-import { fsck, type FsckReport } from '../../../model/fs/fsck.js';
-import { HostReader } from '../../../model/fs/host-reader.js';
-import { writeImage } from '../../../model/fs/image-writer.js';
-import { dir, file, symlink } from '../../../model/fs/tree.js';
-import { direntOf, getU32, layout, rawImage, setU32, setU64, tlvOf } from './images.js';
+import { HDR_TABLE_OFFSET, HDR_TABLE_SIZE, HDR_TOTAL_INODES, HDR_VERSION, NODE_DIRECTORY, NODE_FILE, TAG_CONTENT, TAG_NLINK, TAG_NODE_TYPE, TAG_SIZE } from '../../../../model/fs/format.js';
+import { fsck, type FsckReport } from '../../../../model/fs/host/fsck.js';
+import { HostReader } from '../../../../model/fs/host/host-reader.js';
+import { writeImage } from '../../../../model/fs/host/image-writer.js';
+import { dir, file, symlink } from '../../../../model/fs/host/tree.js';
+import { direntOf, getU32, layout, rawImage, setU32, setU64, tlvOf } from '../images.js';
 
 const BIG = new Uint8Array(5000).map((_, i) => (i * 31) & 0xff);
 const BASE = writeImage(

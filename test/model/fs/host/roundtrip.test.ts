@@ -5,13 +5,13 @@
  */
 import test from 'ava';
 import fc from 'fast-check';
-import { FS_BLOCK_BYTES } from '../../../model/fs/format.js';
-import { fsck } from '../../../model/fs/fsck.js';
-import { HostReader } from '../../../model/fs/host-reader.js';
-import { ImageWriteError, writeImage } from '../../../model/fs/image-writer.js';
-import { dir, file, symlink, type DirNode, type TreeNode } from '../../../model/fs/tree.js';
-import { holds } from '../../helpers/system.js';
-import { firstDifference, paths } from './images.js';
+import { FS_BLOCK_BYTES } from '../../../../model/fs/format.js';
+import { fsck } from '../../../../model/fs/host/fsck.js';
+import { HostReader } from '../../../../model/fs/host/host-reader.js';
+import { ImageWriteError, writeImage } from '../../../../model/fs/host/image-writer.js';
+import { dir, file, symlink, type DirNode, type TreeNode } from '../../../../model/fs/host/tree.js';
+import { holds } from '../../../helpers/system.js';
+import { firstDifference, paths } from '../images.js';
 
 const SAFE = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+~ '];
 /** UTF-8 of 2, 3 and 4 bytes (the last are surrogate pairs in JavaScript). */

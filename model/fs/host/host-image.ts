@@ -24,7 +24,7 @@ import {
   TAG_NODE_TYPE,
   TAG_SIZE,
   TLV_HEADER_BYTES,
-} from './format.js';
+} from '../format.js';
 
 /** One parsed node record. Fields are null where the record lacks them. */
 export interface ParsedNode {
