@@ -28,11 +28,10 @@ import {
 import { R_OK } from '../model/block/block-port.js';
 import * as P from '../model/probes.js';
 import type { Machine } from '../model/machine.js';
-import { violationAt, type CheckFamily, type CheckInfo } from './check.js';
+import { CheckFamilyBase, type CheckInfo, type ProbeHandler } from './check.js';
 import { VIRTQUEUE_CHECKS } from './virtqueue-catalogue.js';
 
-export class BlockChecks implements CheckFamily {
-  selected: (id: string) => boolean = () => true;
+export class BlockChecks extends CheckFamilyBase {
   readonly checks: readonly CheckInfo[] = VIRTQUEUE_CHECKS.filter((c) => c.id.startsWith('S-BLK'));
   private readonly n: number;
   /** Per head: the client whose request it carries (from the allocation probe). */
@@ -47,7 +46,8 @@ export class BlockChecks implements CheckFamily {
   private readonly chainLen: Int32Array;
   private readonly chainWritable: Uint8Array;
 
-  constructor(private readonly m: Machine) {
+  constructor(m: Machine) {
+    super(m);
     this.n = m.params.queueSize;
     this.headClient = new Int32Array(this.n);
     this.deviceStatus = new Int32Array(this.n);
@@ -65,50 +65,45 @@ export class BlockChecks implements CheckFamily {
     this.clientType.fill(0);
   }
 
-  private fail(id: string, message: string): Violation {
-    return violationAt(this.m.sim, id, message);
-  }
+
+  private readonly handle: ProbeHandler = (kind, a, b, c) => this.onProbe(kind, a, b, c);
 
   afterStep(): Violation | null {
-    const probes = this.m.probes;
-    const buf = probes.buf;
-    let first: Violation | null = null;
-    for (let i = 0; i < probes.count; i++) {
-      const k = i * 4;
-      const kind = buf[k];
-      let v: Violation | null = null;
-      switch (kind) {
-        case P.P_REQUEST_START:
-          this.clientBlock[buf[k + 1]] = buf[k + 2];
-          this.clientType[buf[k + 1]] = buf[k + 3];
-          break;
-        case P.P_DRIVER_ALLOC:
-          this.headClient[buf[k + 1]] = buf[k + 3];
-          this.deviceStatus[buf[k + 1]] = -1;
-          break;
-        case P.P_DEVICE_FETCH:
-          this.deviceStatus[buf[k + 1]] = -1;
-          v = this.fetched(buf[k + 1]);
-          break;
-        case P.P_DEVICE_STATUS:
-          this.deviceStatus[buf[k + 1]] = buf[k + 2];
-          break;
-        case P.P_USED_PUBLISH:
-          v = this.statusDomain(buf[k + 1]);
-          break;
-        case P.P_COMPLETE:
-          v = this.completed(buf[k + 1], buf[k + 2], buf[k + 3]);
-          break;
-        case P.P_QUEUE_RESET:
-          this.deviceStatus.fill(-1);
-          break;
-        case P.P_POWER_LOSS:
-          this.begin();
-          break;
-      }
-      if (v && first === null && this.selected(v.check)) first = v;
+    return this.readStepProbes(this.handle);
+  }
+
+  private onProbe(kind: number, a: number, b: number, c: number): Violation | null {
+    let v: Violation | null = null;
+    switch (kind) {
+      case P.P_REQUEST_START:
+        this.clientBlock[a] = b;
+        this.clientType[a] = c;
+        break;
+      case P.P_DRIVER_ALLOC:
+        this.headClient[a] = c;
+        this.deviceStatus[a] = -1;
+        break;
+      case P.P_DEVICE_FETCH:
+        this.deviceStatus[a] = -1;
+        v = this.fetched(a);
+        break;
+      case P.P_DEVICE_STATUS:
+        this.deviceStatus[a] = b;
+        break;
+      case P.P_USED_PUBLISH:
+        v = this.statusDomain(a);
+        break;
+      case P.P_COMPLETE:
+        v = this.completed(a, b, c);
+        break;
+      case P.P_QUEUE_RESET:
+        this.deviceStatus.fill(-1);
+        break;
+      case P.P_POWER_LOSS:
+        this.begin();
+        break;
     }
-    return first;
+    return v;
   }
 
   /** S-BLK-01, S-BLK-02, S-BLK-06 on the chain the device just fetched. */

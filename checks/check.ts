@@ -2,6 +2,7 @@ import type { Hasher64 } from '../sim/hash.js';
 import type { Violation } from '../sim/violation.js';
 import type { Probes } from '../model/probes.js';
 import type { Simulation } from '../sim/simulation.js';
+import type { Machine } from '../model/machine.js';
 
 /** One check of invariants.md, by its stable id. */
 export interface CheckInfo {
@@ -52,4 +53,36 @@ export function readProbes(probes: Probes, onProbe: ProbeHandler, selected: (id:
     if (v && first === null && selected(v.check)) first = v;
   }
   return first;
+}
+
+/**
+ * The skeleton every family shares: the `--only` filter (`selected`), violations stamped with the
+ * current step and time (`fail`), and reading every probe of a step (`readStepProbes`). A family
+ * extends it and implements begin, afterStep, atEnd and fingerprint.
+ */
+export abstract class CheckFamilyBase implements CheckFamily {
+  abstract readonly checks: readonly CheckInfo[];
+  selected: (id: string) => boolean = () => true;
+
+  constructor(protected readonly m: Machine) {}
+
+  /** A violation of check `id` now. */
+  protected fail(id: string, message: string): Violation {
+    return violationAt(this.m.sim, id, message);
+  }
+
+  /** Every probe of the step through `onProbe`; the first violation the filter lets through. */
+  protected readStepProbes(onProbe: ProbeHandler): Violation | null {
+    return readProbes(this.m.probes, onProbe, this.selected);
+  }
+
+  /** `v` if the filter lets it through, else null. */
+  protected pass(v: Violation | null): Violation | null {
+    return v && this.selected(v.check) ? v : null;
+  }
+
+  abstract begin(): void;
+  abstract afterStep(): Violation | null;
+  abstract atEnd(quiescent: boolean): Violation | null;
+  abstract fingerprint(h: Hasher64, now: number): void;
 }

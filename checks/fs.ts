@@ -28,7 +28,7 @@ import { SECTOR_BYTES, VIRTIO_BLK_T_OUT } from '../model/virtio/constants.js';
 import { R_OK } from '../model/block/block-port.js';
 import * as P from '../model/probes.js';
 import type { Machine } from '../model/machine.js';
-import { readProbes, violationAt, type CheckFamily, type CheckInfo, type ProbeHandler } from './check.js';
+import { CheckFamilyBase, type CheckInfo, type ProbeHandler } from './check.js';
 
 const fs = (id: string, kind: 'safety' | 'progress', title: string): CheckInfo => ({ id, subsystem: 'file system', kind, title });
 
@@ -43,8 +43,7 @@ export const FS_CHECKS: readonly CheckInfo[] = [
 
 const NONE = -1;
 
-export class FsChecks implements CheckFamily {
-  selected: (id: string) => boolean = () => true;
+export class FsChecks extends CheckFamilyBase {
   readonly checks = FS_CHECKS;
   private readonly expected: Uint8Array;
   private oracle: HostReader;
@@ -68,7 +67,8 @@ export class FsChecks implements CheckFamily {
   private readonly pending = new Map<number, Uint8Array>();
   private lastEval = -1;
 
-  constructor(private readonly m: Machine) {
+  constructor(m: Machine) {
+    super(m);
     const image = m.image!;
     this.partitionBytes = Math.ceil(image.length / FS_BLOCK_BYTES) * FS_BLOCK_BYTES;
     this.partitionStart = m.partitionStartBlock * FS_BLOCK_BYTES;
@@ -98,14 +98,11 @@ export class FsChecks implements CheckFamily {
     this.lastEval = -1;
   }
 
-  private fail(id: string, message: string): Violation {
-    return violationAt(this.m.sim, id, message);
-  }
 
   private readonly handle: ProbeHandler = (kind, a, b, c) => this.onProbe(kind, a, b, c);
 
   afterStep(): Violation | null {
-    const first = readProbes(this.m.probes, this.handle, this.selected);
+    const first = this.readStepProbes(this.handle);
     if (first) return first;
     const now = this.m.sim.now;
     if (now !== this.lastEval) {

@@ -11,6 +11,11 @@
  * since it was sent must arrive within the scenario's bound (the reap bound, plus two request
  * periods and the slack with services) of being sent, measured from when the last fault settled. A message consumed by an eclipse-b kernel server (it was
  * addressed to a server id) is delivered, not lost.
+ *
+ * What it does not verify, and why: what a payload means to its receiver (READY and health
+ * replies are the service manager's business, checks/services.ts); what eclipse-b's kernel
+ * servers do with a message they consumed (kernel.md does not say); and a receiver's wake-up on a
+ * dead peer beyond S-IPC-03's "fails, never blocks forever" (the process checks see the process).
  */
 import type { Hasher64 } from '../sim/hash.js';
 import type { Violation } from '../sim/violation.js';
@@ -19,7 +24,7 @@ import { DROP_NAMES } from '../model/ipc/ipc.js';
 import { B_RECV } from '../model/proc/process-table.js';
 import * as P from '../model/probes.js';
 import type { Machine } from '../model/machine.js';
-import { readProbes, violationAt, type CheckFamily, type CheckInfo, type ProbeHandler } from './check.js';
+import { CheckFamilyBase, type CheckInfo, type ProbeHandler } from './check.js';
 
 const ipc = (id: string, kind: 'safety' | 'progress', title: string): CheckInfo => ({ id, subsystem: 'IPC', kind, title });
 
@@ -38,8 +43,7 @@ interface Sent {
   bytes: Uint8Array;
 }
 
-export class IpcChecks implements CheckFamily {
-  selected: (id: string) => boolean = () => true;
+export class IpcChecks extends CheckFamilyBase {
   readonly checks = IPC_CHECKS;
   /** Messages sent and not yet delivered or discarded, by id (insertion order = send order). */
   private readonly out = new Map<number, Sent>();
@@ -49,7 +53,6 @@ export class IpcChecks implements CheckFamily {
   private readonly dead: number[] = [];
   private lastEval = -1;
 
-  constructor(private readonly m: Machine) {}
 
   begin(): void {
     this.out.clear();
@@ -58,15 +61,12 @@ export class IpcChecks implements CheckFamily {
     this.lastEval = -1;
   }
 
-  private fail(id: string, message: string): Violation {
-    return violationAt(this.m.sim, id, message);
-  }
 
   private readonly handle: ProbeHandler = (kind, a, b, c) => this.onProbe(kind, a, b, c);
 
   afterStep(): Violation | null {
     if (this.dead.length > 0) this.dead.length = 0;
-    const first = readProbes(this.m.probes, this.handle, this.selected);
+    const first = this.readStepProbes(this.handle);
     if (first) return first;
     if (this.dead.length > 0) {
       const v = this.waitersUnblocked();

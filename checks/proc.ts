@@ -15,6 +15,12 @@
  * - S-PM-05 in eclipse-b: −1 is its only error, so −1 from wait is read as "no children".
  * - L-PM-03 is judged for init, the reaper: once a wait has returned a child, init makes no other
  *   system call while it still has a zombie child.
+ *
+ * What it does not verify, and why: what the programs compute (they are the scenarios' own
+ * workloads, not the subject); the results of file-system calls (checks/fs.ts judges the kernel
+ * path against its own oracle); message passing (checks/ipc.ts); the service manager's decisions
+ * (checks/services.ts); and page contents beyond frame ownership and reference counts (memory is
+ * copied eagerly at fork in both profiles, so there is no copy-on-write state to judge).
  */
 import { Hasher64 } from '../sim/hash.js';
 import type { Violation } from '../sim/violation.js';
@@ -22,7 +28,7 @@ import { ECHILD, EAGAIN, MAX_FDS, MAX_PAGES, OPEN_FILES, MAX_PROCS, PS_FREE, PS_
 import { SCRATCH } from '../model/proc/memory.js';
 import * as P from '../model/probes.js';
 import type { Machine } from '../model/machine.js';
-import { readProbes, violationAt, type CheckFamily, type CheckInfo, type ProbeHandler } from './check.js';
+import { CheckFamilyBase, type CheckInfo, type ProbeHandler } from './check.js';
 
 const pm = (id: string, kind: 'safety' | 'progress', title: string): CheckInfo => ({ id, subsystem: 'processes', kind, title });
 
@@ -51,8 +57,7 @@ const ZOMBIE = 2;
 /** Remembered stores per process (the programs tag one or two addresses). */
 const STORES = 4;
 
-export class ProcChecks implements CheckFamily {
-  selected: (id: string) => boolean = () => true;
+export class ProcChecks extends CheckFamilyBase {
   readonly checks = PROC_CHECKS;
   // ghost, per slot
   private readonly gPid = new Int32Array(MAX_PROCS);
@@ -89,7 +94,8 @@ export class ProcChecks implements CheckFamily {
   /** Entries of each slot in the ready ring (S-PM-12), recounted after every step. */
   private readonly queued = new Int32Array(MAX_PROCS);
 
-  constructor(private readonly m: Machine) {
+  constructor(m: Machine) {
+    super(m);
     this.seen = new Int32Array(m.procs!.mem.frames);
   }
 
@@ -109,9 +115,6 @@ export class ProcChecks implements CheckFamily {
     this.lastEval = -1;
   }
 
-  private fail(id: string, message: string): Violation {
-    return violationAt(this.m.sim, id, message);
-  }
 
   private slotOf(pid: number): number {
     for (let s = 0; s < MAX_PROCS; s++) if (this.gLife[s] !== FREE && this.gPid[s] === pid) return s;
@@ -137,7 +140,7 @@ export class ProcChecks implements CheckFamily {
     if (this.exited.length > 0) this.exited.length = 0;
     if (this.sigchld.length > 0) this.sigchld.length = 0;
     this.reapedPid = -1;
-    const first = readProbes(this.m.probes, this.handle, this.selected);
+    const first = this.readStepProbes(this.handle);
     if (first) return first;
     if (this.touched) {
       const v = this.structure();

@@ -21,20 +21,23 @@
  *   making them Failed).
  * - L-SM-05 watches init while it is busy: blocked in receive, waiting for its next deadline or a
  *   message, it is idle by design.
+ *
+ * What it does not verify, and why: the services' own work (their requests to a dependency are
+ * messages, judged by checks/ipc.ts); the processes behind them (checks/proc.ts sees forks, exits
+ * and reaping); and the numbers init is configured with (they come from the scenario, and the
+ * rules are recomputed here from observed times, so only init's decisions are judged).
  */
 import type { Hasher64 } from '../sim/hash.js';
 import type { Violation } from '../sim/violation.js';
 import * as A from '../model/proc/abi.js';
 import * as P from '../model/probes.js';
 import { F_HANG } from '../model/faults.js';
+import { serviceState, servicePid, serviceTable } from '../model/init/service-table.js';
 import { E_CPU_STEP } from '../model/proc/scheduler.js';
 import { B_RECV } from '../model/proc/process-table.js';
 import { programIndex, PROGRAMS } from '../model/proc/programs/registry.js';
 import { DEPENDS, OP_READY, SERVICES, SHIPPED_NAMES, SV_FAILED, SV_NAMES, SV_RUNNING, SV_STARTING } from '../model/init/service-protocol.js';
-import { K } from '../model/init/service-manager.js';
-import type { Machine } from '../model/machine.js';
-import { readProbes, violationAt, type CheckFamily, type CheckInfo, type ProbeHandler } from './check.js';
-
+import { CheckFamilyBase, type CheckInfo, type ProbeHandler } from './check.js';
 const sm = (id: string, kind: 'safety' | 'progress', title: string): CheckInfo => ({ id, subsystem: 'service manager', kind, title });
 
 export const SERVICE_CHECKS: readonly CheckInfo[] = [
@@ -61,8 +64,7 @@ const RING = 32;
 /** Decision-time tolerance for S-SM-04 (see the header). */
 const TOLERANCE = 1000;
 
-export class ServiceChecks implements CheckFamily {
-  selected: (id: string) => boolean = () => true;
+export class ServiceChecks extends CheckFamilyBase {
   readonly checks = SERVICE_CHECKS;
   // the table as last seen
   private readonly st = new Int32Array(N);
@@ -108,9 +110,7 @@ export class ServiceChecks implements CheckFamily {
   private lastEval = -1;
   private readonly serviceProgram: number[] = [];
   /** The programs that keep a service table: reference init and eclipse-b's init v0.2.0. */
-  private readonly managers = [programIndex('svcinit'), programIndex('init-v0.2.0')];
 
-  constructor(private readonly m: Machine) {}
 
   private get sv() {
     return this.m.params.proc!.services!;
@@ -149,24 +149,19 @@ export class ServiceChecks implements CheckFamily {
     }
   }
 
-  private fail(id: string, message: string): Violation {
-    return violationAt(this.m.sim, id, message);
-  }
 
   private readonly handle: ProbeHandler = (kind, a, b, c) => this.onProbe(kind, a, b, c);
 
   /** init's program state, when init runs a service manager. */
   private table(): Record<string, number> | null {
     const t = this.m.procs!.t;
-    if (t.state[1] === A.PS_FREE || t.pid[1] !== 1) return null;
-    const prog = t.program[1];
-    if (prog < 0 || (prog !== this.managers[0] && prog !== this.managers[1])) return null;
-    this.initProgram = prog;
-    return t.progState[1];
+    const table = serviceTable(t);
+    if (table) this.initProgram = t.program[1];
+    return table;
   }
 
   afterStep(): Violation | null {
-    const first = readProbes(this.m.probes, this.handle, this.selected);
+    const first = this.readStepProbes(this.handle);
     if (first) return first;
     const s = this.down ? null : this.table();
     if (!s) return null;
@@ -178,8 +173,8 @@ export class ServiceChecks implements CheckFamily {
     const initStepped = (q.poppedKind === E_CPU_STEP && q.poppedA === 1) || s !== this.seenTable;
     this.seenTable = s;
     for (let i = 0; initStepped && i < this.sv.count; i++) {
-      const st = s[K.st[i]];
-      const pid = s[K.pid[i]];
+      const st = serviceState(s, i);
+      const pid = servicePid(s, i);
       if (st !== this.st[i] || pid !== this.pid[i]) {
         changed = true;
         const w = this.transition(i, this.st[i], st, this.pid[i], pid);

@@ -13,13 +13,12 @@ import type { Violation } from '../sim/violation.js';
 import { STATUS_DRIVER_OK, STATUS_FAILED, VIRTIO_BLK_T_FLUSH } from '../model/virtio/constants.js';
 import * as P from '../model/probes.js';
 import type { Machine } from '../model/machine.js';
-import { violationAt, type CheckFamily, type CheckInfo } from './check.js';
+import { CheckFamilyBase, type CheckInfo } from './check.js';
 import { VIRTQUEUE_CHECKS } from './virtqueue-catalogue.js';
 
 const NONE = -1;
 
-export class VirtqueueProgressChecks implements CheckFamily {
-  selected: (id: string) => boolean = () => true;
+export class VirtqueueProgressChecks extends CheckFamilyBase {
   readonly checks: readonly CheckInfo[] = VIRTQUEUE_CHECKS.filter((c) => c.id.startsWith('L-VQ'));
   private readonly n: number;
   /** Per avail slot: when its entry was published (NONE = fetched or never published). */
@@ -41,7 +40,8 @@ export class VirtqueueProgressChecks implements CheckFamily {
   private wrapped = 0;
   private lastEval = -1;
 
-  constructor(private readonly m: Machine) {
+  constructor(m: Machine) {
+    super(m);
     this.n = m.params.queueSize;
     this.publishedAt = new Float64Array(this.n);
     this.usedAt = new Float64Array(this.n);
@@ -63,7 +63,7 @@ export class VirtqueueProgressChecks implements CheckFamily {
     this.lastEval = -1;
   }
 
-  private fail(id: string, message: string): Violation {
+  protected override fail(id: string, message: string): Violation {
     // L-VQ-08: a progress failure once the indices have wrapped is reported as such.
     if (this.wrapped === 1 && (id === 'L-VQ-01' || id === 'L-VQ-02' || id === 'L-VQ-03' || id === 'L-VQ-04')) {
       return { check: 'L-VQ-08', step: this.m.sim.steps, time: this.m.sim.now, message: `after the indices wrapped, ${id} failed: ${message}` };

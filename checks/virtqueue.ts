@@ -29,7 +29,7 @@ import {
 import { distance, needEvent, validGeometry } from '../model/virtio/index-math.js';
 import * as P from '../model/probes.js';
 import type { Machine } from '../model/machine.js';
-import { readProbes, violationAt, type CheckFamily, type CheckInfo, type ProbeHandler } from './check.js';
+import { CheckFamilyBase, type CheckInfo, type ProbeHandler } from './check.js';
 import { VIRTQUEUE_CHECKS } from './virtqueue-catalogue.js';
 
 /** Ghost owner of a chain, by head. */
@@ -37,8 +37,7 @@ const OWN_NONE = 0;
 const OWN_DRIVER = 1;
 const OWN_DEVICE = 2;
 
-export class VirtqueueChecks implements CheckFamily {
-  selected: (id: string) => boolean = () => true;
+export class VirtqueueChecks extends CheckFamilyBase {
   readonly checks: readonly CheckInfo[] = VIRTQUEUE_CHECKS.filter((c) => c.id.startsWith('S-VQ'));
   private readonly n: number;
   private readonly mask: number;
@@ -81,7 +80,8 @@ export class VirtqueueChecks implements CheckFamily {
   private usedDirty = 0;
   private readonly marks: Uint8Array;
 
-  constructor(private readonly m: Machine) {
+  constructor(m: Machine) {
+    super(m);
     const n = m.params.queueSize;
     this.n = n;
     this.mask = m.indexMask;
@@ -134,17 +134,14 @@ export class VirtqueueChecks implements CheckFamily {
     this.usedDirty = 0;
   }
 
-  private fail(id: string, message: string): Violation {
-    return violationAt(this.m.sim, id, message);
-  }
 
   private readonly handle: ProbeHandler = (kind, a, b, c) => this.onProbe(kind, a, b, c);
 
   afterStep(): Violation | null {
-    const first = readProbes(this.m.probes, this.handle, this.selected);
+    const first = this.readStepProbes(this.handle);
     if (first) return first;
     const v = this.stateChecks();
-    return v && this.selected(v.check) ? v : null;
+    return this.pass(v);
   }
 
   /** Checks over the state after the step: cheap ones always, walks only when their subject changed. */

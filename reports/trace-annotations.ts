@@ -5,15 +5,14 @@
  * and init's service table says which service changed state. Watched only when a trace is asked
  * for; nothing here is part of the run or its trace hash.
  */
+import { serviceState, servicePid, serviceTable } from '../model/init/service-table.js';
 import * as A from '../model/proc/abi.js';
 import { PROGRAMS } from '../model/proc/programs/registry.js';
 import { SV_NAMES } from '../model/init/service-protocol.js';
-import { K } from '../model/init/service-manager.js';
 import { DROP_NAMES } from '../model/ipc/ipc.js';
 import { OP_NAMES } from '../model/fs/fs-call-abi.js';
 import * as P from '../model/probes.js';
 import type { Machine } from '../model/machine.js';
-
 const SYSCALL_NAMES: Record<number, string> = {
   [A.SYS_EXIT]: 'exit', [A.SYS_WRITE]: 'write', [A.SYS_READ]: 'read', [A.SYS_SEND]: 'send', [A.SYS_RECEIVE]: 'receive',
   [A.SYS_YIELD]: 'yield', [A.SYS_GETPID]: 'getpid', [A.SYS_FORK]: 'fork', [A.SYS_EXEC]: 'exec', [A.SYS_WAIT]: 'wait',
@@ -31,7 +30,6 @@ const ERRNO_NAMES: Record<number, string> = {
 const SIGNAL_NAMES: Record<number, string> = { [A.SIGKILL]: 'SIGKILL', [A.SIGSEGV]: 'SIGSEGV', [A.SIGTERM]: 'SIGTERM', [A.SIGCHLD]: 'SIGCHLD' };
 const MOUNT_NAMES = ['mounted', 'refused: bad magic', 'refused: bad version', 'refused: bad geometry', 'refused: I/O error'];
 const COMPLETION_NAMES = ['OK', 'IOERR', 'UNSUPP', 'error'];
-const INIT_PROGRAMS = new Set(['svcinit', 'init-v0.2.0']);
 
 /** A syscall result: a negative one named by its errno (reference) or shown as −1 (eclipse-b). */
 function result(r: number): string {
@@ -142,12 +140,11 @@ export class TraceAnnotator {
   /** init's service table (both inits keep it under the same keys): a line per state change. */
   private serviceChanges(m: Machine, add: (line: string) => void): void {
     const t = m.procs?.t;
-    if (!t || t.pid[1] !== 1 || t.state[1] === A.PS_FREE || !INIT_PROGRAMS.has(PROGRAMS[t.program[1]]?.name ?? '')) return;
-    const table = t.progState[1];
+    const table = t ? serviceTable(t) : null;
     if (!table) return;
     for (let i = 0; i < A.SERVICE_NAMES.length; i++) {
-      const st = table[K.st[i]];
-      const pid = table[K.pid[i]];
+      const st = serviceState(table, i);
+      const pid = servicePid(table, i);
       if (st === undefined) continue;
       const was = this.svState[i];
       if (st === was) continue;

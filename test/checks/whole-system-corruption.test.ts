@@ -4,6 +4,7 @@
  * expects its check to fire within a few events. (The families only look again when something
  * relevant happened: these tests keep those triggers honest.)
  */
+import { serviceState, serviceTable } from '../../model/init/service-table.js';
 import test from 'ava';
 import { Chooser } from '../../sim/chooser.js';
 import { RandomStrategy } from '../../sim/strategy/random.js';
@@ -12,7 +13,6 @@ import { SV_RUNNING } from '../../model/init/service-protocol.js';
 import { K } from '../../model/init/service-manager.js';
 import { makeSystem, resolveTarget } from '../../scenarios/operations.js';
 import type { ScenarioSystem } from '../../scenarios/system.js';
-
 /** A reference boot (seed 1), stepped until all five services are Running. */
 function bootedSystem(): ScenarioSystem {
   const system = makeSystem(resolveTarget('boot', 'reference', []));
@@ -20,8 +20,8 @@ function bootedSystem(): ScenarioSystem {
   for (;;) {
     if (!system.step()) throw new Error(`the boot ended first: ${system.violation?.check ?? 'no violation'}`);
     const t = system.machine.procs!.t;
-    const table = t.progState[1];
-    if (table && [0, 1, 2, 3, 4].every((i) => table[K.st[i]] === SV_RUNNING)) return system;
+    const table = serviceTable(t);
+    if (table && [0, 1, 2, 3, 4].every((i) => serviceState(table, i) === SV_RUNNING)) return system;
   }
 }
 
@@ -35,7 +35,7 @@ function runToViolation(system: ScenarioSystem, limit = 20_000) {
 
 test('corruption: init records a PID that does not exist for a Running service → S-SM-02', (t) => {
   const system = bootedSystem();
-  const table = system.machine.procs!.t.progState[1]!;
+  const table = serviceTable(system.machine.procs!.t)!;
   table[K.pid[2]] = 999;
   const v = runToViolation(system);
   t.is(v?.check, 'S-SM-02', v?.message);
@@ -44,7 +44,7 @@ test('corruption: init records a PID that does not exist for a Running service �
 
 test('corruption: init records another service’s live process → S-SM-02', (t) => {
   const system = bootedSystem();
-  const table = system.machine.procs!.t.progState[1]!;
+  const table = serviceTable(system.machine.procs!.t)!;
   table[K.pid[1]] = table[K.pid[0]];
   const v = runToViolation(system);
   t.is(v?.check, 'S-SM-02', v?.message);

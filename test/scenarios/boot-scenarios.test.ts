@@ -15,6 +15,7 @@
  * One finding is pinned as a failing test (at the end): in dependency-slow, a slow start (30 ms of
  * CPU) never fits in the 50 ms start timeout, so every slow-started service is killed.
  */
+import { servicePid, serviceState, serviceTable } from '../../model/init/service-table.js';
 import test from 'ava';
 import { Campaign, type CampaignFinding } from '../../sim/campaign.js';
 import { runOnce } from '../../sim/run.js';
@@ -27,13 +28,11 @@ import { PS_FREE, PS_ZOMBIE, SERVICE_NAMES, SIGKILL } from '../../model/proc/abi
 import { BOOT_INIT_MISSING } from '../../model/proc/exec.js';
 import { PROGRAMS } from '../../model/proc/programs/registry.js';
 import { SV_FAILED, SV_NAMES, SV_RUNNING } from '../../model/init/service-protocol.js';
-import { K } from '../../model/init/service-manager.js';
 import { P_POWER_LOSS, P_PROC_EXEC, P_PROC_EXIT } from '../../model/probes.js';
 import type { Machine } from '../../model/machine.js';
 import { campaignFindings, makeCampaignSystem, resolveTarget, runSeed, type Target } from '../../scenarios/operations.js';
 import { ScenarioSystem } from '../../scenarios/system.js';
 import { assertSeedDeterminesRun, campaignToFirstFailure, exploreToEnd, recordedCampaign, replayRoundTrip, RunRecorder, runAfter, show } from '../helpers/scenario-runs.js';
-
 const BOOT_NAMES = ['boot', 'service-crash-loop', 'service-hang', 'dependency-slow', 'power-loss-reboot', 'init-small'] as const;
 const CLEAN_SEEDS = 40;
 const MUTANT_SEEDS = 60;
@@ -55,9 +54,8 @@ const programName = (index: number) => (index >= 0 && index < PROGRAMS.length ? 
 /** init's program state (its service table) when slot 1 holds a live PID 1 running svcinit. */
 function initTable(m: Machine): Record<string, number> | null {
   const t = m.procs!.t;
-  if (t.pid[1] !== 1 || t.state[1] === PS_FREE || t.state[1] === PS_ZOMBIE) return null;
-  if (programName(t.program[1]) !== 'svcinit') return null;
-  return t.progState[1];
+  if (t.state[1] === PS_ZOMBIE || programName(t.program[1]) !== 'svcinit') return null;
+  return serviceTable(t);
 }
 
 /** Does `pid` name a live (not zombie) process running service i's program? */
@@ -229,9 +227,9 @@ class BootRunRecorder extends RunRecorder<BootRun> {
     const table = initTable(m);
     if (table) {
       for (let i = 0; i < this.count; i++) {
-        if (table[K.st[i]] === SV_FAILED) r.everFailed[i] = true;
-        const pid = table[K.pid[i]];
-        if (table[K.st[i]] === SV_RUNNING && this.slowPids.has(pid) && !this.slowRan.has(pid)) {
+        if (serviceState(table, i) === SV_FAILED) r.everFailed[i] = true;
+        const pid = servicePid(table, i);
+        if (serviceState(table, i) === SV_RUNNING && this.slowPids.has(pid) && !this.slowRan.has(pid)) {
           this.slowRan.add(pid);
           r.slowRunning++;
         }
@@ -258,9 +256,9 @@ class BootRunRecorder extends RunRecorder<BootRun> {
     r.initPid = t.pid[1];
     r.initState = t.state[1];
     r.initProgram = programName(t.program[1]);
-    r.finalSt = table ? Array.from({ length: this.count }, (_, i) => table[K.st[i]]) : null;
-    r.finalLive = table ? Array.from({ length: this.count }, (_, i) => runsService(m, table[K.pid[i]], i)) : [];
-    r.finalZombie = table ? Array.from({ length: this.count }, (_, i) => isZombie(m, table[K.pid[i]])) : [];
+    r.finalSt = table ? Array.from({ length: this.count }, (_, i) => serviceState(table, i)) : null;
+    r.finalLive = table ? Array.from({ length: this.count }, (_, i) => runsService(m, servicePid(table, i), i)) : [];
+    r.finalZombie = table ? Array.from({ length: this.count }, (_, i) => isZombie(m, servicePid(table, i))) : [];
     r.finalInstances = Array.from({ length: this.count }, (_, i) => liveInstances(m, this.execed, i));
     return r;
   }
@@ -362,8 +360,8 @@ test('boot scenarios: boot seed 1 ends with all five services Running on live PI
   if (!table) return t.fail('no svcinit table');
   const pids = new Set<number>();
   for (let i = 0; i < 5; i++) {
-    const pid = table[K.pid[i]];
-    t.is(table[K.st[i]], SV_RUNNING, `${SERVICE_NAMES[i]} is ${SV_NAMES[table[K.st[i]]]}`);
+    const pid = servicePid(table, i);
+    t.is(serviceState(table, i), SV_RUNNING, `${SERVICE_NAMES[i]} is ${SV_NAMES[serviceState(table, i)]}`);
     t.true(pid > 1, `${SERVICE_NAMES[i]}: PID ${pid}`);
     t.true(runsService(m, pid, i), `${SERVICE_NAMES[i]}: PID ${pid} is live and runs /sbin/${SERVICE_NAMES[i]}`);
     pids.add(pid);
