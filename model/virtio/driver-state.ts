@@ -159,6 +159,9 @@ export abstract class DriverState {
     h.int(this.recovering);
     h.int(this.started);
     h.int(this.dead);
+    // Chosen at power-on and read at feature negotiation (init step 4) and at every recovery: until
+    // then runs that asked for EVENT_IDX and runs that did not are different states.
+    h.int(this.wantEventIdx);
     h.int(this.eventIdx);
     h.int(this.freeHead);
     h.int(this.numFree);

@@ -5,6 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { Explorer, explore, type ExploreOptions } from '../../sim/explore.js';
 import { runOnce } from '../../sim/run.js';
 import { ReplayStrategy } from '../../sim/strategy/replay.js';
+import { Chooser } from '../../sim/chooser.js';
+import { Hasher64 } from '../../sim/hash.js';
 import { makeExplorer } from '../../scenarios/operations.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { target } from '../helpers/system.js';
@@ -189,4 +191,17 @@ test('explore: a memory budget stops the search even when one path outgrows the 
   });
   t.true(r.ok, 'the exploration did not finish (killed after the time limit)');
   t.is(r.ok ? (JSON.parse(r.stdout) as { stoppedBy: string }).stoppedBy : null, 'memory');
+});
+
+test('explore: virtio-small: runs that ask for EVENT_IDX and runs that do not are different states before negotiation', (t) => {
+  // Regression: the driver's requested-feature setting was missing from the fingerprint, so the
+  // explorer merged the EVENT_IDX-on runs into the -off ones at depth 1 and never visited them.
+  const fingerprintAfterBegin = (eventIdx: number): string => {
+    const { system } = makeExplorer(target({ scenario: 'virtio-small' }), UNBOUNDED);
+    system.begin(new Chooser(new ReplayStrategy([eventIdx], null, false)), 0);
+    const h = new Hasher64();
+    system.fingerprint(h);
+    return `${h.h1}:${h.h2}`;
+  };
+  t.not(fingerprintAfterBegin(0), fingerprintAfterBegin(1));
 });
