@@ -22,7 +22,7 @@ import { Faults } from './faults.js';
 import { BufferCache } from './fs/buffer-cache.js';
 import { FS_BLOCK_BYTES, PARTITION_BLOCK_ECLIPSE_B, PARTITION_BLOCK_REFERENCE } from './fs/format.js';
 import { KERNEL_FS_EVENTS, KernelFs } from './fs/kernel-fs.js';
-import { type FsCallSink } from './fs/kernel-fs-state.js';
+import type { FsCallSink } from './fs/kernel-fs-state.js';
 import { IPC_EVENTS } from './ipc/ipc.js';
 import { MutantSet } from './mutants.js';
 import type { MachineParams } from './params.js';

@@ -9,7 +9,7 @@ import type { Hasher64 } from '../../sim/hash.js';
 import type { Engine } from '../../sim/engine.js';
 import type { ModelContext, ProbeSink } from '../context.js';
 import type { MutantSet } from '../mutants.js';
-import { type BufferCache } from './buffer-cache.js';
+import type { BufferCache } from './buffer-cache.js';
 import { FS_BLOCK_BYTES } from './format.js';
 import { MAX_FDS } from '../proc/abi.js';
 

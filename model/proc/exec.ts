@@ -2,7 +2,7 @@
  * exec and the ELF loader (kernel.md §4.2, §4.3), and boot's load of /sbin/init through the same
  * loader (kernel.md §1), as xv6's exec.c.
  */
-import { K_EXEC_OPEN, INIT_PATH, E_TIMER_TICK } from './scheduler.js';
+import { K_EXEC_OPEN, E_TIMER_TICK } from './scheduler.js';
 import { FileSyscalls, splitPath } from './file-syscalls.js';
 import { F_FRAME_SHORTAGE, F_SLOW_START } from '../faults.js';
 import * as P from '../probes.js';
@@ -16,6 +16,8 @@ import { SHIPPED_NAMES } from '../init/service-protocol.js';
 /** Boot outcome (bootFailure of the machine). */
 export const BOOT_INIT_MISSING = -100;
 export const BOOT_INIT_BAD = -101;
+
+const INIT_PATH = '/sbin/init';
 
 export abstract class Loader extends FileSyscalls {
   // ===========================================================================================

@@ -11,9 +11,9 @@ import type { Engine } from '../../sim/engine.js';
 import type { ModelContext, ProbeSink } from '../context.js';
 import type { PowerLossSite } from '../power.js';
 import type { MutantSet } from '../mutants.js';
-import { type Faults } from '../faults.js';
+import type { Faults } from '../faults.js';
 import { Ipc } from '../ipc/ipc.js';
-import { type FsCallPort } from '../fs/kernel-fs.js';
+import type { FsCallPort } from '../fs/kernel-fs.js';
 import type { ProcParams } from '../params.js';
 import * as P from '../probes.js';
 import * as A from './abi.js';
@@ -34,10 +34,6 @@ export const K_READ = 2;
 export const K_WRITE = 3;
 export const K_EXEC_OPEN = 4;
 export const K_EXEC_READ = 5;
-
-
-export const INIT_PATH = '/sbin/init';
-
 
 export abstract class Scheduler {
   readonly t = new ProcessTable();
@@ -104,7 +100,6 @@ export abstract class Scheduler {
     }
   }
 
-
   begin(): void {
     this.t.begin();
     this.mem.begin();
@@ -119,7 +114,6 @@ export abstract class Scheduler {
     this.hung.fill(0);
     this.ipc.begin();
   }
-
 
   // ===========================================================================================
   // CPU and scheduler (kernel.md §4.1)
@@ -241,7 +235,6 @@ export abstract class Scheduler {
     this.makeReady(s);
   }
 
-
   err(errno: number): number {
     return this.reference ? -errno : -1;
   }
@@ -250,7 +243,6 @@ export abstract class Scheduler {
   badPtr(s: number, addr: number, len: number, write: boolean): boolean {
     return this.reference && !this.mem.valid(s, addr, len, write);
   }
-
 
   fingerprint(h: Hasher64, now: number): void {
     this.t.fingerprint(h, now);

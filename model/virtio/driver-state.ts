@@ -8,7 +8,7 @@ import { indexMask } from './index-math.js';
 import type { DeviceRegisters } from './device.js';
 import type { RingMemory } from './ring-memory.js';
 import type { Engine } from '../../sim/engine.js';
-import { type BlockRequester } from '../block/block-port.js';
+import type { BlockRequester } from '../block/block-port.js';
 import type { ModelContext, ProbeSink } from '../context.js';
 import type { MutantSet } from '../mutants.js';
 import type { MachineParams } from '../params.js';

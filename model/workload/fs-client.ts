@@ -15,7 +15,7 @@ import type { ModelContext } from '../context.js';
 import { F_POWER_LOSS, type Faults } from '../faults.js';
 import type { FsParams } from '../params.js';
 import { E_POWER_LOSS, type PowerLossSite } from '../power.js';
-import { type KernelFs } from '../fs/kernel-fs.js';
+import type { KernelFs } from '../fs/kernel-fs.js';
 import { MAX_WRITE, OP_CLOSE, OP_LSEEK, OP_OPEN, OP_READ, OP_WRITE, SEEK_END, SEEK_SET } from '../fs/fs-call-abi.js';
 
 const L_FS_FILE = label('fs.file');
