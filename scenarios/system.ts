@@ -3,7 +3,8 @@ import type { Hasher64 } from '../sim/hash.js';
 import { RandomStrategy } from '../sim/strategy/random.js';
 import { ReplayDivergence } from '../sim/strategy/replay.js';
 import type { SimSystem } from '../sim/system.js';
-import { MODEL_CRASH, type Violation } from '../sim/violation.js';
+import { MODEL_CRASH, MODEL_HANG, type Violation } from '../sim/violation.js';
+import { WorkBoundExceeded } from '../sim/work-bound.js';
 import { virtioCheckFamilies } from '../checks/registry.js';
 import type { CheckFamily } from '../checks/check.js';
 import type { VirtioParams } from '../model/params.js';
@@ -32,7 +33,7 @@ export interface SystemConfig {
 
 /** Does `id` match one of the patterns (exact ids, or prefixes ending in "*")? */
 export function checkSelected(id: string, patterns: readonly string[] | undefined): boolean {
-  if (!patterns || patterns.length === 0 || id === MODEL_CRASH) return true;
+  if (!patterns || patterns.length === 0 || id === MODEL_CRASH || id === MODEL_HANG) return true;
   return patterns.some((p) => (p.endsWith('*') ? id.startsWith(p.slice(0, -1)) : id === p));
 }
 
@@ -98,7 +99,7 @@ export class ScenarioSystem implements SimSystem {
     this.found.add(v.check);
     this.violations.push(v);
     if (!this.violation) this.violation = v;
-    return !this.config.collect || v.check === MODEL_CRASH;
+    return !this.config.collect || v.check === MODEL_CRASH || v.check === MODEL_HANG;
   }
 
   step(): boolean {
@@ -110,7 +111,8 @@ export class ScenarioSystem implements SimSystem {
       more = m.sim.step();
     } catch (e) {
       if (e instanceof ReplayDivergence) throw e;
-      this.record({ check: MODEL_CRASH, step: m.sim.steps, time: m.sim.now, message: `the model threw: ${e instanceof Error ? e.message : String(e)}` });
+      if (e instanceof WorkBoundExceeded) this.record({ check: MODEL_HANG, step: m.sim.steps, time: m.sim.now, message: `the model would hang: ${e.message}` });
+      else this.record({ check: MODEL_CRASH, step: m.sim.steps, time: m.sim.now, message: `the model threw: ${e instanceof Error ? e.message : String(e)}` });
       this.over = true;
       return false;
     }
