@@ -7,6 +7,7 @@
 import { label } from '../../sim/labels.js';
 import type { Hasher64 } from '../../sim/hash.js';
 import type { Micros } from '../../sim/clock.js';
+import { workBoundExceeded } from '../../sim/work-bound.js';
 import {
   BLK_HEADER_BYTES,
   FEATURE_EVENT_IDX,
@@ -293,8 +294,9 @@ export class VirtioDevice {
     const sectorLow = mem.view.getUint32(hdrOff + 8, true);
     const sector = sectorHigh !== 0 || sectorLow > 0x7fffffff ? -1 : sectorLow;
 
+    // Work bound: the request table has N slots (a driver has at most N chains in flight).
     let slot = 0;
-    while (this.slotState[slot] !== SLOT_FREE) slot++;
+    while (this.slotState[slot] !== SLOT_FREE) if (++slot === n) workBoundExceeded('device', 'searching for a free request slot', n, "the request table's size");
     this.slotState[slot] = SLOT_IO;
     this.slotHead[slot] = head;
     this.slotType[slot] = type;
