@@ -31,6 +31,18 @@ export interface SystemConfig {
   collect?: boolean;
 }
 
+/**
+ * How far a campaign run goes on after its first violation (collect mode), to report the further
+ * checks it breaks: at most this many more events and this much more simulated time. Then it
+ * stops there, without the end-of-run judgements (it did not end). Without this bound a broken
+ * model keeps every failing seed busy up to its step bound. Measured over eclipse-b and the 20
+ * mutants on every scenario (5 % of each budget), later findings came within 3,200 events of the
+ * first on the VirtIO scenarios, 9,000 on fs-read, 24,000 on the whole-system ones, where many
+ * seeds find each of them; the set of checks found did not change.
+ */
+export const AFTER_VIOLATION_STEPS = 20_000;
+export const AFTER_VIOLATION_MICROS = 1_000_000;
+
 /** Does `id` match one of the patterns (exact ids, or prefixes ending in "*")? */
 export function checkSelected(id: string, patterns: readonly string[] | undefined): boolean {
   if (!patterns || patterns.length === 0 || id === MODEL_CRASH || id === MODEL_HANG) return true;
@@ -55,6 +67,9 @@ export class ScenarioSystem implements SimSystem {
   readonly violations: Violation[] = [];
   private readonly found = new Set<string>();
   private over = false;
+  /** Collect mode: the run ends at this step or time (set by its first violation). */
+  private stopStep = Infinity;
+  private stopTime = Infinity;
   /** Called after every step, before the checks (replay --trace annotates the trace with it). */
   observer: ((m: VirtioMachine) => void) | null = null;
 
@@ -86,6 +101,8 @@ export class ScenarioSystem implements SimSystem {
     this.violations.length = 0;
     this.found.clear();
     this.over = false;
+    this.stopStep = Infinity;
+    this.stopTime = Infinity;
     for (const f of this.families) f.begin();
     this.machine.begin(chooser, keepTrace);
   }
@@ -98,7 +115,11 @@ export class ScenarioSystem implements SimSystem {
     if (!checkSelected(v.check, this.config.checks) || this.found.has(v.check)) return false;
     this.found.add(v.check);
     this.violations.push(v);
-    if (!this.violation) this.violation = v;
+    if (!this.violation) {
+      this.violation = v;
+      this.stopStep = v.step + AFTER_VIOLATION_STEPS;
+      this.stopTime = v.time + AFTER_VIOLATION_MICROS;
+    }
     return !this.config.collect || v.check === MODEL_CRASH || v.check === MODEL_HANG;
   }
 
@@ -126,7 +147,14 @@ export class ScenarioSystem implements SimSystem {
         return false;
       }
     }
-    if (m.sim.steps >= this.params.maxSteps || m.sim.now >= this.params.maxTimeMicros) return this.end(false);
+    const steps = m.sim.steps;
+    const now = m.sim.now;
+    if (steps >= this.params.maxSteps || now >= this.params.maxTimeMicros) return this.end(false);
+    if (steps >= this.stopStep || now >= this.stopTime) {
+      // Cut short: not the end of the run, so nothing is judged "at the end".
+      this.over = true;
+      return false;
+    }
     return true;
   }
 
