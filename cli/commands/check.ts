@@ -12,6 +12,7 @@ import { applyTargetOptions, writeFinding } from '../files.js';
 export interface CheckOptions extends FindingCliOptions {
   seedsScale: number;
   workers: number;
+  watchdog?: number;
 }
 
 interface Row {
@@ -47,7 +48,7 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
       progress(`random  ${scenario.name} …`);
       const started = performance.now();
       const total = Math.max(1, Math.round(scenario.campaignSeeds * o.seedsScale));
-      const { campaign } = await runCampaign(t, 1, total, o.workers);
+      const { campaign } = await runCampaign(t, 1, total, o.workers, { watchdogSeconds: o.watchdog });
       const findings = campaignFindings(t, campaign, budget);
       const paths = findings.map((f) => writeFinding(o.out, scenario.name, 'check', f));
       rows.push({ scenario: scenario.name, mode: 'random', runs: campaign.runs, steps: campaign.steps, seconds: (performance.now() - started) / 1000, findings, paths, outcomes: campaign.orderedOutcomes() });
