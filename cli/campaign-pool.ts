@@ -64,12 +64,8 @@ export async function runCampaign(t: Target, first: number, count: number, worke
     }
     return { campaign, stopped: false };
   }
-  const threads = Math.max(1, Math.min(workers, Math.ceil(count / SLICE)));
-  const pool = new Tinypool({
-    filename: fileURLToPath(new URL('./campaign-worker.js', import.meta.url)),
-    minThreads: threads,
-    maxThreads: threads,
-  });
+  const threads = Math.max(1, workers);
+  const pool = sharedPool(threads);
   const limitMs = watchdog * 1000;
   const running = new Set<Running>();
   const promises = new Set<Promise<void>>();
@@ -112,9 +108,29 @@ export async function runCampaign(t: Target, first: number, count: number, worke
     }
   } finally {
     if (ticker) clearInterval(ticker);
-    await pool.destroy();
   }
   return { campaign, stopped };
+}
+
+/**
+ * One pool for every campaign of the process (`check` runs twenty): starting threads and loading
+ * the model in each costs about a second on a busy machine. Close it when done.
+ */
+let shared: { pool: Tinypool; threads: number } | null = null;
+
+function sharedPool(threads: number): Tinypool {
+  if (shared && shared.threads === threads) return shared.pool;
+  if (shared) void shared.pool.destroy();
+  const pool = new Tinypool({ filename: fileURLToPath(new URL('./campaign-worker.js', import.meta.url)), minThreads: threads, maxThreads: threads });
+  shared = { pool, threads };
+  return pool;
+}
+
+/** Ends the campaigns' worker threads (the process cannot exit while they run). */
+export async function closeCampaignPool(): Promise<void> {
+  const s = shared;
+  shared = null;
+  if (s) await s.pool.destroy();
 }
 
 /** Ends every slice whose current run has gone on longer than the limit. */

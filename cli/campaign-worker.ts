@@ -41,6 +41,8 @@ export default async function runSlice(task: SliceTask): Promise<SliceResult> {
   const key = JSON.stringify([task.scenario, task.profile, task.mutants, task.overrides ?? null, task.checks ?? null]);
   let system = systems.get(key);
   if (!system) {
+    // The pool serves campaign after campaign, each of one target: keep only the current one.
+    systems.clear();
     system = makeCampaignSystem({ ...resolveTarget(task.scenario, task.profile, task.mutants), overrides: task.overrides, image: task.image, checks: task.checks });
     systems.set(key, system);
   }

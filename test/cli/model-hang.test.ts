@@ -8,7 +8,7 @@ import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { runCampaign } from '../../cli/campaign-pool.js';
+import { closeCampaignPool, runCampaign } from '../../cli/campaign-pool.js';
 import { isWatchdogHang, replayHang } from '../../cli/watched-run.js';
 import { readReplayFile } from '../../cli/files.js';
 import { campaignFindings, findingFrom, makeCampaignSystem, makeSystem, replayDocument } from '../../scenarios/operations.js';
@@ -20,6 +20,8 @@ import { MODEL_HANG } from '../../sim/violation.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/cli.js';
 import { target } from '../helpers/system.js';
+
+test.after.always(closeCampaignPool);
 
 const PLANTED = pathToFileURL(join(REPO_ROOT, 'dist', 'test', 'helpers', 'planted-hang.js')).href;
 
