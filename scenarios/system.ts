@@ -24,7 +24,7 @@ export interface SystemConfig {
   image?: Uint8Array;
   /**
    * Which checks may end a run: ids or prefixes ending in "*" ("S-FS-*"). Default: all. Disabled
-   * checks still run, but their violations are ignored. MODEL-CRASH is always enabled.
+   * checks still run, but their violations are ignored. MODEL-CRASH and MODEL-HANG are always enabled.
    */
   checks?: readonly string[];
   /** Keep going after a violation and report every distinct check violated (campaigns). */
@@ -109,7 +109,8 @@ export class ScenarioSystem implements SimSystem {
 
   /**
    * Records a violation; true if the run ends here. Without `collect` the first violation ends it;
-   * with it, only a model crash does, and a check is reported once.
+   * with it, only a model crash or hang does (or the bound after the first), and a check is
+   * reported once.
    */
   private record(v: Violation): boolean {
     if (!checkSelected(v.check, this.config.checks) || this.found.has(v.check)) return false;
