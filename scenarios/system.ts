@@ -24,7 +24,8 @@ export interface SystemConfig {
   image?: Uint8Array;
   /**
    * Which checks may end a run: ids or prefixes ending in "*" ("S-FS-*"). Default: all. Disabled
-   * checks still run, but their violations are ignored. MODEL-CRASH and MODEL-HANG are always enabled.
+   * checks still run, but their violations are ignored. MODEL-CRASH and MODEL-HANG are always
+   * enabled.
    */
   checks?: readonly string[];
   /** Keep going after a violation and report every distinct check violated (campaigns). */
