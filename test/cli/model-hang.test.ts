@@ -18,7 +18,7 @@ import { runOnce } from '../../sim/run.js';
 import { RandomStrategy } from '../../sim/strategy/random.js';
 import { MODEL_HANG } from '../../sim/violation.js';
 import { REPO_ROOT } from '../helpers/paths.js';
-import { tempDir } from '../helpers/cli.js';
+import { cli, tempDir } from '../helpers/cli.js';
 import { target } from '../helpers/system.js';
 
 test.after.always(closeCampaignPool);
@@ -74,4 +74,12 @@ test('the watchdog ends a planted infinite loop: MODEL-HANG with its seed and a 
   const clean = await replayHang(doc, undefined, 1000);
   t.false(clean.reproduced);
   t.is(clean.finished?.violation, null);
+  // The command line knows the file for a watchdog hang and says so honestly: here (no planted
+  // loop) it did not occur; --trace prints the events before the recorded one.
+  const r = await cli(['replay', file, '--watchdog', '1', '--trace', '--last', '3'], tempDir('hang-cli'));
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /watched \(1 s\)/);
+  t.regex(r.stdout, /\n\s+69\s/);
+  t.notRegex(r.stdout, /\n\s+70\s/);
+  t.regex(r.stdout, /the recorded MODEL-HANG at step 70 did not occur: the run finished after 158 events/);
 });
