@@ -20,8 +20,28 @@ import { MODEL_HANG } from '../../sim/violation.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { target } from '../helpers/system.js';
+import { HANG_STEP, plantedHangHere } from '../helpers/planted-hang-point.js';
 
 test.after.always(closeCampaignPool);
+
+/** The seeds of [1, 40] whose run reaches the planted loop, found in-process without looping. */
+function seedsThatHang(): number[] {
+  const system = makeCampaignSystem(target({ scenario: 'virtio-smoke' }));
+  const m = system.machine;
+  const dispatch = m.dispatch.bind(m);
+  let hit = false;
+  m.dispatch = (kind: number, a: number, b: number) => {
+    if (plantedHangHere(m, kind)) hit = true;
+    dispatch(kind, a, b);
+  };
+  const out: number[] = [];
+  for (let seed = 1; seed <= 40; seed++) {
+    hit = false;
+    runOnce(system, new RandomStrategy(seed));
+    if (hit) out.push(seed);
+  }
+  return out;
+}
 
 const PLANTED = pathToFileURL(join(REPO_ROOT, 'dist', 'test', 'helpers', 'planted-hang.js')).href;
 
@@ -49,6 +69,8 @@ test('a campaign run stops within its bound after the first violation', (t) => {
 });
 
 test('the watchdog ends a planted infinite loop: MODEL-HANG with its seed and a replay file, and the campaign finishes', async (t) => {
+  const hang = seedsThatHang();
+  t.true(hang.length >= 1 && hang.length < 40, `seeds that hang: ${hang.join(', ')}`);
   const tg = target({ scenario: 'virtio-smoke' });
   const { campaign, stopped } = await runCampaign(tg, 1, 40, 2, { watchdogSeconds: 1, preload: PLANTED });
   t.false(stopped);
@@ -57,10 +79,9 @@ test('the watchdog ends a planted infinite loop: MODEL-HANG with its seed and a 
   const findings = campaignFindings(tg, campaign, 0);
   t.deepEqual(findings.map((f) => f.check), [MODEL_HANG]);
   const f = findings[0];
-  // Seeds 6 and 36 reach the planted loop (test/helpers/planted-hang.ts: event 70, an odd time).
-  t.is(f.seed, 6);
-  t.is(f.count, 2);
-  t.is(f.violation.step, 70);
+  t.is(f.seed, hang[0]);
+  t.is(f.count, hang.length);
+  t.is(f.violation.step, HANG_STEP);
   t.true(isWatchdogHang(f.violation));
   t.deepEqual(f.replay.checks, [MODEL_HANG]);
 
@@ -69,7 +90,7 @@ test('the watchdog ends a planted infinite loop: MODEL-HANG with its seed and a 
   const doc = readReplayFile(file);
   const planted = await replayHang(doc, undefined, 1000, PLANTED);
   t.true(planted.reproduced);
-  t.is(planted.hung?.step, 70);
+  t.is(planted.hung?.step, HANG_STEP);
   // Without the planted loop the same choices run to their end: the file is that run's.
   const clean = await replayHang(doc, undefined, 1000);
   t.false(clean.reproduced);
@@ -79,7 +100,7 @@ test('the watchdog ends a planted infinite loop: MODEL-HANG with its seed and a 
   const r = await cli(['replay', file, '--watchdog', '1', '--trace', '--last', '3'], tempDir('hang-cli'));
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /watched \(1 s\)/);
-  t.regex(r.stdout, /\n\s+69\s/);
-  t.notRegex(r.stdout, /\n\s+70\s/);
-  t.regex(r.stdout, /the recorded MODEL-HANG at step 70 did not occur: the run finished after 158 events/);
+  t.regex(r.stdout, new RegExp(`\\n\\s+${HANG_STEP - 1}\\s`));
+  t.notRegex(r.stdout, new RegExp(`\\n\\s+${HANG_STEP}\\s`));
+  t.regex(r.stdout, new RegExp(`the recorded MODEL-HANG at step ${HANG_STEP} did not occur: the run finished after`));
 });

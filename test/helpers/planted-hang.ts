@@ -1,19 +1,10 @@
 /**
  * Imported first by a worker (the campaign's `preload`), this plants an infinite loop inside one
- * event of the model: a device I/O completion that spins forever when it is the run's event
- * number HANG_STEP and completes at an odd microsecond. Which seeds meet it depends on the run,
- * so a campaign has some seeds that hang and many that do not. No work bound can see this loop:
- * only the campaign's wall-clock watchdog can end it.
+ * event of the model, at the point test/helpers/planted-hang-point.ts names. No work bound can
+ * see this loop: only the campaign's wall-clock watchdog can end it.
  */
 import { VirtioMachine } from '../../model/virtio-machine.js';
-import { E_DEV_IO_DONE } from '../../model/events.js';
-
-export const HANG_STEP = 70;
-
-/** Would the event `kind` at this point of the run hang? */
-export function plantedHangHere(m: VirtioMachine, kind: number): boolean {
-  return kind === E_DEV_IO_DONE && m.sim.steps === HANG_STEP && m.sim.now % 2 === 1;
-}
+import { plantedHangHere } from './planted-hang-point.js';
 
 const original = VirtioMachine.prototype.dispatch;
 let spins = 0;
