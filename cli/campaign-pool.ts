@@ -1,15 +1,26 @@
 /**
  * Runs a campaign's seeds on worker threads (tinypool) and merges the slices deterministically
  * (sim/campaign.ts `merge`: lowest seed wins per check), so the report is the same for any number
- * of workers. One worker runs in-process, without threads.
+ * of workers.
+ *
+ * Each run has a wall-clock watchdog. A worker says which seed of its slice it is running (shared
+ * memory); a seed that is still running after the limit has its worker terminated (a synchronous
+ * loop cannot be stopped from inside its thread), and the slice is handed out again around it.
+ * The suspect seed is then run once more in a watched thread of its own (cli/watched-run.ts): if
+ * it hangs again it is a MODEL-HANG, with the choices up to the event that never returned; if it
+ * finishes (the machine was only slow) its result counts like any other. Either way the report
+ * does not depend on timing. With the watchdog off (0) and one worker, seeds run in-process.
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
-import { Campaign } from '../sim/campaign.js';
+import { Campaign, type CampaignFinding } from '../sim/campaign.js';
+import { label } from '../sim/labels.js';
+import { MODEL_HANG } from '../sim/violation.js';
 import { makeCampaignSystem, type Target } from '../scenarios/operations.js';
 import type { SliceResult, SliceTask } from './campaign-worker.js';
 import { interrupted, yieldToEvents } from './interrupt.js';
+import { DEFAULT_WATCHDOG_SECONDS, watchdogMessage, watchedRun } from './watched-run.js';
 
 /** Seeds per slice: small enough to stop promptly, large enough to amortise the message. */
 const SLICE = 50;
@@ -18,14 +29,34 @@ export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
+export interface CampaignOptions {
+  /** Wall-clock limit of one run in seconds; 0 turns the watchdog off. */
+  watchdogSeconds?: number;
+  /** A module every worker imports first (tests plant a hang with it). */
+  preload?: string;
+}
+
+/** One slice handed to a worker, with what the watchdog needs to know about it. */
+interface Running {
+  task: SliceTask;
+  started: Int32Array;
+  controller: AbortController;
+  /** Runs started when last looked at, and since when (ms). */
+  seen: number;
+  since: number;
+  /** The seed the watchdog ended, if it did. */
+  hung: number | null;
+}
+
 /**
  * Runs seeds [first, first+count) of `t` on `workers` threads. Stops handing out slices on an
  * interrupt; returns what the finished slices found and whether it was cut short.
  */
-export async function runCampaign(t: Target, first: number, count: number, workers: number): Promise<{ campaign: Campaign; stopped: boolean }> {
+export async function runCampaign(t: Target, first: number, count: number, workers: number, opts: CampaignOptions = {}): Promise<{ campaign: Campaign; stopped: boolean }> {
+  const watchdog = opts.watchdogSeconds ?? DEFAULT_WATCHDOG_SECONDS;
   const campaign = new Campaign(makeCampaignSystem(t));
   const end = first + count;
-  if (workers <= 1 || count <= SLICE) {
+  if (watchdog === 0 && (workers <= 1 || count <= SLICE)) {
     for (let s = first; s < end; s += SLICE) {
       campaign.runSeeds(s, Math.min(s + SLICE, end));
       await yieldToEvents();
@@ -33,31 +64,113 @@ export async function runCampaign(t: Target, first: number, count: number, worke
     }
     return { campaign, stopped: false };
   }
-  const pool = new Tinypool({
-    filename: fileURLToPath(new URL('./campaign-worker.js', import.meta.url)),
-    minThreads: workers,
-    maxThreads: workers,
-  });
+  const threads = Math.max(1, workers);
+  const pool = sharedPool(threads);
+  const limitMs = watchdog * 1000;
+  const running = new Set<Running>();
+  const promises = new Set<Promise<void>>();
+  /** Seed ranges to hand out, in order; a hung slice puts its remainder back in front. */
+  const ranges: Array<[number, number]> = [];
+  for (let s = first; s < end; s += SLICE) ranges.push([s, Math.min(s + SLICE, end)]);
+  const ticker = limitMs > 0 ? setInterval(() => watch(running, limitMs), Math.min(250, Math.max(10, limitMs / 4))) : undefined;
   let stopped = false;
+  const start = (from: number, to: number): void => {
+    const progress = limitMs > 0 ? new SharedArrayBuffer(4) : undefined;
+    const task: SliceTask = { scenario: t.scenario.name, profile: t.profile, mutants: t.mutants, overrides: t.overrides, image: t.image, checks: t.checks, from, to, progress, preload: opts.preload };
+    const r: Running = { task, started: new Int32Array(progress ?? new SharedArrayBuffer(4)), controller: new AbortController(), seen: 0, since: Date.now(), hung: null };
+    running.add(r);
+    const p: Promise<void> = (pool.run(task, limitMs > 0 ? { signal: r.controller.signal } : {}) as Promise<SliceResult>)
+      .then(
+        (res) => campaign.merge(res),
+        async (e: unknown) => {
+          if (r.hung === null) throw e;
+          // Hand out the rest of the slice around the hung seed, and look at that seed alone.
+          if (r.hung + 1 < to) ranges.unshift([r.hung + 1, to]);
+          if (from < r.hung) ranges.unshift([from, r.hung]);
+          campaign.merge(await confirmHang(t, r.hung, limitMs, watchdog, opts.preload));
+        },
+      )
+      .finally(() => {
+        running.delete(r);
+        promises.delete(p);
+      });
+    promises.add(p);
+  };
   try {
-    let next = first;
-    const running = new Set<Promise<void>>();
-    while (next < end || running.size > 0) {
-      while (next < end && running.size < workers * 2 && !interrupted()) {
-        const task: SliceTask = { scenario: t.scenario.name, profile: t.profile, mutants: t.mutants, overrides: t.overrides, image: t.image, checks: t.checks, from: next, to: Math.min(next + SLICE, end) };
-        next = task.to;
-        const p: Promise<void> = (pool.run(task) as Promise<SliceResult>).then((r) => {
-          campaign.merge(r);
-          running.delete(p);
-        });
-        running.add(p);
+    while (ranges.length > 0 || promises.size > 0) {
+      while (ranges.length > 0 && promises.size < threads * 2 && !interrupted()) {
+        const [from, to] = ranges.shift()!;
+        start(from, to);
       }
-      if (interrupted() && next < end) stopped = true;
-      if (running.size === 0) break;
-      await Promise.race(running);
+      if (interrupted() && ranges.length > 0) stopped = true;
+      if (promises.size === 0) break;
+      await Promise.race(promises);
     }
   } finally {
-    await pool.destroy();
+    if (ticker) clearInterval(ticker);
   }
   return { campaign, stopped };
+}
+
+/**
+ * One pool for every campaign of the process (`check` runs twenty): starting threads and loading
+ * the model in each costs about a second on a busy machine. Close it when done.
+ */
+let shared: { pool: Tinypool; threads: number } | null = null;
+
+function sharedPool(threads: number): Tinypool {
+  if (shared && shared.threads === threads) return shared.pool;
+  if (shared) void shared.pool.destroy();
+  const pool = new Tinypool({ filename: fileURLToPath(new URL('./campaign-worker.js', import.meta.url)), minThreads: threads, maxThreads: threads });
+  shared = { pool, threads };
+  return pool;
+}
+
+/** Ends the campaigns' worker threads (the process cannot exit while they run). */
+export async function closeCampaignPool(): Promise<void> {
+  const s = shared;
+  shared = null;
+  if (s) await s.pool.destroy();
+}
+
+/** Ends every slice whose current run has gone on longer than the limit. */
+function watch(running: Set<Running>, limitMs: number): void {
+  const now = Date.now();
+  for (const r of running) {
+    if (r.hung !== null) continue;
+    const n = Atomics.load(r.started, 0);
+    if (n !== r.seen) {
+      r.seen = n;
+      r.since = now;
+    } else if (n > 0 && now - r.since > limitMs) {
+      r.hung = r.task.from + n - 1;
+      r.controller.abort();
+    }
+  }
+}
+
+/**
+ * Runs a seed the watchdog ended once more, watched in a thread of its own: its own result if it
+ * finishes, else a MODEL-HANG finding with the choices up to the event that never returned.
+ */
+async function confirmHang(t: Target, seed: number, limitMs: number, seconds: number, preload?: string): Promise<SliceResult> {
+  const target = { scenario: t.scenario.name, profile: t.profile, mutants: t.mutants, overrides: t.overrides, image: t.image, checks: t.checks };
+  const out = await watchedRun({ kind: 'seed', target, seed }, limitMs, preload);
+  if (out.kind === 'seed-done') return out.slice;
+  if (out.kind !== 'hung') throw new Error('a watched seed answered as a replay');
+  const h = out.hung;
+  const overflow = h.overflow ? ' (too many choices to record: the replay file does not reproduce it)' : '';
+  const finding: CampaignFinding = {
+    check: MODEL_HANG,
+    seed,
+    violation: { check: MODEL_HANG, step: h.step, time: h.time, message: watchdogMessage(seconds, h.step, h.time) + overflow },
+    choices: h.overflow ? [] : h.choices,
+    // The worker's label names, interned here: ids are per thread.
+    labels: h.overflow ? [] : h.labels.map((n) => label(n)),
+    traceHash: h.traceHash,
+    count: 1,
+    alone: true,
+    watchdog: true,
+  };
+  return { runs: 1, steps: h.step, failedRuns: 1, findings: [finding], outcomes: [] };
 }

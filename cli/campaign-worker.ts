@@ -15,6 +15,10 @@ export interface SliceTask {
   checks?: string[];
   from: number;
   to: number;
+  /** Int32 [0]: runs of the slice started so far, for the pool's watchdog. */
+  progress?: SharedArrayBuffer;
+  /** A module to import first (tests plant a hang with it). */
+  preload?: string;
 }
 
 export interface SliceResult {
@@ -27,14 +31,29 @@ export interface SliceResult {
 
 const systems = new Map<string, ReturnType<typeof makeCampaignSystem>>();
 
-export default function runSlice(task: SliceTask): SliceResult {
+const preloaded = new Set<string>();
+
+export default async function runSlice(task: SliceTask): Promise<SliceResult> {
+  if (task.preload && !preloaded.has(task.preload)) {
+    await import(task.preload);
+    preloaded.add(task.preload);
+  }
   const key = JSON.stringify([task.scenario, task.profile, task.mutants, task.overrides ?? null, task.checks ?? null]);
   let system = systems.get(key);
   if (!system) {
+    // The pool serves campaign after campaign, each of one target: keep only the current one.
+    systems.clear();
     system = makeCampaignSystem({ ...resolveTarget(task.scenario, task.profile, task.mutants), overrides: task.overrides, image: task.image, checks: task.checks });
     systems.set(key, system);
   }
   const campaign = new Campaign(system);
-  campaign.runSeeds(task.from, task.to);
+  if (task.progress) {
+    // One seed at a time, saying which: the pool ends a run that outlives its watchdog.
+    const started = new Int32Array(task.progress, 0, 1);
+    for (let seed = task.from; seed < task.to; seed++) {
+      Atomics.store(started, 0, seed - task.from + 1);
+      campaign.runSeeds(seed, seed + 1);
+    }
+  } else campaign.runSeeds(task.from, task.to);
   return { runs: campaign.runs, steps: campaign.steps, failedRuns: campaign.failedRuns, findings: campaign.orderedFindings(), outcomes: campaign.orderedOutcomes() };
 }

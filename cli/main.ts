@@ -19,6 +19,7 @@ import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
 import { TOOL_VERSION } from '../sim/version.js';
 import { defaultWorkers } from './campaign-pool.js';
+import { DEFAULT_WATCHDOG_SECONDS } from './watched-run.js';
 
 const collect = (value: string, previous: string[]): string[] => previous.concat([value]);
 
@@ -58,6 +59,14 @@ function build(): Command {
   const shrinkBudget = () => new Option('--shrink-budget <n>', 'most runs spent shrinking each violation').argParser(nonNegativeInt('--shrink-budget')).default(1000);
   const workers = () =>
     new Option('--workers <n>', 'worker threads for random campaigns (results do not depend on it)').argParser(positiveInt('--workers')).default(defaultWorkers(), 'one per core');
+  const watchdog = () =>
+    new Option('--watchdog <seconds>', 'wall-clock limit of one run: a run that outlives it is ended and reported as MODEL-HANG (0: off)')
+      .argParser((v) => {
+        const x = Number(v);
+        if (!(x >= 0) || !Number.isFinite(x)) throw new InputError(`--watchdog must be a number of seconds ≥ 0, not "${v}"`);
+        return x;
+      })
+      .default(DEFAULT_WATCHDOG_SECONDS);
   /** Options every finding command shares: what to run, and where and how to report. */
   const findingOptions = (c: Command): Command =>
     c
@@ -78,7 +87,8 @@ function build(): Command {
     .addOption(new Option('--seed <s>', 'run exactly this seed').argParser(nonNegativeInt('--seed')))
     .addOption(new Option('--first-seed <s>', 'first seed of the range').argParser(nonNegativeInt('--first-seed')).default(1))
     .option('--image <file>', 'boot a file-system scenario from this EclipseFS image (see mkfs)')
-    .addOption(workers());
+    .addOption(workers())
+    .addOption(watchdog());
   findingOptions(program.commands[program.commands.length - 1]).action((scenario, o) => runCommand(scenario, o));
 
   program
@@ -98,6 +108,7 @@ function build(): Command {
     .option('--trace', 'print every event, one per line, with what each step did')
     .addOption(new Option('--last <n>', 'with --trace: only the last n events (the run up to the failure)').argParser(positiveInt('--last')))
     .option('--json', 'print one JSON object')
+    .addOption(watchdog())
     .action((file, o) => replayCommand(file, o));
 
   program
@@ -108,7 +119,8 @@ function build(): Command {
       if (!(x > 0) || !Number.isFinite(x)) throw new InputError(`--seeds-scale must be a positive number, not "${v}"`);
       return x;
     }).default(1))
-    .addOption(workers());
+    .addOption(workers())
+    .addOption(watchdog());
   findingOptions(program.commands[program.commands.length - 1]).action((o) => checkCommand(o));
 
   program

@@ -8,16 +8,24 @@ import type { Finding } from '../scenarios/operations.js';
 
 export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
+/** The two ids that are not checks of the catalogue but faults of the model itself. */
+export const MODEL_FAULTS: Record<string, string> = {
+  'MODEL-CRASH': 'the model threw an exception (a bug in the model)',
+  'MODEL-HANG': 'the model would not have returned from an event (a bug in the model)',
+};
+
 /** A violation with its replay command: what happened, where, and how to see it again. */
 export function formatFinding(f: Finding, replayPath: string): string {
   const info = checkInfo(f.check);
   const v = f.violation;
+  const model = MODEL_FAULTS[f.check];
   const lines = [
-    `${chalk.red.bold('VIOLATION')} ${chalk.bold(f.check)}${info ? ` ${info.title} (${info.subsystem})` : ''}`,
+    `${chalk.red.bold('VIOLATION')} ${chalk.bold(f.check)}${info ? ` ${info.title} (${info.subsystem})` : model ? ` ${model}` : ''}`,
     `  ${f.seed !== null ? `seed ${f.seed}, ` : ''}step ${v.step}, t = ${fmt(v.time)} µs: ${v.message}`,
   ];
   if (f.count > 1) lines.push(`  failed in ${fmt(f.count)} runs; the first is shown`);
-  lines.push(`  shrunk from ${f.originalChoices} choices (step ${f.originalStep}) to ${f.replay.choices.length} choices (step ${v.step})`);
+  if (f.notShrunk) lines.push(`  not shrunk (${f.notShrunk}): ${f.replay.choices.length} choices`);
+  else lines.push(`  shrunk from ${f.originalChoices} choices (step ${f.originalStep}) to ${f.replay.choices.length} choices (step ${v.step})`);
   lines.push(`  replay file: ${replayPath}`);
   lines.push(`  reproduce:   ${chalk.cyan(`npx eclipse-sim replay ${replayPath} --trace`)}`);
   return lines.join('\n');

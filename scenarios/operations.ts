@@ -19,7 +19,7 @@ import { isProfile, PROFILES, type Profile } from '../model/profile.js';
 import { findScenario, SCENARIOS } from './registry.js';
 import { makeReplay, type ReplayFile } from './replay-file.js';
 import type { Scenario } from './scenario.js';
-import { ScenarioSystem } from './system.js';
+import { effectiveParams, ScenarioSystem } from './system.js';
 import { imageHash } from './fs-images.js';
 
 /** Bad input from the user: one line, exit code 2. */
@@ -93,6 +93,8 @@ export interface Finding {
   /** Before shrinking: choices and step. */
   originalChoices: number;
   originalStep: number;
+  /** Why it was not shrunk, when it could not be (a run the watchdog ended). */
+  notShrunk?: string;
   replay: ReplayFile;
 }
 
@@ -137,11 +139,35 @@ export function findingFrom(t: Target, system: ScenarioSystem, input: { check: s
 export function campaignFindings(t: Target, campaign: Campaign, shrinkBudget: number): Finding[] {
   const system = makeSystem(t);
   return campaign.orderedFindings().map((f: CampaignFinding) => {
+    if (f.watchdog) return watchdogFinding(t, f);
     if (!f.alone) return findingFrom(t, system, { ...f }, shrinkBudget);
     // A later violation of its run: replayed (and shrunk) with only its check enabled.
     const alone: Target = { ...t, checks: [f.check] };
     return findingFrom(alone, makeSystem(alone), { ...f }, shrinkBudget);
   });
+}
+
+/**
+ * A run the campaign watchdog ended (MODEL-HANG): it cannot be re-run here, so its replay is
+ * written as recorded, unshrunk — the choices up to the event that never returned, with only
+ * MODEL-HANG enabled, and the trace hash after the last event that did return.
+ */
+function watchdogFinding(t: Target, f: CampaignFinding): Finding {
+  let n = f.choices.length;
+  while (n > 0 && f.choices[n - 1] === 0) n--;
+  const replay = makeReplay({
+    scenario: t.scenario.name,
+    profile: t.profile,
+    mutants: t.mutants,
+    checks: [f.check],
+    parameters: effectiveParams({ scenario: t.scenario, profile: t.profile, mutants: t.mutants, overrides: t.overrides }),
+    seed: f.seed,
+    choices: f.choices.slice(0, n),
+    labels: f.labels.slice(0, n),
+    violation: f.violation,
+    traceHash: f.traceHash,
+  });
+  return { check: f.check, seed: f.seed, count: f.count, violation: f.violation, originalChoices: f.choices.length, originalStep: f.violation.step, notShrunk: 'the run hangs, so it cannot be re-run to shrink it', replay };
 }
 
 /** Replays a replay document. Strict: a label or range mismatch throws ReplayDivergence. */

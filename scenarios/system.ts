@@ -3,7 +3,8 @@ import type { Hasher64 } from '../sim/hash.js';
 import { RandomStrategy } from '../sim/strategy/random.js';
 import { ReplayDivergence } from '../sim/strategy/replay.js';
 import type { SimSystem } from '../sim/system.js';
-import { MODEL_CRASH, type Violation } from '../sim/violation.js';
+import { MODEL_CRASH, MODEL_HANG, type Violation } from '../sim/violation.js';
+import { WorkBoundExceeded } from '../sim/work-bound.js';
 import { checkFamilies } from '../checks/registry.js';
 import type { CheckFamily } from '../checks/check.js';
 import type { MachineParams } from '../model/params.js';
@@ -23,16 +24,29 @@ export interface SystemConfig {
   image?: Uint8Array;
   /**
    * Which checks may end a run: ids or prefixes ending in "*" ("S-FS-*"). Default: all. Disabled
-   * checks still run, but their violations are ignored. MODEL-CRASH is always enabled.
+   * checks still run, but their violations are ignored. MODEL-CRASH and MODEL-HANG are always
+   * enabled.
    */
   checks?: readonly string[];
   /** Keep going after a violation and report every distinct check violated (campaigns). */
   collect?: boolean;
 }
 
+/**
+ * How far a campaign run goes on after its first violation (collect mode), to report the further
+ * checks it breaks: at most this many more events and this much more simulated time. Then it
+ * stops there, without the end-of-run judgements (it did not end). Without this bound a broken
+ * model keeps every failing seed busy up to its step bound. Measured over eclipse-b and the 20
+ * mutants on every scenario (5 % of each budget), later findings came within 3,200 events of the
+ * first on the VirtIO scenarios, 9,000 on fs-read, 24,000 on the whole-system ones, where many
+ * seeds find each of them; the set of checks found did not change.
+ */
+export const AFTER_VIOLATION_STEPS = 20_000;
+export const AFTER_VIOLATION_MICROS = 1_000_000;
+
 /** Does `id` match one of the patterns (exact ids, or prefixes ending in "*")? */
 export function checkSelected(id: string, patterns: readonly string[] | undefined): boolean {
-  if (!patterns || patterns.length === 0 || id === MODEL_CRASH) return true;
+  if (!patterns || patterns.length === 0 || id === MODEL_CRASH || id === MODEL_HANG) return true;
   return patterns.some((p) => (p.endsWith('*') ? id.startsWith(p.slice(0, -1)) : id === p));
 }
 
@@ -54,6 +68,9 @@ export class ScenarioSystem implements SimSystem {
   readonly violations: Violation[] = [];
   private readonly found = new Set<string>();
   private over = false;
+  /** Collect mode: the run ends at this step or time (set by its first violation). */
+  private stopStep = Infinity;
+  private stopTime = Infinity;
   /** Called after every step, before the checks (replay --trace annotates the trace with it). */
   observer: ((m: Machine) => void) | null = null;
 
@@ -85,20 +102,27 @@ export class ScenarioSystem implements SimSystem {
     this.violations.length = 0;
     this.found.clear();
     this.over = false;
+    this.stopStep = Infinity;
+    this.stopTime = Infinity;
     for (const f of this.families) f.begin();
     this.machine.begin(chooser, keepTrace);
   }
 
   /**
    * Records a violation; true if the run ends here. Without `collect` the first violation ends it;
-   * with it, only a model crash does, and a check is reported once.
+   * with it, only a model crash or hang does (or the bound after the first), and a check is
+   * reported once.
    */
   private record(v: Violation): boolean {
     if (!checkSelected(v.check, this.config.checks) || this.found.has(v.check)) return false;
     this.found.add(v.check);
     this.violations.push(v);
-    if (!this.violation) this.violation = v;
-    return !this.config.collect || v.check === MODEL_CRASH;
+    if (!this.violation) {
+      this.violation = v;
+      this.stopStep = v.step + AFTER_VIOLATION_STEPS;
+      this.stopTime = v.time + AFTER_VIOLATION_MICROS;
+    }
+    return !this.config.collect || v.check === MODEL_CRASH || v.check === MODEL_HANG;
   }
 
   step(): boolean {
@@ -110,7 +134,8 @@ export class ScenarioSystem implements SimSystem {
       more = m.sim.step();
     } catch (e) {
       if (e instanceof ReplayDivergence) throw e;
-      this.record({ check: MODEL_CRASH, step: m.sim.steps, time: m.sim.now, message: `the model threw: ${e instanceof Error ? e.message : String(e)}` });
+      if (e instanceof WorkBoundExceeded) this.record({ check: MODEL_HANG, step: m.sim.steps, time: m.sim.now, message: `the model would hang: ${e.message}` });
+      else this.record({ check: MODEL_CRASH, step: m.sim.steps, time: m.sim.now, message: `the model threw: ${e instanceof Error ? e.message : String(e)}` });
       this.over = true;
       return false;
     }
@@ -124,7 +149,14 @@ export class ScenarioSystem implements SimSystem {
         return false;
       }
     }
-    if (m.sim.steps >= this.params.maxSteps || m.sim.now >= this.params.maxTimeMicros) return this.end(false);
+    const steps = m.sim.steps;
+    const now = m.sim.now;
+    if (steps >= this.params.maxSteps || now >= this.params.maxTimeMicros) return this.end(false);
+    if (steps >= this.stopStep || now >= this.stopTime) {
+      // Cut short: not the end of the run, so nothing is judged "at the end".
+      this.over = true;
+      return false;
+    }
     return true;
   }
 

@@ -2,6 +2,7 @@ import { Chooser } from './chooser.js';
 import type { Label } from './labels.js';
 import { runOnce } from './run.js';
 import { RandomStrategy } from './strategy/random.js';
+import type { Strategy } from './strategy/strategy.js';
 import type { SimSystem } from './system.js';
 import type { Violation } from './violation.js';
 
@@ -15,6 +16,11 @@ export interface CampaignFinding {
   traceHash: string;
   /** Runs of the campaign that failed this check. */
   count: number;
+  /**
+   * The run was ended by the campaign's wall-clock watchdog (MODEL-HANG): its choices go up to
+   * the event that never returned, so it cannot be re-run (or shrunk) in-process.
+   */
+  watchdog?: boolean;
   /**
    * The check was not the first its run violated: its replay must run with only this check
    * enabled, so that it is the violation that ends the run.
@@ -43,12 +49,19 @@ export class Campaign {
   readonly outcomes = new Map<string, CampaignOutcome>();
   private readonly chooser = new Chooser(new RandomStrategy(0));
 
-  constructor(private readonly system: SimSystem) {}
+  /**
+   * `strategyOf` answers a seed's choices (default: its random strategy); the campaign watchdog
+   * wraps it to see the choices of a run that never returns.
+   */
+  constructor(
+    private readonly system: SimSystem,
+    private readonly strategyOf: (seed: number) => Strategy = (seed) => new RandomStrategy(seed),
+  ) {}
 
   /** Runs seeds [from, to). */
   runSeeds(from: number, to: number): void {
     for (let seed = from; seed < to; seed++) {
-      const r = runOnce(this.system, new RandomStrategy(seed), 0, this.chooser);
+      const r = runOnce(this.system, this.strategyOf(seed), 0, this.chooser);
       this.runs++;
       this.steps += r.steps;
       if (r.outcome !== null) {

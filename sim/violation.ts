@@ -11,3 +11,10 @@ export interface Violation {
 
 /** Check id used when the model itself threw: a model bug, reported with its replay file. */
 export const MODEL_CRASH = 'MODEL-CRASH';
+
+/**
+ * Check id used when the model would have hung: a loop inside an event exceeded its work bound
+ * (sim/work-bound.ts), or, in a campaign, a run outlived the wall-clock watchdog. A model bug,
+ * reported with its replay file like MODEL-CRASH.
+ */
+export const MODEL_HANG = 'MODEL-HANG';

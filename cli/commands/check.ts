@@ -3,7 +3,7 @@ import type { FindingCliOptions } from '../options.js';
 import chalk from 'chalk';
 import { SCENARIOS } from '../../scenarios/registry.js';
 import { campaignFindings, findingFrom, makeExplorer, resolveTarget, type Finding } from '../../scenarios/operations.js';
-import { runCampaign } from '../campaign-pool.js';
+import { closeCampaignPool, runCampaign } from '../campaign-pool.js';
 import { fmt, formatFinding, table } from '../../reports/terminal.js';
 import { writeJunit, type JunitCase } from '../../reports/junit.js';
 import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
@@ -12,6 +12,7 @@ import { applyTargetOptions, writeFinding } from '../files.js';
 export interface CheckOptions extends FindingCliOptions {
   seedsScale: number;
   workers: number;
+  watchdog?: number;
 }
 
 interface Row {
@@ -40,33 +41,37 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
   const progress = (s: string) => {
     if (!o.json && process.stderr.isTTY) process.stderr.write(chalk.dim(`${s}\n`));
   };
-  outer: for (const scenario of SCENARIOS) {
-    const t = applyTargetOptions(resolveTarget(scenario.name, o.profile, o.mutant), { only: o.only });
-    // Random campaign.
-    {
-      progress(`random  ${scenario.name} …`);
-      const started = performance.now();
-      const total = Math.max(1, Math.round(scenario.campaignSeeds * o.seedsScale));
-      const { campaign } = await runCampaign(t, 1, total, o.workers);
-      const findings = campaignFindings(t, campaign, budget);
-      const paths = findings.map((f) => writeFinding(o.out, scenario.name, 'check', f));
-      rows.push({ scenario: scenario.name, mode: 'random', runs: campaign.runs, steps: campaign.steps, seconds: (performance.now() - started) / 1000, findings, paths, outcomes: campaign.orderedOutcomes() });
-      if (interrupted()) break outer;
-    }
-    if (scenario.explorable) {
-      progress(`explore ${scenario.name} …`);
-      const started = performance.now();
-      const { explorer, system, target } = makeExplorer(t, { maxDepth: scenario.exploreMaxDepth, maxStates: scenario.exploreMaxStates, maxMemoryBytes: 4096 * 1024 * 1024, stopAtFirstViolation: true });
-      while (!explorer.advance(200)) {
-        await yieldToEvents();
-        if (interrupted()) explorer.stop('interrupt');
+  try {
+    outer: for (const scenario of SCENARIOS) {
+      const t = applyTargetOptions(resolveTarget(scenario.name, o.profile, o.mutant), { only: o.only });
+      // Random campaign.
+      {
+        progress(`random  ${scenario.name} …`);
+        const started = performance.now();
+        const total = Math.max(1, Math.round(scenario.campaignSeeds * o.seedsScale));
+        const { campaign } = await runCampaign(t, 1, total, o.workers, { watchdogSeconds: o.watchdog });
+        const findings = campaignFindings(t, campaign, budget);
+        const paths = findings.map((f) => writeFinding(o.out, scenario.name, 'check', f));
+        rows.push({ scenario: scenario.name, mode: 'random', runs: campaign.runs, steps: campaign.steps, seconds: (performance.now() - started) / 1000, findings, paths, outcomes: campaign.orderedOutcomes() });
+        if (interrupted()) break outer;
       }
-      const r = explorer.result;
-      const findings = r.violations.map((v) => findingFrom(target, system, { check: v.violation.check, seed: null, count: 1, choices: v.choices, labels: v.labels, violation: v.violation }, budget));
-      const paths = findings.map((f) => writeFinding(o.out, scenario.name, 'explore', f));
-      rows.push({ scenario: scenario.name, mode: 'explore', runs: r.runs, steps: r.executedSteps, states: r.states, complete: r.complete, seconds: (performance.now() - started) / 1000, findings, paths });
-      if (interrupted()) break;
+      if (scenario.explorable) {
+        progress(`explore ${scenario.name} …`);
+        const started = performance.now();
+        const { explorer, system, target } = makeExplorer(t, { maxDepth: scenario.exploreMaxDepth, maxStates: scenario.exploreMaxStates, maxMemoryBytes: 4096 * 1024 * 1024, stopAtFirstViolation: true });
+        while (!explorer.advance(200)) {
+          await yieldToEvents();
+          if (interrupted()) explorer.stop('interrupt');
+        }
+        const r = explorer.result;
+        const findings = r.violations.map((v) => findingFrom(target, system, { check: v.violation.check, seed: null, count: 1, choices: v.choices, labels: v.labels, violation: v.violation }, budget));
+        const paths = findings.map((f) => writeFinding(o.out, scenario.name, 'explore', f));
+        rows.push({ scenario: scenario.name, mode: 'explore', runs: r.runs, steps: r.executedSteps, states: r.states, complete: r.complete, seconds: (performance.now() - started) / 1000, findings, paths });
+        if (interrupted()) break;
+      }
     }
+  } finally {
+    await closeCampaignPool();
   }
   const failed = rows.some((r) => r.findings.length > 0);
   const incomplete = rows.some((r) => r.mode === 'explore' && !r.complete);

@@ -7,6 +7,9 @@ import type { TraceRecord } from '../../sim/trace.js';
 import type { EventRegistry } from '../../sim/event-table.js';
 import { bad, fmt, ok } from '../../reports/terminal.js';
 import { readReplayFile, replayImage } from '../files.js';
+import type { ReplayFile } from '../../scenarios/replay-file.js';
+import { ReplayDivergence } from '../../sim/strategy/replay.js';
+import { DEFAULT_WATCHDOG_SECONDS, isWatchdogHang, replayHang, WatchedRunError } from '../watched-run.js';
 
 /**
  * The trace, one line per event and fault note, each step followed by what it did (its
@@ -31,9 +34,10 @@ function traceLines(records: Iterable<TraceRecord>, events: EventRegistry, notes
 }
 
 /** `replay`: re-run a replay file exactly; report whether the recorded violation reproduced. */
-export function replayCommand(file: string, o: { trace?: boolean; last?: number; json?: boolean }): void {
+export async function replayCommand(file: string, o: { trace?: boolean; last?: number; json?: boolean; watchdog?: number }): Promise<void> {
   if (o.last !== undefined && !o.trace) throw new InputError('--last goes with --trace');
   const doc = readReplayFile(file);
+  if (isWatchdogHang(doc.violation)) return replayWatchdogHang(file, doc, o);
   const notes = o.trace ? new TraceAnnotator() : null;
   const { result, system } = replayDocument(doc, o.trace ? Infinity : 0, replayImage(doc), notes?.observe);
   const from = o.last !== undefined ? Math.max(0, result.steps - o.last) : 0;
@@ -84,4 +88,64 @@ export function replayCommand(file: string, o: { trace?: boolean; last?: number;
     return;
   }
   process.exitCode = v ? 1 : 0;
+}
+
+/**
+ * A MODEL-HANG the campaign watchdog found: the run is replayed in a watched thread, and it
+ * reproduces when it again never returns from the recorded event (after the same events). With
+ * --trace, the events before that one are replayed in-process and printed first.
+ */
+async function replayWatchdogHang(file: string, doc: ReplayFile, o: { trace?: boolean; last?: number; json?: boolean; watchdog?: number }): Promise<void> {
+  const expected = doc.violation!;
+  const image = replayImage(doc);
+  const seconds = o.watchdog ?? DEFAULT_WATCHDOG_SECONDS;
+  let trace: string[] = [];
+  if (o.trace && expected.step > 1) {
+    // The events before the hung one, which all return: the step bound stops the run there.
+    const notes = new TraceAnnotator();
+    const before = { ...doc, parameters: { ...doc.parameters, maxSteps: expected.step - 1 } };
+    const { result, system } = replayDocument(before, Infinity, image, notes.observe);
+    trace = traceLines(system.machine.sim.trace.records(), system.machine.events, notes, o.last !== undefined ? Math.max(0, result.steps - o.last) : 0);
+  }
+  let r;
+  try {
+    r = await replayHang(doc, image, seconds * 1000);
+  } catch (e) {
+    if (e instanceof WatchedRunError && e.divergence) throw new ReplayDivergence(-1, 'the recorded run', e.message);
+    throw e;
+  }
+  const got = r.hung ? { check: expected.check, step: r.hung.step, time: r.hung.time, message: `event ${r.hung.step} at t = ${fmt(r.hung.time)} µs did not return within ${seconds} s of wall-clock time` } : r.finished?.violation ?? null;
+  if (o.json) {
+    const out = {
+      scenario: doc.scenario,
+      profile: doc.profile,
+      mutants: doc.mutants,
+      mode: 'replay',
+      runs: 1,
+      steps: r.hung ? r.hung.step : r.finished!.steps,
+      traceHash: r.hung ? r.hung.traceHash : r.finished!.traceHash,
+      recordedTraceHash: doc.traceHash,
+      reproduced: r.reproduced,
+      violations: got ? [{ check: got.check, seed: doc.seed, step: got.step, time: got.time, message: got.message, replay: file }] : [],
+      ...(o.trace ? { trace } : {}),
+    };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } else {
+    const lines: string[] = [];
+    lines.push(chalk.bold(`eclipse-sim replay ${file}`) + chalk.dim(`  scenario ${doc.scenario}  profile ${doc.profile}  mutants ${doc.mutants.length ? doc.mutants.join(',') : 'none'}  ${doc.choices.length} choices, watched (${seconds} s)`));
+    if (o.trace) {
+      lines.push(TRACE_HEADER);
+      if (o.last !== undefined && expected.step - 1 > o.last) lines.push(chalk.dim(`      … ${fmt(expected.step - 1 - o.last)} earlier events (--last ${o.last})`));
+      lines.push(...trace);
+    }
+    if (got) {
+      lines.push(`${chalk.red.bold('VIOLATION')} ${chalk.bold(got.check)}`);
+      lines.push(`  step ${got.step}, t = ${fmt(got.time)} µs: ${got.message}`);
+    }
+    if (r.reproduced) lines.push(ok(`reproduced the recorded ${expected.check} at step ${expected.step}`));
+    else if (r.hung) lines.push(bad(`the recording had ${expected.check} at step ${expected.step} (trace hash ${doc.traceHash}); this run hung at step ${r.hung.step} (trace hash ${r.hung.traceHash})`));
+    else lines.push(bad(`the recorded ${expected.check} at step ${expected.step} did not occur: the run finished after ${fmt(r.finished!.steps)} events (has the model changed?)`));
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  process.exitCode = r.reproduced || got ? 1 : 0;
 }

@@ -4,7 +4,7 @@ import { campaignFindings, findingFrom, resolveTarget, runSeed, type Finding } f
 import { fmt, formatFinding, header, ok } from '../../reports/terminal.js';
 import { writeJunit } from '../../reports/junit.js';
 import { watchInterrupt } from '../interrupt.js';
-import { runCampaign } from '../campaign-pool.js';
+import { closeCampaignPool, runCampaign } from '../campaign-pool.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
 
 export interface RunOptions extends FindingCliOptions {
@@ -12,6 +12,7 @@ export interface RunOptions extends FindingCliOptions {
   seed?: number;
   firstSeed: number;
   workers: number;
+  watchdog?: number;
   image?: string;
 }
 
@@ -46,7 +47,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
     firstSeed = o.firstSeed;
     const total = o.seeds ?? t.scenario.campaignSeeds;
     watchInterrupt();
-    const r = await runCampaign(t, firstSeed, total, o.workers);
+    const r = await runCampaign(t, firstSeed, total, o.workers, { watchdogSeconds: o.watchdog }).finally(closeCampaignPool);
     const campaign = r.campaign;
     stopped = r.stopped;
     runs = campaign.runs;

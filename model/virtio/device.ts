@@ -19,7 +19,10 @@ import { eventTable } from '../../sim/event-table.js';
 import type { ModelContext, ProbeSink } from '../context.js';
 import type { DiskModel } from '../disk/disk-model.js';
 import type { MutantSet } from '../mutants.js';
-import type { MachineParams } from '../params.js';// The device's events (kinds are machine-wide; see sim/event-table.ts).
+import type { MachineParams } from '../params.js';
+import { workBoundExceeded } from '../../sim/work-bound.js';
+
+// The device's events (kinds are machine-wide; see sim/event-table.ts).
 export const E_DEV_FETCH = 0; // a = epoch
 export const E_DEV_RECHECK = 1; // a = epoch
 export const E_DEV_IO_DONE = 2; // a = device slot, b = epoch
@@ -269,8 +272,9 @@ export class VirtioDevice implements DeviceRegisters {
     const sectorLow = mem.view.getUint32(hdrOff + 8, true);
     const sector = sectorHigh !== 0 || sectorLow > 0x7fffffff ? -1 : sectorLow;
 
+    // Work bound: the request table has N slots (a driver has at most N chains in flight).
     let slot = 0;
-    while (this.slotState[slot] !== SLOT_FREE) slot++;
+    while (this.slotState[slot] !== SLOT_FREE) if (++slot === n) workBoundExceeded('device', 'searching for a free request slot', n, "the request table's size");
     this.slotState[slot] = SLOT_IO;
     this.slotHead[slot] = head;
     this.slotType[slot] = type;
