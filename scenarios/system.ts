@@ -85,8 +85,10 @@ export class ScenarioSystem implements SimSystem {
     this.violations.length = 0;
     this.found.clear();
     this.over = false;
-    for (const f of this.families) f.begin();
+    // The machine first: the families read its fresh state (clock at 0, fault counters at 0) as
+    // their starting point, never what the previous run left.
     this.machine.begin(chooser, keepTrace);
+    for (const f of this.families) f.begin();
   }
 
   /**
