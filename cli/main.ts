@@ -78,6 +78,7 @@ function build(): Command {
     .addOption(new Option('--seed <s>', 'run exactly this seed').argParser(nonNegativeInt('--seed')))
     .addOption(new Option('--first-seed <s>', 'first seed of the range').argParser(nonNegativeInt('--first-seed')).default(1))
     .option('--image <file>', 'boot a file-system scenario from this EclipseFS image (see mkfs)')
+    .option('--check-determinism', 'run every seed twice (fresh, and after another seed) and report the first step where the runs differ')
     .addOption(workers());
   findingOptions(program.commands[program.commands.length - 1]).action((scenario, o) => runCommand(scenario, o));
 

@@ -6,6 +6,7 @@ import { writeJunit } from '../../reports/junit.js';
 import { watchInterrupt } from '../interrupt.js';
 import { runCampaign } from '../campaign-pool.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
+import { checkDeterminismCommand } from './check-determinism.js';
 
 export interface RunOptions extends FindingCliOptions {
   seeds?: number;
@@ -13,6 +14,7 @@ export interface RunOptions extends FindingCliOptions {
   firstSeed: number;
   workers: number;
   image?: string;
+  checkDeterminism?: boolean;
 }
 
 /** `run`: one seed (with its trace hash) or a campaign over consecutive seeds. */
@@ -21,6 +23,11 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
   if (o.seed !== undefined && o.seeds !== undefined) {
     process.stderr.write('eclipse-sim: give either --seed or --seeds, not both\n');
     process.exitCode = 2;
+    return;
+  }
+  if (o.checkDeterminism) {
+    const count = o.seed !== undefined ? 1 : o.seeds ?? t.scenario.campaignSeeds;
+    checkDeterminismCommand(t, o.seed ?? o.firstSeed, count, Boolean(o.json));
     return;
   }
   const budget = o.shrink ? o.shrinkBudget : 0;
