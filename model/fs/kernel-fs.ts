@@ -40,6 +40,9 @@ import {
   TLV_HEADER_BYTES,
 } from './format.js';
 
+/** The path of an open that names no file (see pathOf). */
+const NO_COMPONENTS: readonly Uint8Array[] = [];
+
 export const OP_MOUNT = 1;
 export const OP_OPEN = 2;
 export const OP_READ = 3;
@@ -280,7 +283,8 @@ export class KernelFs implements CacheClient {
 
   private pathOf(c: number): readonly Uint8Array[] {
     const i = this.argPath[c];
-    return i < 0 ? this.clientPath[c] : this.paths[i];
+    // An index past the path list (no such file) is the root's empty path: open fails EINVAL.
+    return (i < 0 ? this.clientPath[c] : this.paths[i]) ?? NO_COMPONENTS;
   }
 
   read(c: number, fd: number, len: number): void {
