@@ -18,6 +18,11 @@ export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
+/** The most worker threads a campaign uses: 4 per core. */
+export function maxWorkers(): number {
+  return 4 * defaultWorkers();
+}
+
 /**
  * Runs seeds [first, first+count) of `t` on `workers` threads. Stops handing out slices on an
  * interrupt; returns what the finished slices found and whether it was cut short.

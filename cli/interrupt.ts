@@ -1,6 +1,9 @@
 /**
- * Ctrl-C during a long campaign or exploration: the first SIGINT asks the work to stop at the
- * next slice boundary, so what was found is still reported and written; a second one exits.
+ * Ctrl-C (SIGINT) or SIGTERM during a long campaign or exploration: the first signal asks the work
+ * to stop at the next slice boundary, so what was found is still shrunk, reported and written
+ * (exit 1 if something was found, else 130); a second one exits at once with 130. Files are written
+ * synchronously and atomically (cli/atomic-write.ts), and a signal is handled only between
+ * JavaScript tasks, so even the second signal never leaves a half-written file.
  */
 let requested = false;
 let installed = false;
@@ -8,11 +11,13 @@ let installed = false;
 export function watchInterrupt(): void {
   if (installed) return;
   installed = true;
-  process.on('SIGINT', () => {
+  const onSignal = (name: NodeJS.Signals) => {
     if (requested) process.exit(130);
     requested = true;
-    process.stderr.write('\neclipse-sim: interrupted; finishing the current slice and writing what was found (Ctrl-C again to quit)\n');
-  });
+    process.stderr.write(`\neclipse-sim: ${name === 'SIGINT' ? 'interrupted' : `${name} received`}; finishing the current slice and writing what was found (again to quit at once)\n`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }
 
 export function interrupted(): boolean {

@@ -5,6 +5,7 @@
  * and init's service table says which service changed state. Watched only when a trace is asked
  * for; nothing here is part of the run or its trace hash.
  */
+import { escapeText } from './escape.js';
 import * as A from '../model/proc/abi.js';
 import { PROGRAMS } from '../model/proc/programs/registry.js';
 import { SV_NAMES } from '../model/proc/programs/service-protocol.js';
@@ -164,5 +165,5 @@ export class TraceAnnotator {
 
 /** An annotation line under the event it belongs to. */
 export function formatAnnotation(line: string): string {
-  return `${' '.repeat(19)}· ${line}`;
+  return `${' '.repeat(19)}· ${escapeText(line, 1000)}`;
 }

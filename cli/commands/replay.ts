@@ -6,6 +6,7 @@ import { formatAnnotation, TraceAnnotator } from '../../reports/trace-annotation
 import type { TraceRecord } from '../../sim/trace.js';
 import { bad, fmt, ok } from '../../reports/terminal.js';
 import { readReplayFile, replayImage } from '../files.js';
+import { escapeText, toJsonText } from '../../reports/escape.js';
 
 /**
  * The trace, one line per event and fault note, each step followed by what it did (its
@@ -30,11 +31,11 @@ function traceLines(records: Iterable<TraceRecord>, notes: TraceAnnotator, from 
 }
 
 /** `replay`: re-run a replay file exactly; report whether the recorded violation reproduced. */
-export function replayCommand(file: string, o: { trace?: boolean; last?: number; json?: boolean }): void {
+export function replayCommand(file: string, o: { trace?: boolean; last?: number; json?: boolean; image?: string }): void {
   if (o.last !== undefined && !o.trace) throw new InputError('--last goes with --trace');
   const doc = readReplayFile(file);
   const notes = o.trace ? new TraceAnnotator() : null;
-  const { result, system } = replayDocument(doc, o.trace ? Infinity : 0, replayImage(doc), notes?.observe);
+  const { result, system } = replayDocument(doc, o.trace ? Infinity : 0, replayImage(doc, file, o.image), notes?.observe);
   const from = o.last !== undefined ? Math.max(0, result.steps - o.last) : 0;
   const v = result.violation;
   const expected = doc.violation;
@@ -54,10 +55,10 @@ export function replayCommand(file: string, o: { trace?: boolean; last?: number;
       violations: v ? [{ check: v.check, seed: doc.seed, step: v.step, time: v.time, message: v.message, replay: file }] : [],
       ...(notes ? { trace: traceLines(system.machine.sim.trace.records(), notes, from) } : {}),
     };
-    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    process.stdout.write(`${toJsonText(out)}\n`);
   } else {
     const lines: string[] = [];
-    lines.push(chalk.bold(`eclipse-sim replay ${file}`) + chalk.dim(`  scenario ${doc.scenario}  profile ${doc.profile}  mutants ${doc.mutants.length ? doc.mutants.join(',') : 'none'}  ${doc.choices.length} choices`));
+    lines.push(chalk.bold(`eclipse-sim replay ${escapeText(file)}`) + chalk.dim(`  scenario ${doc.scenario}  profile ${doc.profile}  mutants ${doc.mutants.length ? doc.mutants.join(',') : 'none'}  ${doc.choices.length} choices`));
     if (notes) {
       lines.push(TRACE_HEADER);
       if (from > 0) lines.push(chalk.dim(`      … ${fmt(from)} earlier events (--last ${o.last})`));
@@ -67,10 +68,10 @@ export function replayCommand(file: string, o: { trace?: boolean; last?: number;
     if (v) {
       const info = checkInfo(v.check);
       lines.push(`${chalk.red.bold('VIOLATION')} ${chalk.bold(v.check)}${info ? ` ${info.title}` : ''}`);
-      lines.push(`  step ${v.step}, t = ${fmt(v.time)} µs: ${v.message}`);
-      lines.push(reproduced ? ok(`reproduced the recorded ${expected!.check} at step ${expected!.step}`) : bad(expected ? `the recording had ${expected.check} at step ${expected.step}` : 'the recording had no violation'));
+      lines.push(`  step ${v.step}, t = ${fmt(v.time)} µs: ${escapeText(v.message, 1000)}`);
+      lines.push(reproduced ? ok(`reproduced the recorded ${expected!.check} at step ${expected!.step}`) : bad(expected ? `the recording had ${escapeText(expected.check)} at step ${expected.step}` : 'the recording had no violation'));
     } else if (expected) {
-      lines.push(bad(`the recorded ${expected.check} at step ${expected.step} did not occur (has the model changed?)`));
+      lines.push(bad(`the recorded ${escapeText(expected.check)} at step ${expected.step} did not occur (has the model changed?)`));
     } else {
       lines.push(ok('no violation'));
     }

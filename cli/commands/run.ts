@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { FindingCliOptions } from '../options.js';
-import { campaignFindings, findingFrom, resolveTarget, runSeed, type Finding } from '../../scenarios/operations.js';
+import { campaignFindings, findingFrom, InputError, resolveTarget, runSeed, type Finding } from '../../scenarios/operations.js';
 import { fmt, formatFinding, header, ok } from '../../reports/terminal.js';
 import { writeJunit } from '../../reports/junit.js';
 import { watchInterrupt } from '../interrupt.js';
@@ -24,6 +24,12 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
     process.stderr.write('eclipse-sim: give either --seed or --seeds, not both\n');
     process.exitCode = 2;
     return;
+  }
+  if (o.seed === undefined) {
+    const count = o.seeds ?? t.scenario.campaignSeeds;
+    if (o.firstSeed + count - 1 > Number.MAX_SAFE_INTEGER) {
+      throw new InputError(`--first-seed ${o.firstSeed} with ${count} seeds runs past the largest seed, ${Number.MAX_SAFE_INTEGER} (2^53 - 1)`);
+    }
   }
   if (o.checkDeterminism) {
     const count = o.seed !== undefined ? 1 : o.seeds ?? t.scenario.campaignSeeds;
