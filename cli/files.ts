@@ -56,7 +56,10 @@ export function writeFinding(dir: string, scenario: string, mode: string, f: Fin
       replay = { ...replay, parameters: { ...replay.parameters, fs: { ...fs, image: `file:${IMAGES_FOLDER}/${fs.imageHash}.img` } } };
     }
   }
-  const stem = `${scenario}-${replay.profile}${mutants}${onlyPart(replay.checks)}${imagePart}-${f.check}-${origin}`;
+  // A finding replayed with its own check alone (a later violation of its run) needs no filter in
+  // its name: the check is in the name already.
+  const alone = replay.checks?.length === 1 && replay.checks[0] === f.check;
+  const stem = `${scenario}-${replay.profile}${mutants}${alone ? '' : onlyPart(replay.checks)}${imagePart}-${f.check}-${origin}`;
   const text = replayToText(replay);
   let path = join(dir, `${stem}.replay.json`);
   if (existsSync(path) && readSame(path, text) === false) path = join(dir, `${stem}-${shortHash(text)}.replay.json`);
