@@ -1,3 +1,4 @@
+import { toJsonText } from '../../reports/escape.js';
 import { performance } from 'node:perf_hooks';
 import { makeCampaignSystem, type Target } from '../../scenarios/operations.js';
 import { checkDeterminism } from '../../scenarios/determinism.js';
@@ -33,7 +34,7 @@ export function checkDeterminismCommand(t: Target, first: number, count: number,
       elapsedSeconds: Number(seconds.toFixed(3)),
       divergences: report.divergences.map((d) => ({ ...d, event: d.event ? formatTraceRecord(d.event).trim().replace(/\s+/g, ' ') : null })),
     };
-    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    process.stdout.write(`${toJsonText(doc)}\n`);
   } else {
     const lines = [header('run', t.scenario.name, t.profile, t.mutants, `seeds ${first}..${first + count - 1}, --check-determinism`)];
     lines.push(`  ${fmt(report.seeds)} seeds run twice (fresh, and after another seed), ${fmt(report.steps)} events per pass, ${seconds.toFixed(1)} s${stopped ? ' — interrupted' : ''}`);

@@ -1,3 +1,4 @@
+import { toJsonText } from '../../reports/escape.js';
 import { performance } from 'node:perf_hooks';
 import type { FindingCliOptions } from '../options.js';
 import { campaignFindings, findingFrom, InputError, resolveTarget, runSeed, type Finding } from '../../scenarios/operations.js';
@@ -85,7 +86,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
       bootFailures: outcomes.map((x) => ({ reason: x.outcome, runs: x.count, seed: x.seed })),
       violations: findings.map((f, i) => ({ check: f.check, seed: f.seed, step: f.violation.step, time: f.violation.time, message: f.violation.message, runs: f.count, replay: paths[i] })),
     };
-    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    process.stdout.write(`${toJsonText(doc)}\n`);
   } else {
     const range = o.seed !== undefined ? `seed ${o.seed}` : `seeds ${firstSeed}..${firstSeed + runs - 1}${o.workers > 1 ? `, ${o.workers} workers` : ''}`;
     const lines = [header('run', t.scenario.name, t.profile, t.mutants, range)];

@@ -89,3 +89,18 @@ for (const scenario of SCENARIOS) {
     });
   }
 }
+
+test('cli: run --check-determinism prints no divergence and exits 0; --json gives the report', async (t) => {
+  const { cli, tempDir } = await import('../helpers/cli.js');
+  const dir = tempDir('check-determinism');
+  const text = await cli(['run', 'fs-small', '--seeds', '3', '--check-determinism'], dir);
+  t.is(text.code, 0, text.stderr);
+  t.regex(text.stdout, /3 seeds run twice \(fresh, and after another seed\)/);
+  t.regex(text.stdout, /no divergence: every seed gave the same run both times/);
+  const json = await cli(['run', 'fs-small', '--seeds', '3', '--check-determinism', '--json'], dir);
+  t.is(json.code, 0, json.stderr);
+  const doc = JSON.parse(json.stdout) as { mode: string; runs: number; divergences: unknown[] };
+  t.is(doc.mode, 'check-determinism');
+  t.is(doc.runs, 3);
+  t.deepEqual(doc.divergences, []);
+});
