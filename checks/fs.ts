@@ -6,6 +6,7 @@
  *   write, and after a power loss.
  * - S-FS-03: every open and read through the kernel path against an independent host-side parser
  *   (HostReader) of the expected image: the initial image with every completed block write applied.
+ *   Not on an image fsck finds damaged before the run starts (S-FS-01/02 report that at mount).
  * - S-FS-04: a buffer becomes valid only in the step an OK completion for its request arrives; at
  *   most one device request per block; a buffer with a request in flight is never recycled.
  * - S-FS-05: after a power loss every sector of the partition holds either what the last completed
@@ -66,10 +67,17 @@ export class FsChecks extends CheckFamilyBase {
    */
   private readonly pending = new Map<number, Uint8Array>();
   private lastEval = -1;
+  /**
+   * fsck finds the image the run boots from damaged (a user's --image): S-FS-01/02 report that at
+   * mount, and S-FS-03 does not judge how the kernel and the host parser each read around damage
+   * (the format leaves it undefined: one may refuse a record the other accepts).
+   */
+  private readonly imageDamaged: boolean;
 
   constructor(m: Machine) {
     super(m);
     const image = m.image!;
+    this.imageDamaged = fsck(image).findings.length > 0;
     this.partitionBytes = Math.ceil(image.length / FS_BLOCK_BYTES) * FS_BLOCK_BYTES;
     this.partitionStart = m.partitionStartBlock * FS_BLOCK_BYTES;
     this.expected = new Uint8Array(this.partitionBytes);
@@ -185,6 +193,7 @@ export class FsChecks extends CheckFamilyBase {
 
   /** S-FS-03 for open: the kernel finds a file iff the host parser does (I/O errors aside). */
   private openResult(c: number, r: number): Violation | null {
+    if (this.imageDamaged) return null;
     const m = this.m;
     const path = m.fsClients!.files.paths[m.fsClients!.file[c]];
     const node = this.oracle.lookup(path);
@@ -196,6 +205,7 @@ export class FsChecks extends CheckFamilyBase {
 
   /** S-FS-03 for read: the bytes returned for (file, offset the caller was at, length). */
   private readResult(c: number, pos: number, n: number): Violation | null {
+    if (this.imageDamaged) return null;
     const m = this.m;
     const kfs = m.kfs!;
     // A workload client names its file by path; a process's file is known by its inode.

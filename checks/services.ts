@@ -129,6 +129,9 @@ export class ServiceChecks extends CheckFamilyBase {
     this.diedAt.fill(NONE);
     this.hungAt.fill(NONE);
     this.depsDownAt.fill(0);
+    this.startAt.fill(0);
+    this.initClockAt = 0;
+    this.down = false;
     this.serviceOf.clear();
     this.deadPids.clear();
     this.liveDirty = false;

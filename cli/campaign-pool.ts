@@ -29,6 +29,11 @@ export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
+/** The most worker threads a campaign uses: 4 per core. */
+export function maxWorkers(): number {
+  return 4 * defaultWorkers();
+}
+
 export interface CampaignOptions {
   /** Wall-clock limit of one run in seconds; 0 turns the watchdog off. */
   watchdogSeconds?: number;

@@ -6,7 +6,12 @@
  * Exit codes: 0 no violation; 1 a violation was found; 2 bad input (one line on stderr);
  * 130 interrupted before finishing, with nothing found (what was found is still written).
  */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
+import { escapeText } from '../reports/escape.js';
+import { useFileWriter } from '../reports/junit.js';
+import { writeFileAtomic } from './atomic-write.js';
 import { InputError } from '../scenarios/operations.js';
 import { ReplayFileError } from '../scenarios/replay-file.js';
 import { ReplayDivergence } from '../sim/strategy/replay.js';
@@ -18,7 +23,7 @@ import { mkfsCommand } from './commands/mkfs.js';
 import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
 import { TOOL_VERSION } from '../sim/version.js';
-import { defaultWorkers } from './campaign-pool.js';
+import { defaultWorkers, maxWorkers } from './campaign-pool.js';
 import { DEFAULT_WATCHDOG_SECONDS } from './watched-run.js';
 
 const collect = (value: string, previous: string[]): string[] => previous.concat([value]);
@@ -35,6 +40,15 @@ function nonNegativeInt(name: string) {
     if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InputError(`${name} must be a non-negative integer, not "${v}"`);
     return Number(v);
   };
+}
+
+/** --workers: a positive integer, capped at 4 threads per core (more only costs memory). */
+function cappedWorkers(v: string): number {
+  const n = positiveInt('--workers')(v);
+  const cap = maxWorkers();
+  if (n <= cap) return n;
+  process.stderr.write(`eclipse-sim: note: --workers ${n} is more than 4 per core; using ${cap}\n`);
+  return cap;
 }
 
 function build(): Command {
@@ -58,7 +72,7 @@ function build(): Command {
   const out = () => new Option('--out <dir>', 'where replay files go').default('eclipse-sim-out');
   const shrinkBudget = () => new Option('--shrink-budget <n>', 'most runs spent shrinking each violation').argParser(nonNegativeInt('--shrink-budget')).default(1000);
   const workers = () =>
-    new Option('--workers <n>', 'worker threads for random campaigns (results do not depend on it)').argParser(positiveInt('--workers')).default(defaultWorkers(), 'one per core');
+    new Option('--workers <n>', `worker threads for random campaigns (results do not depend on it; at most ${maxWorkers()})`).argParser(cappedWorkers).default(defaultWorkers(), 'one per core');
   const watchdog = () =>
     new Option('--watchdog <seconds>', 'wall-clock limit of one run: a run that outlives it is ended and reported as MODEL-HANG (0: off)')
       .argParser((v) => {
@@ -87,6 +101,7 @@ function build(): Command {
     .addOption(new Option('--seed <s>', 'run exactly this seed').argParser(nonNegativeInt('--seed')))
     .addOption(new Option('--first-seed <s>', 'first seed of the range').argParser(nonNegativeInt('--first-seed')).default(1))
     .option('--image <file>', 'boot a file-system scenario from this EclipseFS image (see mkfs)')
+    .option('--check-determinism', 'run every seed twice (fresh, and after another seed) and report the first step where the runs differ')
     .addOption(workers())
     .addOption(watchdog());
   findingOptions(program.commands[program.commands.length - 1]).action((scenario, o) => runCommand(scenario, o));
@@ -109,6 +124,7 @@ function build(): Command {
     .addOption(new Option('--last <n>', 'with --trace: only the last n events (the run up to the failure)').argParser(positiveInt('--last')))
     .option('--json', 'print one JSON object')
     .addOption(watchdog())
+    .option('--image <file>', 'the image the replay boots from, instead of the one it names (which must lie in its folder)')
     .action((file, o) => replayCommand(file, o));
 
   program
@@ -116,7 +132,7 @@ function build(): Command {
     .description('the default campaign: every scenario on random seeds, plus exhaustive exploration of every *-small scenario')
     .addOption(new Option('--seeds-scale <x>', 'multiply every scenario’s seed budget').argParser((v) => {
       const x = Number(v);
-      if (!(x > 0) || !Number.isFinite(x)) throw new InputError(`--seeds-scale must be a positive number, not "${v}"`);
+      if (!(x > 0) || !Number.isFinite(x) || x > 1e6) throw new InputError(`--seeds-scale must be a positive number up to 1000000, not "${v}"`);
       return x;
     }).default(1))
     .addOption(workers())
@@ -140,12 +156,16 @@ function build(): Command {
   return program;
 }
 
-/** Error messages are one line, whatever the exception text holds. */
+/** Error messages are one line, whatever the exception text holds, with input escaped and cut. */
 function oneLine(s: string): string {
-  return s.replace(/\s*\n\s*/g, ' ').trim();
+  return escapeText(s.replace(/\s*\n\s*/g, ' ').trim(), 2000);
 }
 
-async function main(): Promise<number> {
+/**
+ * Runs the command line `argv` (as process.argv: node, script, args…); resolves with the exit
+ * code. Exported for the in-process fuzzer (test/fuzz/soak.ts).
+ */
+export async function main(argv: readonly string[] = process.argv): Promise<number> {
   // A closed pipe (`| head`) ends output quietly.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
@@ -154,13 +174,13 @@ async function main(): Promise<number> {
     });
   }
   const program = build();
-  if (process.argv.length <= 2) {
+  if (argv.length <= 2) {
     // No command: say what the commands are, as a usage error.
     process.stderr.write(program.helpInformation());
     return 2;
   }
   try {
-    await program.parseAsync(process.argv);
+    await program.parseAsync([...argv]);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -182,6 +202,18 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => {
-  process.exitCode = code;
-});
+/** Is this module the program (not imported by a test or the fuzzer)? */
+function isEntry(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) {
+  useFileWriter(writeFileAtomic);
+  main().then((code) => {
+    process.exitCode = code;
+  });
+}

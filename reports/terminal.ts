@@ -5,6 +5,7 @@
 import chalk from 'chalk';
 import { checkInfo } from '../checks/registry.js';
 import type { Finding } from '../scenarios/operations.js';
+import { escapeText } from './escape.js';
 
 export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
@@ -21,13 +22,14 @@ export function formatFinding(f: Finding, replayPath: string): string {
   const model = MODEL_FAULTS[f.check];
   const lines = [
     `${chalk.red.bold('VIOLATION')} ${chalk.bold(f.check)}${info ? ` ${info.title} (${info.subsystem})` : model ? ` ${model}` : ''}`,
-    `  ${f.seed !== null ? `seed ${f.seed}, ` : ''}step ${v.step}, t = ${fmt(v.time)} µs: ${v.message}`,
+    `  ${f.seed !== null ? `seed ${f.seed}, ` : ''}step ${v.step}, t = ${fmt(v.time)} µs: ${escapeText(v.message, 1000)}`,
   ];
   if (f.count > 1) lines.push(`  failed in ${fmt(f.count)} runs; the first is shown`);
   if (f.notShrunk) lines.push(`  not shrunk (${f.notShrunk}): ${f.replay.choices.length} choices`);
   else lines.push(`  shrunk from ${f.originalChoices} choices (step ${f.originalStep}) to ${f.replay.choices.length} choices (step ${v.step})`);
-  lines.push(`  replay file: ${replayPath}`);
-  lines.push(`  reproduce:   ${chalk.cyan(`npx eclipse-sim replay ${replayPath} --trace`)}`);
+  const path = escapeText(replayPath, 1000);
+  lines.push(`  replay file: ${path}`);
+  lines.push(`  reproduce:   ${chalk.cyan(`npx eclipse-sim replay ${path} --trace`)}`);
   return lines.join('\n');
 }
 

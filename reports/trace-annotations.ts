@@ -6,6 +6,7 @@
  * for; nothing here is part of the run or its trace hash.
  */
 import { serviceState, servicePid, serviceTable } from '../model/init/service-table.js';
+import { escapeText } from './escape.js';
 import * as A from '../model/proc/abi.js';
 import { PROGRAMS } from '../model/proc/programs/registry.js';
 import { SV_NAMES } from '../model/init/service-protocol.js';
@@ -161,5 +162,5 @@ export class TraceAnnotator {
 
 /** An annotation line under the event it belongs to. */
 export function formatAnnotation(line: string): string {
-  return `${' '.repeat(19)}· ${line}`;
+  return `${' '.repeat(19)}· ${escapeText(line, 1000)}`;
 }

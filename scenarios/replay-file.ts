@@ -65,7 +65,7 @@ const paramsSchema = z.strictObject({
   resetBoundMicros: micros,
   fs: z
     .strictObject({
-      image: z.string().min(1),
+      image: z.string().min(1).max(4096),
       imageHash: z.string().regex(/^[0-9a-f]{16}$/),
       cacheBlocks: z.number().int().min(2),
       readRetries: nonNegInt,
@@ -119,21 +119,41 @@ const paramsSchema = z.strictObject({
   maxTimeMicros: z.number().int().positive(),
 });
 
+/**
+ * Bounds on a replay file's fields, so that no field's value makes the tool allocate or print
+ * without limit (the file itself is at most 16 MiB, cli/input-files.ts).
+ */
+export const REPLAY_LIMITS = {
+  /** Names: tool, version, scenario, profile, mutants, check ids, labels. */
+  name: 64,
+  message: 4096,
+  path: 4096,
+  mutants: 32,
+  checks: 256,
+  labels: 4096,
+  choices: 2_500_000,
+  /** Choice values and steps fit an int32. */
+  value: 0x7fff_ffff,
+} as const;
+
+const name = z.string().max(REPLAY_LIMITS.name);
+const small = z.number().int().nonnegative().max(REPLAY_LIMITS.value);
+
 const replaySchema = z.object({
   format: z.literal(REPLAY_FORMAT),
   formatVersion: z.literal(REPLAY_FORMAT_VERSION),
-  tool: z.string(),
-  version: z.string(),
-  scenario: z.string(),
-  profile: z.string(),
-  mutants: z.array(z.string()),
-  checks: z.array(z.string()).nullable().optional(),
+  tool: name,
+  version: name,
+  scenario: name,
+  profile: name,
+  mutants: z.array(name).max(REPLAY_LIMITS.mutants),
+  checks: z.array(name).max(REPLAY_LIMITS.checks).nullable().optional(),
   parameters: paramsSchema,
-  seed: z.number().int().nullable(),
-  labels: z.array(z.string()),
-  choices: z.array(z.tuple([nonNegInt, nonNegInt])),
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+  labels: z.array(name).max(REPLAY_LIMITS.labels),
+  choices: z.array(z.tuple([small, small])).max(REPLAY_LIMITS.choices),
   violation: z
-    .object({ check: z.string(), step: nonNegInt, time: z.number().nonnegative(), message: z.string() })
+    .object({ check: name, step: small, time: z.number().nonnegative().max(Number.MAX_SAFE_INTEGER), message: z.string().max(REPLAY_LIMITS.message) })
     .nullable(),
   traceHash: z.string().regex(/^[0-9a-f]{16}$/),
 });

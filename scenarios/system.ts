@@ -104,8 +104,10 @@ export class ScenarioSystem implements SimSystem {
     this.over = false;
     this.stopStep = Infinity;
     this.stopTime = Infinity;
-    for (const f of this.families) f.begin();
+    // The machine first: the families read its fresh state (clock at 0, fault counters at 0) as
+    // their starting point, never what the previous run left.
     this.machine.begin(chooser, keepTrace);
+    for (const f of this.families) f.begin();
   }
 
   /**
@@ -143,7 +145,14 @@ export class ScenarioSystem implements SimSystem {
     const families = this.families;
     if (!more) return this.end(true);
     for (let i = 0; i < families.length; i++) {
-      const v = families[i].afterStep();
+      let v: Violation | null;
+      try {
+        v = families[i].afterStep();
+      } catch (e) {
+        // A check (the oracle reading a damaged image, say) threw: reported like a model crash,
+        // with its replay, never as an engine error that loses the campaign.
+        v = { check: MODEL_CRASH, step: m.sim.steps, time: m.sim.now, message: `a check threw: ${e instanceof Error ? e.message : String(e)}` };
+      }
       if (v && this.record(v)) {
         this.over = true;
         return false;
@@ -165,7 +174,12 @@ export class ScenarioSystem implements SimSystem {
     this.over = true;
     const families = this.families;
     for (let i = 0; i < families.length; i++) {
-      const v = families[i].atEnd(quiescent);
+      let v: Violation | null;
+      try {
+        v = families[i].atEnd(quiescent);
+      } catch (e) {
+        v = { check: MODEL_CRASH, step: this.machine.sim.steps, time: this.machine.sim.now, message: `a check threw at the end of the run: ${e instanceof Error ? e.message : String(e)}` };
+      }
       if (v && this.record(v)) break;
     }
     return false;

@@ -99,6 +99,11 @@ export class Explorer {
   advance(maxRuns: number): boolean {
     const { system, opts, seen, h, dfs, chooser, result } = this;
     for (let r = 0; r < maxRuns && !this.finished; r++) {
+      if (seen.size >= opts.maxStates) {
+        // The initial state alone may fill the bound.
+        this.finish('states');
+        break;
+      }
       result.runs++;
       dfs.setPrefix(this.prefix, this.prefixLength);
       chooser.reset(dfs);
@@ -119,6 +124,8 @@ export class Explorer {
         system.fingerprint(h);
         if (!seen.visit(h.h1, h.h2, depth)) break;
         if (seen.full) break; // the memory budget is reached: stop within this path
+        // The state bound is exact: the state just stored may be the last one (checked below).
+        if (seen.size >= opts.maxStates) break;
         if (depth >= opts.maxDepth) {
           this.depthCut = true;
           break;

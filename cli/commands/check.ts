@@ -1,3 +1,4 @@
+import { toJsonText } from '../../reports/escape.js';
 import { performance } from 'node:perf_hooks';
 import type { FindingCliOptions } from '../options.js';
 import chalk from 'chalk';
@@ -92,7 +93,7 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
         violations: r.findings.map((f, i) => ({ check: f.check, seed: f.seed, step: f.violation.step, time: f.violation.time, message: f.violation.message, runs: f.count, replay: r.paths[i] })),
       })),
     };
-    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    process.stdout.write(`${toJsonText(doc)}\n`);
   } else {
     const body = rows.map((r) => [
       r.scenario,

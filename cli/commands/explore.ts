@@ -1,3 +1,4 @@
+import { toJsonText } from '../../reports/escape.js';
 import { performance } from 'node:perf_hooks';
 import type { FindingCliOptions } from '../options.js';
 import { findingFrom, makeExplorer, resolveTarget, type Finding } from '../../scenarios/operations.js';
@@ -53,7 +54,7 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
       bytesPerState: Number(bytesPerState.toFixed(1)),
       violations: findings.map((f, i) => ({ check: f.check, seed: null, step: f.violation.step, time: f.violation.time, message: f.violation.message, replay: paths[i] })),
     };
-    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    process.stdout.write(`${toJsonText(doc)}\n`);
   } else {
     const lines = [header('explore', target.scenario.name, target.profile, target.mutants, `depth ≤ ${fmt(maxDepth)}, states ≤ ${fmt(maxStates)}`)];
     lines.push(`  ${fmt(r.states)} distinct states, ${fmt(r.transitions)} transitions, ${fmt(r.runs)} paths, deepest ${fmt(r.maxDepth)} events`);

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { fsck } from '../../model/fs/host/fsck.js';
 import { InputError } from '../../scenarios/operations.js';
+import { escapeText, toJsonText } from '../../reports/escape.js';
+import { IMAGE_FILE_LIMIT, readInputFile } from '../input-files.js';
 
 /**
  * `fsck <image>`: S-FS-01 and S-FS-02 on an EclipseFS image. Exit 0 clean, 1 damaged (each finding
@@ -8,23 +9,18 @@ import { InputError } from '../../scenarios/operations.js';
  * finding is the one-line error; with --json the report is still printed first).
  */
 export function fsckCommand(image: string, o: { json?: boolean }): void {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(image);
-  } catch (e) {
-    throw new InputError(`cannot read image ${image}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  const buf = readInputFile(image, 'image', IMAGE_FILE_LIMIT);
   const report = fsck(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
   const findings = report.findings.map((f) => ({ check: f.check, message: f.message }));
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ image, readable: report.readable, inodes: report.inodes, findings }, null, 2)}\n`);
+    process.stdout.write(`${toJsonText({ image, readable: report.readable, inodes: report.inodes, findings })}\n`);
   }
   if (!report.readable) {
     const f = findings.find((x) => x.check === 'S-FS-01') ?? findings[0];
-    throw new InputError(`${image}: not a usable EclipseFS image: ${f ? `${f.check}: ${f.message}` : 'S-FS-01: unusable header'}`);
+    throw new InputError(`${escapeText(image)}: not a usable EclipseFS image: ${f ? `${f.check}: ${f.message}` : 'S-FS-01: unusable header'}`);
   }
   if (!o.json) {
-    const lines = findings.map((f) => `${f.check}: ${f.message}`);
+    const lines = findings.map((f) => `${f.check}: ${escapeText(f.message, 1000)}`);
     lines.push(findings.length === 0 ? `clean: ${report.inodes} inodes` : `damaged: ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${report.inodes} inodes`);
     process.stdout.write(`${lines.join('\n')}\n`);
   }

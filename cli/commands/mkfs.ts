@@ -3,7 +3,8 @@
  * lives here, in cli/ (the only layer that touches files); it yields a plain tree, which the pure
  * model/fs/image-writer.ts turns into image bytes. Bad input is an InputError (exit 2, one line).
  */
-import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
+import { writeFileAtomic } from '../atomic-write.js';
 import { join } from 'node:path';
 import { ImageWriteError, writeImage } from '../../model/fs/host/image-writer.js';
 import type { DirNode, TreeNode } from '../../model/fs/host/tree.js';
@@ -122,7 +123,7 @@ export function mkfsCommand(dir: string, image: string): void {
     throw e;
   }
   try {
-    writeFileSync(image, bytes);
+    writeFileAtomic(image, bytes, false);
   } catch (e) {
     throw new InputError(`cannot write image ${image}: ${why(e)}`);
   }

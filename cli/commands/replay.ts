@@ -10,6 +10,7 @@ import { readReplayFile, replayImage } from '../files.js';
 import type { ReplayFile } from '../../scenarios/replay-file.js';
 import { ReplayDivergence } from '../../sim/strategy/replay.js';
 import { DEFAULT_WATCHDOG_SECONDS, isWatchdogHang, replayHang, WatchedRunError } from '../watched-run.js';
+import { escapeText, toJsonText } from '../../reports/escape.js';
 
 /**
  * The trace, one line per event and fault note, each step followed by what it did (its
@@ -34,12 +35,12 @@ function traceLines(records: Iterable<TraceRecord>, events: EventRegistry, notes
 }
 
 /** `replay`: re-run a replay file exactly; report whether the recorded violation reproduced. */
-export async function replayCommand(file: string, o: { trace?: boolean; last?: number; json?: boolean; watchdog?: number }): Promise<void> {
+export async function replayCommand(file: string, o: { trace?: boolean; last?: number; json?: boolean; watchdog?: number; image?: string }): Promise<void> {
   if (o.last !== undefined && !o.trace) throw new InputError('--last goes with --trace');
   const doc = readReplayFile(file);
   if (isWatchdogHang(doc.violation)) return replayWatchdogHang(file, doc, o);
   const notes = o.trace ? new TraceAnnotator() : null;
-  const { result, system } = replayDocument(doc, o.trace ? Infinity : 0, replayImage(doc), notes?.observe);
+  const { result, system } = replayDocument(doc, o.trace ? Infinity : 0, replayImage(doc, file, o.image), notes?.observe);
   const from = o.last !== undefined ? Math.max(0, result.steps - o.last) : 0;
   const v = result.violation;
   const expected = doc.violation;
@@ -59,10 +60,10 @@ export async function replayCommand(file: string, o: { trace?: boolean; last?: n
       violations: v ? [{ check: v.check, seed: doc.seed, step: v.step, time: v.time, message: v.message, replay: file }] : [],
       ...(notes ? { trace: traceLines(system.machine.sim.trace.records(), system.machine.events, notes, from) } : {}),
     };
-    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    process.stdout.write(`${toJsonText(out)}\n`);
   } else {
     const lines: string[] = [];
-    lines.push(chalk.bold(`eclipse-sim replay ${file}`) + chalk.dim(`  scenario ${doc.scenario}  profile ${doc.profile}  mutants ${doc.mutants.length ? doc.mutants.join(',') : 'none'}  ${doc.choices.length} choices`));
+    lines.push(chalk.bold(`eclipse-sim replay ${escapeText(file)}`) + chalk.dim(`  scenario ${doc.scenario}  profile ${doc.profile}  mutants ${doc.mutants.length ? doc.mutants.join(',') : 'none'}  ${doc.choices.length} choices`));
     if (notes) {
       lines.push(TRACE_HEADER);
       if (from > 0) lines.push(chalk.dim(`      … ${fmt(from)} earlier events (--last ${o.last})`));
@@ -72,10 +73,10 @@ export async function replayCommand(file: string, o: { trace?: boolean; last?: n
     if (v) {
       const info = checkInfo(v.check);
       lines.push(`${chalk.red.bold('VIOLATION')} ${chalk.bold(v.check)}${info ? ` ${info.title}` : ''}`);
-      lines.push(`  step ${v.step}, t = ${fmt(v.time)} µs: ${v.message}`);
-      lines.push(reproduced ? ok(`reproduced the recorded ${expected!.check} at step ${expected!.step}`) : bad(expected ? `the recording had ${expected.check} at step ${expected.step}` : 'the recording had no violation'));
+      lines.push(`  step ${v.step}, t = ${fmt(v.time)} µs: ${escapeText(v.message, 1000)}`);
+      lines.push(reproduced ? ok(`reproduced the recorded ${expected!.check} at step ${expected!.step}`) : bad(expected ? `the recording had ${escapeText(expected.check)} at step ${expected.step}` : 'the recording had no violation'));
     } else if (expected) {
-      lines.push(bad(`the recorded ${expected.check} at step ${expected.step} did not occur (has the model changed?)`));
+      lines.push(bad(`the recorded ${escapeText(expected.check)} at step ${expected.step} did not occur (has the model changed?)`));
     } else {
       lines.push(ok('no violation'));
     }
@@ -95,9 +96,9 @@ export async function replayCommand(file: string, o: { trace?: boolean; last?: n
  * reproduces when it again never returns from the recorded event (after the same events). With
  * --trace, the events before that one are replayed in-process and printed first.
  */
-async function replayWatchdogHang(file: string, doc: ReplayFile, o: { trace?: boolean; last?: number; json?: boolean; watchdog?: number }): Promise<void> {
+async function replayWatchdogHang(file: string, doc: ReplayFile, o: { trace?: boolean; last?: number; json?: boolean; watchdog?: number; image?: string }): Promise<void> {
   const expected = doc.violation!;
-  const image = replayImage(doc);
+  const image = replayImage(doc, file, o.image);
   const seconds = o.watchdog ?? DEFAULT_WATCHDOG_SECONDS;
   let trace: string[] = [];
   if (o.trace && expected.step > 1) {

@@ -1,11 +1,13 @@
+import { toJsonText } from '../../reports/escape.js';
 import { performance } from 'node:perf_hooks';
 import type { FindingCliOptions } from '../options.js';
-import { campaignFindings, findingFrom, resolveTarget, runSeed, type Finding } from '../../scenarios/operations.js';
+import { campaignFindings, findingFrom, InputError, resolveTarget, runSeed, type Finding } from '../../scenarios/operations.js';
 import { fmt, formatFinding, header, ok } from '../../reports/terminal.js';
 import { writeJunit } from '../../reports/junit.js';
 import { watchInterrupt } from '../interrupt.js';
 import { closeCampaignPool, runCampaign } from '../campaign-pool.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
+import { checkDeterminismCommand } from './check-determinism.js';
 
 export interface RunOptions extends FindingCliOptions {
   seeds?: number;
@@ -14,6 +16,7 @@ export interface RunOptions extends FindingCliOptions {
   workers: number;
   watchdog?: number;
   image?: string;
+  checkDeterminism?: boolean;
 }
 
 /** `run`: one seed (with its trace hash) or a campaign over consecutive seeds. */
@@ -22,6 +25,17 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
   if (o.seed !== undefined && o.seeds !== undefined) {
     process.stderr.write('eclipse-sim: give either --seed or --seeds, not both\n');
     process.exitCode = 2;
+    return;
+  }
+  if (o.seed === undefined) {
+    const count = o.seeds ?? t.scenario.campaignSeeds;
+    if (o.firstSeed + count - 1 > Number.MAX_SAFE_INTEGER) {
+      throw new InputError(`--first-seed ${o.firstSeed} with ${count} seeds runs past the largest seed, ${Number.MAX_SAFE_INTEGER} (2^53 - 1)`);
+    }
+  }
+  if (o.checkDeterminism) {
+    const count = o.seed !== undefined ? 1 : o.seeds ?? t.scenario.campaignSeeds;
+    checkDeterminismCommand(t, o.seed ?? o.firstSeed, count, Boolean(o.json));
     return;
   }
   const budget = o.shrink ? o.shrinkBudget : 0;
@@ -73,7 +87,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
       bootFailures: outcomes.map((x) => ({ reason: x.outcome, runs: x.count, seed: x.seed })),
       violations: findings.map((f, i) => ({ check: f.check, seed: f.seed, step: f.violation.step, time: f.violation.time, message: f.violation.message, runs: f.count, replay: paths[i] })),
     };
-    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    process.stdout.write(`${toJsonText(doc)}\n`);
   } else {
     const range = o.seed !== undefined ? `seed ${o.seed}` : `seeds ${firstSeed}..${firstSeed + runs - 1}${o.workers > 1 ? `, ${o.workers} workers` : ''}`;
     const lines = [header('run', t.scenario.name, t.profile, t.mutants, range)];

@@ -43,6 +43,9 @@ export interface FsCallSink {
   returned(client: number, result: number): void;
 }
 
+/** The path of an open that names no file (see pathOf). */
+const NO_COMPONENTS: readonly Uint8Array[] = [];
+
 export abstract class KernelFsState {
   readonly clients: number;
   // ---- the mounted file system. Invariant: mounted ⇒ the header was valid.
@@ -199,6 +202,12 @@ export abstract class KernelFsState {
     this.readLen.fill(0);
     this.readCalls = 0;
     this.readBytes = 0;
+    // Every per-call and per-fd field starts from zero too, not from the previous run's (or boot's)
+    // last call: a load cut short by the end of a run left loaderRead set, and the fingerprint
+    // reads a call's fields from its start.
+    this.loaderRead.fill(0);
+    this.clientPath.fill([]);
+    for (const a of [this.argPath, this.argFd, this.argLen, this.argOff, this.argWhence, this.inode, this.comp, this.recOff, this.recEnd, this.tlvPos, this.tlvTag, this.tlvLen, this.ntype, this.contentOff, this.contentLen, this.entPos, this.entEnd, this.nameLen, this.child, this.readBuf, this.askLen, this.callPos, this.writeSrc, this.wDone, this.wTotal, this.wChunk, this.fdInode, this.fdContent, this.fdSize, this.fdPos]) a.fill(0);
   }
 
 
@@ -277,7 +286,8 @@ export abstract class KernelFsState {
 
   protected pathOf(c: number): readonly Uint8Array[] {
     const i = this.argPath[c];
-    return i < 0 ? this.clientPath[c] : this.paths[i];
+    // An index past the path list (no such file) is the root's empty path: open fails EINVAL.
+    return (i < 0 ? this.clientPath[c] : this.paths[i]) ?? NO_COMPONENTS;
   }
 
   /** Ends the call with `result` (kernel-fs.ts). */

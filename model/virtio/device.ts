@@ -134,6 +134,9 @@ export class VirtioDevice implements DeviceRegisters {
   begin(): void {
     this.epoch = 0;
     this.clearState();
+    // A new run starts from zeroed slots, not the previous run's last requests (the fingerprint
+    // reads a slot's fields from the moment it is taken, before every one is written).
+    for (const a of [this.slotHead, this.slotType, this.slotSector, this.slotDataAddr, this.slotDataLen, this.slotDataWritable, this.slotStatusAddr, this.slotWritten, this.slotStatus, this.cq, this.chain.addr, this.chain.len, this.chain.writable]) a.fill(0);
   }
 
   private clearState(): void {

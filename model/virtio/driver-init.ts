@@ -30,6 +30,17 @@ export abstract class DriverInit extends DriverState {
     this.reqState.fill(RQ_IDLE);
     this.reqSerial.fill(0);
     this.reqHead.fill(-1);
+    // Every per-request field starts from zero, not from the previous run's last request: the
+    // state fingerprint (and anything reading a field before its phase sets it) sees them.
+    this.reqType.fill(0);
+    this.reqBlock.fill(0);
+    this.reqPos.fill(0);
+    this.reqD1.fill(0);
+    this.reqD2.fill(0);
+    this.reqSubmitTime.fill(0);
+    this.waitKind.fill(0);
+    this.waitArg.fill(0);
+    this.descWaiters.fill(0);
     this.drainConsumed = 0;
     this.panic = 0;
     this.engine.after(1, E_DRV_INIT_STEP, INIT_RESET, 0);

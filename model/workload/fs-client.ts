@@ -115,6 +115,12 @@ export class FsClients implements PowerLossSite {
       // everyone else reads files nobody writes.
       const own = this.ownFile(c);
       const readable = this.readOnly;
+      if (own < 0 && readable.length === 0) {
+        // A (damaged) image with no file to open: the client has nothing to do.
+        this.remaining[c] = 0;
+        this.finished++;
+        return;
+      }
       this.file[c] = own >= 0 && (readable.length === 0 || ch.choose(L_FS_FILE, 2) === 0) ? own : readable[ch.choose(L_FS_FILE, readable.length)];
       return this.issue(c, OP_OPEN);
     }

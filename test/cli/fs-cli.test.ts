@@ -288,5 +288,5 @@ test('fsck: a missing file or a directory exits 2 with one line', async (t) => {
   oneLine(t, j.stderr, 'ENOENT');
   const d = await cli(['fsck', '.'], dir);
   t.is(d.code, 2);
-  oneLine(t, d.stderr, 'cannot read image .: EISDIR');
+  oneLine(t, d.stderr, 'image . is a directory, not a regular file');
 });

@@ -19,7 +19,7 @@ export class HostReader {
   /** The node at `path` ("/a/b"), or null. Follows no symlinks. */
   lookup(path: string): ParsedNode | null {
     const p = this.parsed;
-    if (!p.headerOk) return null;
+    if (!p.headerOk || typeof path !== 'string') return null;
     let node = p.nodes[ROOT_INODE] ?? null;
     const seen = new Set<number>();
     for (const part of path.split('/')) {
