@@ -20,14 +20,17 @@ export function defaultWorkers(): number {
 
 /**
  * Runs seeds [first, first+count) of `t` on `workers` threads. Stops handing out slices on an
- * interrupt; returns what the finished slices found and whether it was cut short.
+ * interrupt; returns what the finished slices found and whether it was cut short. `onSlice` is
+ * told after each finished slice (progress).
  */
-export async function runCampaign(t: Target, first: number, count: number, workers: number): Promise<{ campaign: Campaign; stopped: boolean }> {
+export async function runCampaign(t: Target, first: number, count: number, workers: number, onSlice?: (campaign: Campaign) => void): Promise<{ campaign: Campaign; stopped: boolean }> {
   const campaign = new Campaign(makeCampaignSystem(t));
+  if (count <= 0) return { campaign, stopped: false };
   const end = first + count;
   if (workers <= 1 || count <= SLICE) {
     for (let s = first; s < end; s += SLICE) {
       campaign.runSeeds(s, Math.min(s + SLICE, end));
+      onSlice?.(campaign);
       await yieldToEvents();
       if (interrupted()) return { campaign, stopped: s + SLICE < end };
     }
@@ -48,6 +51,7 @@ export async function runCampaign(t: Target, first: number, count: number, worke
         next = task.to;
         const p: Promise<void> = (pool.run(task) as Promise<SliceResult>).then((r) => {
           campaign.merge(r);
+          onSlice?.(campaign);
           running.delete(p);
         });
         running.add(p);

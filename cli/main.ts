@@ -17,6 +17,8 @@ import { listCommand } from './commands/list.js';
 import { mkfsCommand } from './commands/mkfs.js';
 import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
+import { mergeCommand } from './commands/merge.js';
+import { parseShard } from '../scenarios/shard.js';
 import { TOOL_VERSION } from '../sim/version.js';
 import { defaultWorkers } from './campaign-pool.js';
 
@@ -58,6 +60,12 @@ function build(): Command {
   const shrinkBudget = () => new Option('--shrink-budget <n>', 'most runs spent shrinking each violation').argParser(nonNegativeInt('--shrink-budget')).default(1000);
   const workers = () =>
     new Option('--workers <n>', 'worker threads for random campaigns (results do not depend on it)').argParser(positiveInt('--workers')).default(defaultWorkers(), 'one per core');
+  const shard = () =>
+    new Option('--shard <i/n>', 'run shard i of n (a deterministic split of the seeds and explorations; see merge)').argParser((v) => {
+      const s = parseShard(v);
+      if (!s) throw new InputError(`--shard must be i/n with 1 ≤ i ≤ n, not "${v}"`);
+      return s;
+    });
   /** Options every finding command shares: what to run, and where and how to report. */
   const findingOptions = (c: Command): Command =>
     c
@@ -68,6 +76,7 @@ function build(): Command {
       .addOption(shrinkBudget())
       .option('--no-shrink', 'write replay files without shrinking')
       .option('--junit <file>', 'also write a JUnit XML report')
+      .option('--markdown <file>', 'also write a Markdown summary (for a CI job page)')
       .option('--only <checks>', 'only these checks end a run: ids or prefixes, comma-separated (e.g. "S-FS-*,L-FS-01")');
 
   program
@@ -78,7 +87,8 @@ function build(): Command {
     .addOption(new Option('--seed <s>', 'run exactly this seed').argParser(nonNegativeInt('--seed')))
     .addOption(new Option('--first-seed <s>', 'first seed of the range').argParser(nonNegativeInt('--first-seed')).default(1))
     .option('--image <file>', 'boot a file-system scenario from this EclipseFS image (see mkfs)')
-    .addOption(workers());
+    .addOption(workers())
+    .addOption(shard());
   findingOptions(program.commands[program.commands.length - 1]).action((scenario, o) => runCommand(scenario, o));
 
   program
@@ -108,8 +118,19 @@ function build(): Command {
       if (!(x > 0) || !Number.isFinite(x)) throw new InputError(`--seeds-scale must be a positive number, not "${v}"`);
       return x;
     }).default(1))
-    .addOption(workers());
+    .addOption(new Option('--scenario <name>', 'only this scenario (repeatable)').argParser(collect).default([]))
+    .addOption(workers())
+    .addOption(shard());
   findingOptions(program.commands[program.commands.length - 1]).action((o) => checkCommand(o));
+
+  program
+    .command('merge')
+    .description('merge the --json results of the shards of a run or check into one report')
+    .argument('<result.json...>')
+    .option('--json', 'print one JSON object')
+    .option('--junit <file>', 'also write a JUnit XML report')
+    .option('--markdown <file>', 'also write a Markdown summary (for a CI job page)')
+    .action((files, o) => mergeCommand(files, o));
 
   program
     .command('mkfs')

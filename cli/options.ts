@@ -10,5 +10,6 @@ export interface FindingCliOptions {
   shrinkBudget: number;
   shrink: boolean;
   junit?: string;
+  markdown?: string;
   only?: string;
 }

@@ -4,22 +4,22 @@
  */
 import chalk from 'chalk';
 import { checkInfo } from '../checks/registry.js';
-import type { Finding } from '../scenarios/operations.js';
+import { reproduceCommand } from './junit.js';
+import type { ViolationRecord } from './results.js';
 
 export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /** A violation with its replay command: what happened, where, and how to see it again. */
-export function formatFinding(f: Finding, replayPath: string): string {
-  const info = checkInfo(f.check);
-  const v = f.violation;
+export function formatFinding(v: ViolationRecord): string {
+  const info = checkInfo(v.check);
   const lines = [
-    `${chalk.red.bold('VIOLATION')} ${chalk.bold(f.check)}${info ? ` ${info.title} (${info.subsystem})` : ''}`,
-    `  ${f.seed !== null ? `seed ${f.seed}, ` : ''}step ${v.step}, t = ${fmt(v.time)} µs: ${v.message}`,
+    `${chalk.red.bold('VIOLATION')} ${chalk.bold(v.check)}${info ? ` ${info.title} (${info.subsystem})` : ''}`,
+    `  ${v.seed !== null ? `seed ${v.seed}, ` : ''}step ${v.step}, t = ${fmt(v.time)} µs: ${v.message}`,
   ];
-  if (f.count > 1) lines.push(`  failed in ${fmt(f.count)} runs; the first is shown`);
-  lines.push(`  shrunk from ${f.originalChoices} choices (step ${f.originalStep}) to ${f.replay.choices.length} choices (step ${v.step})`);
-  lines.push(`  replay file: ${replayPath}`);
-  lines.push(`  reproduce:   ${chalk.cyan(`npx eclipse-sim replay ${replayPath} --trace`)}`);
+  if (v.runs > 1) lines.push(`  failed in ${fmt(v.runs)} runs; the first is shown`);
+  lines.push(`  shrunk from ${v.shrunk.fromChoices} choices (step ${v.shrunk.fromStep}) to ${v.shrunk.choices} choices (step ${v.step})`);
+  lines.push(`  replay file: ${v.replay}`);
+  lines.push(`  reproduce:   ${chalk.cyan(reproduceCommand(v.replay))}`);
   return lines.join('\n');
 }
 
