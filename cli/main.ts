@@ -77,6 +77,7 @@ function build(): Command {
       .option('--no-shrink', 'write replay files without shrinking')
       .option('--junit <file>', 'also write a JUnit XML report')
       .option('--markdown <file>', 'also write a Markdown summary (for a CI job page)')
+      .option('--result <file>', 'also write the --json result document (what merge reads)')
       .option('--only <checks>', 'only these checks end a run: ids or prefixes, comma-separated (e.g. "S-FS-*,L-FS-01")');
 
   program
@@ -130,6 +131,7 @@ function build(): Command {
     .option('--json', 'print one JSON object')
     .option('--junit <file>', 'also write a JUnit XML report')
     .option('--markdown <file>', 'also write a Markdown summary (for a CI job page)')
+    .option('--result <file>', 'also write the merged result document')
     .action((files, o) => mergeCommand(files, o));
 
   program

@@ -11,5 +11,6 @@ export interface FindingCliOptions {
   shrink: boolean;
   junit?: string;
   markdown?: string;
+  result?: string;
   only?: string;
 }

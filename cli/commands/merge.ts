@@ -11,7 +11,7 @@ import { writeReportFiles } from '../report-files.js';
  * command prints it, with `--json`, `--junit` and `--markdown` as it has them. Exit code as the
  * unsharded command's: 1 if any shard found a violation.
  */
-export function mergeCommand(files: string[], o: { json?: boolean; junit?: string; markdown?: string }): void {
+export function mergeCommand(files: string[], o: { json?: boolean; junit?: string; markdown?: string; result?: string }): void {
   const reports: ResultReport[] = files.map((f) => {
     let text: string;
     try {
