@@ -39,6 +39,8 @@ export interface CampaignOptions {
   watchdogSeconds?: number;
   /** A module every worker imports first (tests plant a hang with it). */
   preload?: string;
+  /** Called after each slice is merged (the progress bar). */
+  onSlice?: (campaign: Campaign) => void;
 }
 
 /** One slice handed to a worker, with what the watchdog needs to know about it. */
@@ -55,15 +57,18 @@ interface Running {
 
 /**
  * Runs seeds [first, first+count) of `t` on `workers` threads. Stops handing out slices on an
- * interrupt; returns what the finished slices found and whether it was cut short.
+ * interrupt; returns what the finished slices found and whether it was cut short. `opts.onSlice` is
+ * told after each finished slice (progress).
  */
 export async function runCampaign(t: Target, first: number, count: number, workers: number, opts: CampaignOptions = {}): Promise<{ campaign: Campaign; stopped: boolean }> {
   const watchdog = opts.watchdogSeconds ?? DEFAULT_WATCHDOG_SECONDS;
   const campaign = new Campaign(makeCampaignSystem(t));
+  if (count <= 0) return { campaign, stopped: false };
   const end = first + count;
   if (watchdog === 0 && (workers <= 1 || count <= SLICE)) {
     for (let s = first; s < end; s += SLICE) {
       campaign.runSeeds(s, Math.min(s + SLICE, end));
+      opts.onSlice?.(campaign);
       await yieldToEvents();
       if (interrupted()) return { campaign, stopped: s + SLICE < end };
     }
@@ -86,13 +91,17 @@ export async function runCampaign(t: Target, first: number, count: number, worke
     running.add(r);
     const p: Promise<void> = (pool.run(task, limitMs > 0 ? { signal: r.controller.signal } : {}) as Promise<SliceResult>)
       .then(
-        (res) => campaign.merge(res),
+        (res) => {
+          campaign.merge(res);
+          opts.onSlice?.(campaign);
+        },
         async (e: unknown) => {
           if (r.hung === null) throw e;
           // Hand out the rest of the slice around the hung seed, and look at that seed alone.
           if (r.hung + 1 < to) ranges.unshift([r.hung + 1, to]);
           if (from < r.hung) ranges.unshift([from, r.hung]);
           campaign.merge(await confirmHang(t, r.hung, limitMs, watchdog, opts.preload));
+          opts.onSlice?.(campaign);
         },
       )
       .finally(() => {

@@ -10,8 +10,6 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { escapeText } from '../reports/escape.js';
-import { useFileWriter } from '../reports/junit.js';
-import { writeFileAtomic } from './atomic-write.js';
 import { InputError } from '../scenarios/operations.js';
 import { ReplayFileError } from '../scenarios/replay-file.js';
 import { ReplayDivergence } from '../sim/strategy/replay.js';
@@ -22,10 +20,11 @@ import { listCommand } from './commands/list.js';
 import { mkfsCommand } from './commands/mkfs.js';
 import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
+import { mergeCommand } from './commands/merge.js';
+import { parseShard } from '../scenarios/shard.js';
 import { TOOL_VERSION } from '../sim/version.js';
 import { defaultWorkers, maxWorkers } from './campaign-pool.js';
 import { DEFAULT_WATCHDOG_SECONDS } from './watched-run.js';
-
 const collect = (value: string, previous: string[]): string[] => previous.concat([value]);
 
 function positiveInt(name: string) {
@@ -81,6 +80,12 @@ function build(): Command {
         return x;
       })
       .default(DEFAULT_WATCHDOG_SECONDS);
+  const shard = () =>
+    new Option('--shard <i/n>', 'run shard i of n (a deterministic split of the seeds and explorations; see merge)').argParser((v) => {
+      const s = parseShard(v);
+      if (!s) throw new InputError(`--shard must be i/n with 1 ≤ i ≤ n, not "${v}"`);
+      return s;
+    });
   /** Options every finding command shares: what to run, and where and how to report. */
   const findingOptions = (c: Command): Command =>
     c
@@ -91,6 +96,8 @@ function build(): Command {
       .addOption(shrinkBudget())
       .option('--no-shrink', 'write replay files without shrinking')
       .option('--junit <file>', 'also write a JUnit XML report')
+      .option('--markdown <file>', 'also write a Markdown summary (for a CI job page)')
+      .option('--result <file>', 'also write the --json result document (what merge reads)')
       .option('--only <checks>', 'only these checks end a run: ids or prefixes, comma-separated (e.g. "S-FS-*,L-FS-01")');
 
   program
@@ -103,7 +110,8 @@ function build(): Command {
     .option('--image <file>', 'boot a file-system scenario from this EclipseFS image (see mkfs)')
     .option('--check-determinism', 'run every seed twice (fresh, and after another seed) and report the first step where the runs differ')
     .addOption(workers())
-    .addOption(watchdog());
+    .addOption(watchdog())
+    .addOption(shard());
   findingOptions(program.commands[program.commands.length - 1]).action((scenario, o) => runCommand(scenario, o));
 
   program
@@ -135,9 +143,21 @@ function build(): Command {
       if (!(x > 0) || !Number.isFinite(x) || x > 1e6) throw new InputError(`--seeds-scale must be a positive number up to 1000000, not "${v}"`);
       return x;
     }).default(1))
+    .addOption(new Option('--scenario <name>', 'only this scenario (repeatable)').argParser(collect).default([]))
     .addOption(workers())
-    .addOption(watchdog());
+    .addOption(watchdog())
+    .addOption(shard());
   findingOptions(program.commands[program.commands.length - 1]).action((o) => checkCommand(o));
+
+  program
+    .command('merge')
+    .description('merge the --json results of the shards of a run or check into one report')
+    .argument('<result.json...>')
+    .option('--json', 'print one JSON object')
+    .option('--junit <file>', 'also write a JUnit XML report')
+    .option('--markdown <file>', 'also write a Markdown summary (for a CI job page)')
+    .option('--result <file>', 'also write the merged result document')
+    .action((files, o) => mergeCommand(files, o));
 
   program
     .command('mkfs')
@@ -212,7 +232,6 @@ function isEntry(): boolean {
 }
 
 if (isEntry()) {
-  useFileWriter(writeFileAtomic);
   main().then((code) => {
     process.exitCode = code;
   });

@@ -10,5 +10,7 @@ export interface FindingCliOptions {
   shrinkBudget: number;
   shrink: boolean;
   junit?: string;
+  markdown?: string;
+  result?: string;
   only?: string;
 }

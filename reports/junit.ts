@@ -1,50 +1,67 @@
 /**
- * JUnit XML for CI pipelines (junit-report-builder): one test suite per command, one test case
- * per scenario (and mode), failed when a check failed, with the violation and the replay command.
+ * JUnit XML for CI pipelines (junit-report-builder), valid against the strict JUnit 10 schema
+ * (test/fixtures/junit-10.xsd): one test suite per scenario and mode, one test case per check
+ * that could fail there, so a campaign that breaks two checks shows two failing test cases. A
+ * failure carries the check id and message; its body gives the seed, step, time, how many runs
+ * failed and the replay command. Times are rounded to milliseconds and sit on the suites (the
+ * checks of a run are judged together, so a check has no time of its own).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import junitModule, { type Builder } from 'junit-report-builder';
-
+import { checkInfo } from '../checks/registry.js';
+import { shardText } from '../scenarios/shard.js';
+import type { ResultReport, ResultRow, ViolationRecord } from './results.js';
 // The package is CommonJS; under NodeNext its default export is the builder instance.
 const junitBuilder = junitModule as unknown as Builder & { newBuilder(): Builder };
 
-export interface JunitCase {
-  suite: string;
-  name: string;
-  className: string;
-  seconds: number;
-  failures: Array<{ check: string; message: string; replay: string }>;
+const seconds = (s: number) => Number(s.toFixed(3));
+const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** The command that reproduces a finding, as the terminal prints it. */
+export function reproduceCommand(replayPath: string): string {
+  return `npx eclipse-sim replay ${replayPath} --trace`;
 }
 
-/**
- * How report files are written: cli/ installs its atomic writer (temporary file, fsync, rename)
- * so that a report is never left half-written; the default is a plain write.
- */
-let writeFile: (path: string, text: string) => void = (path, text) => {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-};
 
-export function useFileWriter(writer: (path: string, text: string) => void): void {
-  writeFile = writer;
+
+/** A failure's body: where it failed and how to see it again. */
+export function failureBody(v: ViolationRecord, row: ResultRow): string {
+  const lines = [
+    `${v.check}${checkInfo(v.check) ? ` ${checkInfo(v.check)!.title}` : ''}`,
+    `${v.seed !== null ? `seed ${v.seed}, ` : ''}step ${v.step}, t = ${thousands(v.time)} µs: ${v.message}`,
+    row.mode === 'explore' ? 'found by exhaustive exploration' : `failed in ${thousands(v.runs)} of ${thousands(row.runs)} runs; the first failing seed is shown`,
+    `replay file: ${v.replay}`,
+    `reproduce:   ${reproduceCommand(v.replay)}`,
+  ];
+  return lines.join('\n');
 }
 
-export function writeJunit(path: string, cases: JunitCase[]): void {
+/** The JUnit document of a report. */
+export function junitXml(r: ResultReport): string {
   const builder = junitBuilder.newBuilder();
-  const suites = new Map<string, ReturnType<typeof builder.testSuite>>();
-  for (const c of cases) {
-    let suite = suites.get(c.suite);
-    if (!suite) {
-      suite = builder.testSuite().name(c.suite);
-      suites.set(c.suite, suite);
+  const { head } = r;
+  const mutants = head.mutants.length ? `.${head.mutants.join('+')}` : '';
+  // A shard's test cases are named apart from the other shards' (merge the shards for one report).
+  const shard = head.shard ? `.shard-${head.shard.index}-of-${head.shard.count}` : '';
+  builder.name(`eclipse-sim ${head.command} profile ${head.profile} mutants ${head.mutants.join(',') || 'none'}${head.shard ? ` shard ${shardText(head.shard)}` : ''}`);
+  for (const row of r.rows) {
+    const suite = builder.testSuite().name(`${row.scenario} ${row.mode}${head.shard ? ` (shard ${shardText(head.shard)})` : ''}`).time(seconds(row.elapsedSeconds));
+    const className = `eclipse-sim.${head.profile}${mutants}.${row.scenario}.${row.mode}${shard}`;
+    const failed = new Map(row.violations.map((v) => [v.check, v]));
+    // A check outside the catalogue (MODEL-CRASH) still gets its test case.
+    const ids = [...row.checks, ...row.violations.map((v) => v.check).filter((c) => !row.checks.includes(c))];
+    for (const id of ids) {
+      const info = checkInfo(id);
+      const tc = suite.testCase().className(className).name(info ? `${id} ${info.title}` : id);
+      const v = failed.get(id);
+      if (v) tc.failure(`${id}: ${v.message}`, id).stacktrace(failureBody(v, row));
     }
-    const tc = suite.testCase().className(c.className).name(c.name).time(c.seconds);
-    if (c.failures.length > 0) {
-      const first = c.failures[0];
-      tc.failure(`${first.check}: ${first.message}`, first.check);
-      tc.standardOutput(c.failures.map((f) => `${f.check}: ${f.message}\nreplay: npx eclipse-sim replay ${f.replay} --trace`).join('\n\n'));
+    for (const id of row.ignoredChecks) {
+      const info = checkInfo(id);
+      suite.testCase().className(className).name(info ? `${id} ${info.title}` : id).skipped();
     }
   }
-  writeFile(path, builder.build());
+  // junit-report-builder puts a `skipped` count on <testsuites>, which the JUnit 10 schema does not
+  // allow there (the suites keep theirs): take it off the root element.
+  return builder.build().replace(/^(<testsuites\b[^>]*?) skipped="\d+"/m, '$1');
 }
+

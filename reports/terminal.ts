@@ -4,9 +4,9 @@
  */
 import chalk from 'chalk';
 import { checkInfo } from '../checks/registry.js';
-import type { Finding } from '../scenarios/operations.js';
 import { escapeText } from './escape.js';
-
+import { reproduceCommand } from './junit.js';
+import type { ViolationRecord } from './results.js';
 export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /** The two ids that are not checks of the catalogue but faults of the model itself. */
@@ -16,20 +16,19 @@ export const MODEL_FAULTS: Record<string, string> = {
 };
 
 /** A violation with its replay command: what happened, where, and how to see it again. */
-export function formatFinding(f: Finding, replayPath: string): string {
-  const info = checkInfo(f.check);
-  const v = f.violation;
-  const model = MODEL_FAULTS[f.check];
+export function formatFinding(v: ViolationRecord): string {
+  const info = checkInfo(v.check);
+  const model = MODEL_FAULTS[v.check];
   const lines = [
-    `${chalk.red.bold('VIOLATION')} ${chalk.bold(f.check)}${info ? ` ${info.title} (${info.subsystem})` : model ? ` ${model}` : ''}`,
-    `  ${f.seed !== null ? `seed ${f.seed}, ` : ''}step ${v.step}, t = ${fmt(v.time)} µs: ${escapeText(v.message, 1000)}`,
+    `${chalk.red.bold('VIOLATION')} ${chalk.bold(v.check)}${info ? ` ${info.title} (${info.subsystem})` : model ? ` ${model}` : ''}`,
+    `  ${v.seed !== null ? `seed ${v.seed}, ` : ''}step ${v.step}, t = ${fmt(v.time)} µs: ${escapeText(v.message, 1000)}`,
   ];
-  if (f.count > 1) lines.push(`  failed in ${fmt(f.count)} runs; the first is shown`);
-  if (f.notShrunk) lines.push(`  not shrunk (${f.notShrunk}): ${f.replay.choices.length} choices`);
-  else lines.push(`  shrunk from ${f.originalChoices} choices (step ${f.originalStep}) to ${f.replay.choices.length} choices (step ${v.step})`);
-  const path = escapeText(replayPath, 1000);
+  if (v.runs > 1) lines.push(`  failed in ${fmt(v.runs)} runs; the first is shown`);
+  if (v.notShrunk) lines.push(`  not shrunk (${v.notShrunk}): ${v.shrunk.choices} choices`);
+  else lines.push(`  shrunk from ${v.shrunk.fromChoices} choices (step ${v.shrunk.fromStep}) to ${v.shrunk.choices} choices (step ${v.step})`);
+  const path = escapeText(v.replay, 1000);
   lines.push(`  replay file: ${path}`);
-  lines.push(`  reproduce:   ${chalk.cyan(`npx eclipse-sim replay ${path} --trace`)}`);
+  lines.push(`  reproduce:   ${chalk.cyan(reproduceCommand(path))}`);
   return lines.join('\n');
 }
 

@@ -108,8 +108,11 @@ export class Campaign {
     return [...this.outcomes.values()].sort((a, b) => a.seed - b.seed);
   }
 
-  /** Findings ordered by first failing seed (deterministic whatever the slicing). */
+  /**
+   * Findings in the order they fail: by first failing seed, then by the step of the failure in
+   * that run (then check id, for two at one step) — deterministic whatever the slicing.
+   */
   orderedFindings(): CampaignFinding[] {
-    return [...this.findings.values()].sort((a, b) => a.seed - b.seed || (a.check < b.check ? -1 : 1));
+    return [...this.findings.values()].sort((a, b) => a.seed - b.seed || a.violation.step - b.violation.step || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0));
   }
 }

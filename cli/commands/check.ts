@@ -1,123 +1,105 @@
-import { toJsonText } from '../../reports/escape.js';
 import { performance } from 'node:perf_hooks';
 import type { FindingCliOptions } from '../options.js';
-import chalk from 'chalk';
 import { SCENARIOS } from '../../scenarios/registry.js';
-import { campaignFindings, findingFrom, makeExplorer, resolveTarget, type Finding } from '../../scenarios/operations.js';
+import { campaignFindings, findingFrom, InputError, makeExplorer, resolveTarget } from '../../scenarios/operations.js';
+import { targetChecks } from '../../scenarios/check-list.js';
+import { shardRunsExploration, shardSeeds, type Shard } from '../../scenarios/shard.js';
+import { reportToJson, violationRecord, type ResultReport, type ResultRow } from '../../reports/results.js';
+import { checkSummaryText } from '../../reports/summary-text.js';
 import { closeCampaignPool, runCampaign } from '../campaign-pool.js';
-import { fmt, formatFinding, table } from '../../reports/terminal.js';
-import { writeJunit, type JunitCase } from '../../reports/junit.js';
+import { toJsonText } from '../../reports/escape.js';
 import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
-
+import { progressEnabled, startProgress } from '../progress.js';
+import { writeReportFiles } from '../report-files.js';
 export interface CheckOptions extends FindingCliOptions {
   seedsScale: number;
   workers: number;
+  shard?: Shard;
+  scenario: string[];
   watchdog?: number;
-}
-
-interface Row {
-  scenario: string;
-  mode: 'random' | 'explore';
-  runs: number;
-  steps: number;
-  states?: number;
-  complete?: boolean;
-  seconds: number;
-  findings: Finding[];
-  paths: string[];
-  /** Runs that did not boot, by reason. */
-  outcomes?: { outcome: string; seed: number; count: number }[];
 }
 
 /**
  * `check` (and `npm start`): the default campaign — every scenario on random seeds (its campaign
  * budget), plus exhaustive exploration of every explorable (*-small) scenario — with a summary
- * table. Exit 1 if anything failed.
+ * table. Exit 1 if anything failed. `--shard i/n` runs this shard's part of every random campaign
+ * and its share of the explorations; `merge` puts the shards back together.
  */
 export async function checkCommand(o: CheckOptions): Promise<void> {
   const budget = o.shrink ? o.shrinkBudget : 0;
+  for (const name of o.scenario) if (!SCENARIOS.some((s) => s.name === name)) throw new InputError(`unknown scenario "${name}" (known: ${SCENARIOS.map((s) => s.name).join(', ')})`);
+  const scenarios = o.scenario.length ? SCENARIOS.filter((s) => o.scenario.includes(s.name)) : SCENARIOS;
+  const shard = o.shard ?? null;
+  const showProgress = progressEnabled(o.json);
   watchInterrupt();
-  const rows: Row[] = [];
-  const progress = (s: string) => {
-    if (!o.json && process.stderr.isTTY) process.stderr.write(chalk.dim(`${s}\n`));
-  };
+  const rows: ResultRow[] = [];
+  let explorable = 0;
+  let only: string[] | null = null;
   try {
-    outer: for (const scenario of SCENARIOS) {
+    outer: for (const scenario of scenarios) {
       const t = applyTargetOptions(resolveTarget(scenario.name, o.profile, o.mutant), { only: o.only });
-      // Random campaign.
+      only = t.checks ?? null;
+      const { checks, ignored } = targetChecks(t);
+      // Random campaign (this shard's part of it).
       {
-        progress(`random  ${scenario.name} …`);
         const started = performance.now();
-        const total = Math.max(1, Math.round(scenario.campaignSeeds * o.seedsScale));
-        const { campaign } = await runCampaign(t, 1, total, o.workers, { watchdogSeconds: o.watchdog });
+        const part = shardSeeds(1, Math.max(1, Math.round(scenario.campaignSeeds * o.seedsScale)), shard);
+        const bar = startProgress(showProgress, `random  ${scenario.name.padEnd(18)}`, part.count, true);
+        const { campaign } = await runCampaign(t, part.first, part.count, o.workers, { watchdogSeconds: o.watchdog, onSlice: (c) => bar.update(c.runs, c.findings.size) });
+        bar.stop();
         const findings = campaignFindings(t, campaign, budget);
         const paths = findings.map((f) => writeFinding(o.out, scenario.name, 'check', f));
-        rows.push({ scenario: scenario.name, mode: 'random', runs: campaign.runs, steps: campaign.steps, seconds: (performance.now() - started) / 1000, findings, paths, outcomes: campaign.orderedOutcomes() });
+        rows.push({
+          scenario: scenario.name,
+          mode: 'random',
+          firstSeed: part.first,
+          runs: campaign.runs,
+          steps: campaign.steps,
+          elapsedSeconds: Number(((performance.now() - started) / 1000).toFixed(3)),
+          checks,
+          ignoredChecks: ignored,
+          bootFailures: campaign.orderedOutcomes().map((x) => ({ reason: x.outcome, runs: x.count, seed: x.seed })),
+          violations: findings.map((f, i) => violationRecord(f, paths[i])),
+        });
         if (interrupted()) break outer;
       }
-      if (scenario.explorable) {
-        progress(`explore ${scenario.name} …`);
+      if (scenario.explorable && shardRunsExploration(explorable++, shard)) {
         const started = performance.now();
+        const bar = startProgress(showProgress, `explore ${scenario.name.padEnd(18)}`, 0, true);
         const { explorer, system, target } = makeExplorer(t, { maxDepth: scenario.exploreMaxDepth, maxStates: scenario.exploreMaxStates, maxMemoryBytes: 4096 * 1024 * 1024, stopAtFirstViolation: true });
         while (!explorer.advance(200)) {
+          bar.update(explorer.result.states, explorer.result.violations.length);
           await yieldToEvents();
           if (interrupted()) explorer.stop('interrupt');
         }
         const r = explorer.result;
+        bar.update(r.states, r.violations.length);
+        bar.stop();
         const findings = r.violations.map((v) => findingFrom(target, system, { check: v.violation.check, seed: null, count: 1, choices: v.choices, labels: v.labels, violation: v.violation }, budget));
         const paths = findings.map((f) => writeFinding(o.out, scenario.name, 'explore', f));
-        rows.push({ scenario: scenario.name, mode: 'explore', runs: r.runs, steps: r.executedSteps, states: r.states, complete: r.complete, seconds: (performance.now() - started) / 1000, findings, paths });
+        rows.push({
+          scenario: scenario.name,
+          mode: 'explore',
+          runs: r.runs,
+          steps: r.executedSteps,
+          states: r.states,
+          complete: r.complete,
+          elapsedSeconds: Number(((performance.now() - started) / 1000).toFixed(3)),
+          checks,
+          ignoredChecks: ignored,
+          bootFailures: [],
+          violations: findings.map((f, i) => violationRecord(f, paths[i])),
+        });
         if (interrupted()) break;
       }
     }
   } finally {
     await closeCampaignPool();
   }
-  const failed = rows.some((r) => r.findings.length > 0);
-  const incomplete = rows.some((r) => r.mode === 'explore' && !r.complete);
-  if (o.json) {
-    const doc = {
-      mode: 'check',
-      profile: o.profile,
-      mutants: o.mutant,
-      interrupted: interrupted(),
-      results: rows.map((r) => ({
-        scenario: r.scenario,
-        mode: r.mode,
-        runs: r.runs,
-        steps: r.steps,
-        ...(r.mode === 'explore' ? { states: r.states, complete: r.complete } : {}),
-        elapsedSeconds: Number(r.seconds.toFixed(3)),
-        bootFailures: (r.outcomes ?? []).map((x) => ({ reason: x.outcome, runs: x.count, seed: x.seed })),
-        violations: r.findings.map((f, i) => ({ check: f.check, seed: f.seed, step: f.violation.step, time: f.violation.time, message: f.violation.message, runs: f.count, replay: r.paths[i] })),
-      })),
-    };
-    process.stdout.write(`${toJsonText(doc)}\n`);
-  } else {
-    const body = rows.map((r) => [
-      r.scenario,
-      r.mode,
-      r.mode === 'explore' ? `${fmt(r.states ?? 0)} states${r.complete ? '' : ' (incomplete)'}` : `${fmt(r.runs)} seeds`,
-      fmt(r.steps),
-      r.findings.length === 0 ? chalk.green('0') : chalk.red(String(r.findings.length)),
-      `${r.seconds.toFixed(1)} s`,
-    ]);
-    const lines = [chalk.bold(`eclipse-sim check`) + chalk.dim(`  profile ${o.profile}  mutants ${o.mutant.length ? o.mutant.join(',') : 'none'}`), '', table(body, ['scenario', 'mode', 'runs / states', 'events', 'violations', 'time'])];
-    for (const r of rows) for (const x of r.outcomes ?? []) lines.push(chalk.dim(`${r.scenario}: ${x.outcome} — ${fmt(x.count)} run${x.count === 1 ? '' : 's'} (first seed ${x.seed})`));
-    for (const r of rows) r.findings.forEach((f, i) => lines.push('', `${chalk.bold(r.scenario)} (${r.mode})`, formatFinding(f, r.paths[i])));
-    lines.push('', failed ? chalk.red.bold('FAILED: violations found') : incomplete ? chalk.yellow('no violation, but an exploration was incomplete') : chalk.green.bold('PASSED: no violation'));
-    process.stdout.write(`${lines.join('\n')}\n`);
-  }
-  if (o.junit) {
-    const cases: JunitCase[] = rows.map((r) => ({
-      suite: 'eclipse-sim check',
-      className: `${r.mode}.${o.profile}`,
-      name: r.scenario,
-      seconds: r.seconds,
-      failures: r.findings.map((f, i) => ({ check: f.check, message: f.violation.message, replay: r.paths[i] })),
-    }));
-    writeJunit(o.junit, cases);
-  }
+  const report: ResultReport = { head: { command: 'check', profile: o.profile, mutants: [...new Set(o.mutant)], only, shard, interrupted: interrupted() }, rows };
+  process.stdout.write(o.json ? `${toJsonText(reportToJson(report))}\n` : checkSummaryText(report));
+  writeReportFiles(report, o);
+  const failed = rows.some((r) => r.violations.length > 0);
   process.exitCode = failed ? 1 : interrupted() ? 130 : 0;
 }

@@ -3,7 +3,9 @@ import { performance } from 'node:perf_hooks';
 import type { FindingCliOptions } from '../options.js';
 import { findingFrom, makeExplorer, resolveTarget, type Finding } from '../../scenarios/operations.js';
 import { bad, fmt, formatFinding, header, ok } from '../../reports/terminal.js';
-import { writeJunit } from '../../reports/junit.js';
+import { violationRecord, type ResultReport } from '../../reports/results.js';
+import { targetChecks } from '../../scenarios/check-list.js';
+import { writeReportFiles } from '../report-files.js';
 import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
 
@@ -32,6 +34,7 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
     findingFrom(target, system, { check: v.violation.check, seed: null, count: 1, choices: v.choices, labels: v.labels, violation: v.violation }, o.shrink ? o.shrinkBudget : 0),
   );
   const paths = findings.map((f) => writeFinding(o.out, target.scenario.name, 'explore', f));
+  const records = findings.map((f, i) => violationRecord(f, paths[i]));
   const statesPerSecond = r.states / Math.max(seconds, 1e-6);
   const bytesPerState = r.states > 0 ? r.storeBytes / r.states : 0;
   if (o.json) {
@@ -52,7 +55,7 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
       elapsedSeconds: Number(seconds.toFixed(3)),
       statesPerSecond: Math.round(statesPerSecond),
       bytesPerState: Number(bytesPerState.toFixed(1)),
-      violations: findings.map((f, i) => ({ check: f.check, seed: null, step: f.violation.step, time: f.violation.time, message: f.violation.message, replay: paths[i] })),
+      violations: records,
     };
     process.stdout.write(`${toJsonText(doc)}\n`);
   } else {
@@ -62,11 +65,14 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
     if (r.complete) lines.push(ok('complete: every choice sequence was explored'));
     else lines.push(bad(`incomplete: stopped by ${r.stoppedBy === 'depth' ? 'the depth bound (some paths were cut)' : r.stoppedBy === 'states' ? 'the state bound' : r.stoppedBy === 'memory' ? 'the memory budget' : r.stoppedBy === 'interrupt' ? 'an interrupt' : 'the first violation'}`));
     if (findings.length === 0) lines.push(ok('no violation'));
-    findings.forEach((f, i) => lines.push(formatFinding(f, paths[i])));
+    for (const v of records) lines.push(formatFinding(v));
     process.stdout.write(`${lines.join('\n')}\n`);
   }
-  if (o.junit) {
-    writeJunit(o.junit, [{ suite: 'eclipse-sim explore', className: `explore.${target.profile}`, name: target.scenario.name, seconds, failures: findings.map((f, i) => ({ check: f.check, message: f.violation.message, replay: paths[i] })) }]);
-  }
+  const { checks, ignored } = targetChecks(target);
+  const report: ResultReport = {
+    head: { command: 'explore', profile: target.profile, mutants: target.mutants, only: target.checks ?? null, shard: null, interrupted: r.stoppedBy === 'interrupt' },
+    rows: [{ scenario: target.scenario.name, mode: 'explore', runs: r.runs, steps: r.executedSteps, states: r.states, complete: r.complete, elapsedSeconds: Number(seconds.toFixed(3)), checks, ignoredChecks: ignored, bootFailures: [], violations: records }],
+  };
+  writeReportFiles(report, o);
   process.exitCode = findings.length > 0 ? 1 : r.stoppedBy === 'interrupt' ? 130 : 0;
 }

@@ -130,7 +130,7 @@ async function replayWatchdogHang(file: string, doc: ReplayFile, o: { trace?: bo
       violations: got ? [{ check: got.check, seed: doc.seed, step: got.step, time: got.time, message: got.message, replay: file }] : [],
       ...(o.trace ? { trace } : {}),
     };
-    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    process.stdout.write(`${toJsonText(out)}\n`);
   } else {
     const lines: string[] = [];
     lines.push(chalk.bold(`eclipse-sim replay ${file}`) + chalk.dim(`  scenario ${doc.scenario}  profile ${doc.profile}  mutants ${doc.mutants.length ? doc.mutants.join(',') : 'none'}  ${doc.choices.length} choices, watched (${seconds} s)`));

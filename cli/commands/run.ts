@@ -2,13 +2,16 @@ import { toJsonText } from '../../reports/escape.js';
 import { performance } from 'node:perf_hooks';
 import type { FindingCliOptions } from '../options.js';
 import { campaignFindings, findingFrom, InputError, resolveTarget, runSeed, type Finding } from '../../scenarios/operations.js';
-import { fmt, formatFinding, header, ok } from '../../reports/terminal.js';
-import { writeJunit } from '../../reports/junit.js';
+import { targetChecks } from '../../scenarios/check-list.js';
+import { shardSeeds, type Shard } from '../../scenarios/shard.js';
+import { reportToJson, violationRecord, type ResultReport } from '../../reports/results.js';
+import { runSummaryText } from '../../reports/summary-text.js';
 import { watchInterrupt } from '../interrupt.js';
 import { closeCampaignPool, runCampaign } from '../campaign-pool.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
 import { checkDeterminismCommand } from './check-determinism.js';
-
+import { progressEnabled, startProgress } from '../progress.js';
+import { writeReportFiles } from '../report-files.js';
 export interface RunOptions extends FindingCliOptions {
   seeds?: number;
   seed?: number;
@@ -17,16 +20,14 @@ export interface RunOptions extends FindingCliOptions {
   watchdog?: number;
   image?: string;
   checkDeterminism?: boolean;
+  shard?: Shard;
 }
 
-/** `run`: one seed (with its trace hash) or a campaign over consecutive seeds. */
+/** `run`: one seed (with its trace hash) or a campaign over consecutive seeds (or a shard of them). */
 export async function runCommand(scenarioName: string, o: RunOptions): Promise<void> {
   const t = applyTargetOptions(resolveTarget(scenarioName, o.profile, o.mutant), o);
-  if (o.seed !== undefined && o.seeds !== undefined) {
-    process.stderr.write('eclipse-sim: give either --seed or --seeds, not both\n');
-    process.exitCode = 2;
-    return;
-  }
+  if (o.seed !== undefined && o.seeds !== undefined) throw new InputError('give either --seed or --seeds, not both');
+  if (o.seed !== undefined && o.shard) throw new InputError('--shard splits a campaign; it does not go with --seed');
   if (o.seed === undefined) {
     const count = o.seeds ?? t.scenario.campaignSeeds;
     if (o.firstSeed + count - 1 > Number.MAX_SAFE_INTEGER) {
@@ -58,10 +59,12 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
       ? [findingFrom(t, system, { check: result.violation.check, seed: o.seed, count: 1, choices: result.choices, labels: result.labels, violation: result.violation }, budget)]
       : [];
   } else {
-    firstSeed = o.firstSeed;
-    const total = o.seeds ?? t.scenario.campaignSeeds;
+    const part = shardSeeds(o.firstSeed, o.seeds ?? t.scenario.campaignSeeds, o.shard ?? null);
+    firstSeed = part.first;
     watchInterrupt();
-    const r = await runCampaign(t, firstSeed, total, o.workers, { watchdogSeconds: o.watchdog }).finally(closeCampaignPool);
+    const bar = startProgress(progressEnabled(o.json), `run ${t.scenario.name}`, part.count, false);
+    const r = await runCampaign(t, part.first, part.count, o.workers, { watchdogSeconds: o.watchdog, onSlice: (c) => bar.update(c.runs, c.findings.size) }).finally(closeCampaignPool);
+    bar.stop();
     const campaign = r.campaign;
     stopped = r.stopped;
     runs = campaign.runs;
@@ -71,34 +74,26 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
   }
   const seconds = (performance.now() - started) / 1000;
   const paths = findings.map((f) => writeFinding(o.out, t.scenario.name, 'run', f));
-
-  if (o.json) {
-    const doc = {
-      scenario: t.scenario.name,
-      profile: t.profile,
-      mutants: t.mutants,
-      mode: o.seed !== undefined ? 'seed' : 'random',
-      firstSeed,
-      runs,
-      steps,
-      interrupted: stopped,
-      elapsedSeconds: Number(seconds.toFixed(3)),
-      ...(traceHash !== undefined ? { traceHash } : {}),
-      bootFailures: outcomes.map((x) => ({ reason: x.outcome, runs: x.count, seed: x.seed })),
-      violations: findings.map((f, i) => ({ check: f.check, seed: f.seed, step: f.violation.step, time: f.violation.time, message: f.violation.message, runs: f.count, replay: paths[i] })),
-    };
-    process.stdout.write(`${toJsonText(doc)}\n`);
-  } else {
-    const range = o.seed !== undefined ? `seed ${o.seed}` : `seeds ${firstSeed}..${firstSeed + runs - 1}${o.workers > 1 ? `, ${o.workers} workers` : ''}`;
-    const lines = [header('run', t.scenario.name, t.profile, t.mutants, range)];
-    lines.push(`  ${fmt(runs)} run${runs === 1 ? '' : 's'}, ${fmt(steps)} events in ${seconds.toFixed(1)} s (${fmt(steps / Math.max(seconds, 1e-6))} events/s)${traceHash ? `, trace hash ${traceHash}` : ''}${stopped ? ' — interrupted' : ''}`);
-    for (const x of outcomes) lines.push(`  ${x.outcome} — ${fmt(x.count)} run${x.count === 1 ? '' : 's'} (first seed ${x.seed})`);
-    if (findings.length === 0) lines.push(ok('no violation'));
-    findings.forEach((f, i) => lines.push(formatFinding(f, paths[i])));
-    process.stdout.write(`${lines.join('\n')}\n`);
-  }
-  if (o.junit) {
-    writeJunit(o.junit, [{ suite: 'eclipse-sim run', className: `run.${t.profile}`, name: t.scenario.name, seconds, failures: findings.map((f, i) => ({ check: f.check, message: f.violation.message, replay: paths[i] })) }]);
-  }
+  const { checks, ignored } = targetChecks(t);
+  const report: ResultReport = {
+    head: { command: 'run', profile: t.profile, mutants: t.mutants, only: t.checks ?? null, shard: o.shard ?? null, interrupted: stopped },
+    rows: [
+      {
+        scenario: t.scenario.name,
+        mode: o.seed !== undefined ? 'seed' : 'random',
+        firstSeed,
+        runs,
+        steps,
+        ...(traceHash !== undefined ? { traceHash } : {}),
+        elapsedSeconds: Number(seconds.toFixed(3)),
+        checks,
+        ignoredChecks: ignored,
+        bootFailures: outcomes.map((x) => ({ reason: x.outcome, runs: x.count, seed: x.seed })),
+        violations: findings.map((f, i) => violationRecord(f, paths[i])),
+      },
+    ],
+  };
+  process.stdout.write(o.json ? `${toJsonText(reportToJson(report))}\n` : runSummaryText(report, o.seed !== undefined ? 1 : o.workers));
+  writeReportFiles(report, o);
   process.exitCode = findings.length > 0 ? 1 : stopped ? 130 : 0;
 }

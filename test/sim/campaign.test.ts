@@ -1,6 +1,6 @@
 import test from 'ava';
 import { Campaign } from '../../sim/campaign.js';
-import { makeSystem, runSeed } from '../../scenarios/operations.js';
+import { makeCampaignSystem, makeSystem, runSeed } from '../../scenarios/operations.js';
 import { target } from '../helpers/system.js';
 
 test('campaign: results depend only on the seeds run, not on slicing', (t) => {
@@ -42,4 +42,20 @@ test('campaign: the first failing seed of each check, with a count, matching sin
     t.deepEqual(r.choices, f.choices);
   }
   t.true(findings.every((f, i) => i === 0 || findings[i - 1].seed <= f.seed), 'ordered by first failing seed');
+});
+
+test('campaign: findings come in the order they failed (first seed, then step), not in check-id order', (t) => {
+  // eclipse-b breaks several process checks in its first run, at different steps.
+  const tg = target({ scenario: 'proc-small', profile: 'eclipse-b' });
+  const c = new Campaign(makeCampaignSystem(tg));
+  c.runSeeds(1, 3);
+  const f = c.orderedFindings();
+  t.true(f.length >= 3, `${f.length} findings`);
+  for (let i = 1; i < f.length; i++) {
+    const a = f[i - 1];
+    const b = f[i];
+    t.true(a.seed < b.seed || (a.seed === b.seed && a.violation.step <= b.violation.step), `${a.check}@${a.seed}:${a.violation.step} before ${b.check}@${b.seed}:${b.violation.step}`);
+  }
+  const ids = f.map((x) => x.check);
+  t.notDeepEqual(ids, [...ids].sort(), 'this campaign fails its checks out of id order, so the test can tell the orders apart');
 });
