@@ -6,6 +6,8 @@ import { formatAnnotation, TraceAnnotator } from '../../reports/trace-annotation
 import type { TraceRecord } from '../../sim/trace.js';
 import { bad, fmt, ok } from '../../reports/terminal.js';
 import { readReplayFile, replayImage } from '../files.js';
+import { traceEvents } from '../../reports/trace-events.js';
+import { writeTimelinePage } from '../html-timeline.js';
 
 /**
  * The trace, one line per event and fault note, each step followed by what it did (its
@@ -30,9 +32,10 @@ function traceLines(records: Iterable<TraceRecord>, notes: TraceAnnotator, from 
 }
 
 /** `replay`: re-run a replay file exactly; report whether the recorded violation reproduced. */
-export function replayCommand(file: string, o: { trace?: boolean; last?: number; json?: boolean }): void {
+export function replayCommand(file: string, o: { trace?: boolean; last?: number; json?: boolean; html?: string }): void {
   if (o.last !== undefined && !o.trace) throw new InputError('--last goes with --trace');
   const doc = readReplayFile(file);
+  if (o.html) writeTimelinePage(o.html, doc, file);
   const notes = o.trace ? new TraceAnnotator() : null;
   const { result, system } = replayDocument(doc, o.trace ? Infinity : 0, replayImage(doc), notes?.observe);
   const from = o.last !== undefined ? Math.max(0, result.steps - o.last) : 0;
@@ -52,7 +55,8 @@ export function replayCommand(file: string, o: { trace?: boolean; last?: number;
       recordedTraceHash: doc.traceHash,
       reproduced,
       violations: v ? [{ check: v.check, seed: doc.seed, step: v.step, time: v.time, message: v.message, replay: file }] : [],
-      ...(notes ? { trace: traceLines(system.machine.sim.trace.records(), notes, from) } : {}),
+      ...(notes ? { trace: traceEvents(system.machine.sim.trace.records(), notes, from).map(({ topics: _, ...e }) => e) } : {}),
+      ...(o.html ? { html: o.html } : {}),
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else {
@@ -63,6 +67,7 @@ export function replayCommand(file: string, o: { trace?: boolean; last?: number;
       if (from > 0) lines.push(chalk.dim(`      … ${fmt(from)} earlier events (--last ${o.last})`));
       lines.push(...traceLines(system.machine.sim.trace.records(), notes, from));
     }
+    if (o.html) lines.push(`  timeline page: ${o.html}`);
     lines.push(`  ${fmt(result.steps)} events, trace hash ${result.traceHash}${hashMatches ? '' : chalk.yellow(` (recorded ${doc.traceHash})`)}`);
     if (v) {
       const info = checkInfo(v.check);
