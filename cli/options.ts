@@ -10,5 +10,7 @@ export interface FindingCliOptions {
   shrinkBudget: number;
   shrink: boolean;
   junit?: string;
+  /** Directory for an HTML timeline page per finding. */
+  html?: string;
   only?: string;
 }

@@ -9,7 +9,7 @@ import type { Finding } from '../scenarios/operations.js';
 export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /** A violation with its replay command: what happened, where, and how to see it again. */
-export function formatFinding(f: Finding, replayPath: string): string {
+export function formatFinding(f: Finding, replayPath: string, htmlPath?: string): string {
   const info = checkInfo(f.check);
   const v = f.violation;
   const lines = [
@@ -20,6 +20,7 @@ export function formatFinding(f: Finding, replayPath: string): string {
   lines.push(`  shrunk from ${f.originalChoices} choices (step ${f.originalStep}) to ${f.replay.choices.length} choices (step ${v.step})`);
   lines.push(`  replay file: ${replayPath}`);
   lines.push(`  reproduce:   ${chalk.cyan(`npx eclipse-sim replay ${replayPath} --trace`)}`);
+  if (htmlPath) lines.push(`  timeline:    ${htmlPath}`);
   return lines.join('\n');
 }
 

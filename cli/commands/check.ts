@@ -8,6 +8,7 @@ import { fmt, formatFinding, table } from '../../reports/terminal.js';
 import { writeJunit, type JunitCase } from '../../reports/junit.js';
 import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
+import { writeFindingPages } from '../html-timeline.js';
 
 export interface CheckOptions extends FindingCliOptions {
   seedsScale: number;
@@ -24,6 +25,8 @@ interface Row {
   seconds: number;
   findings: Finding[];
   paths: string[];
+  /** Their HTML timeline pages (--html). */
+  pages: Array<string | undefined>;
   /** Runs that did not boot, by reason. */
   outcomes?: { outcome: string; seed: number; count: number }[];
 }
@@ -50,7 +53,8 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
       const { campaign } = await runCampaign(t, 1, total, o.workers);
       const findings = campaignFindings(t, campaign, budget);
       const paths = findings.map((f) => writeFinding(o.out, scenario.name, 'check', f));
-      rows.push({ scenario: scenario.name, mode: 'random', runs: campaign.runs, steps: campaign.steps, seconds: (performance.now() - started) / 1000, findings, paths, outcomes: campaign.orderedOutcomes() });
+      const pages = writeFindingPages(o.html, findings, paths);
+      rows.push({ scenario: scenario.name, mode: 'random', runs: campaign.runs, steps: campaign.steps, seconds: (performance.now() - started) / 1000, findings, paths, pages, outcomes: campaign.orderedOutcomes() });
       if (interrupted()) break outer;
     }
     if (scenario.explorable) {
@@ -64,7 +68,8 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
       const r = explorer.result;
       const findings = r.violations.map((v) => findingFrom(target, system, { check: v.violation.check, seed: null, count: 1, choices: v.choices, labels: v.labels, violation: v.violation }, budget));
       const paths = findings.map((f) => writeFinding(o.out, scenario.name, 'explore', f));
-      rows.push({ scenario: scenario.name, mode: 'explore', runs: r.runs, steps: r.executedSteps, states: r.states, complete: r.complete, seconds: (performance.now() - started) / 1000, findings, paths });
+      const pages = writeFindingPages(o.html, findings, paths);
+      rows.push({ scenario: scenario.name, mode: 'explore', runs: r.runs, steps: r.executedSteps, states: r.states, complete: r.complete, seconds: (performance.now() - started) / 1000, findings, paths, pages });
       if (interrupted()) break;
     }
   }
@@ -84,7 +89,7 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
         ...(r.mode === 'explore' ? { states: r.states, complete: r.complete } : {}),
         elapsedSeconds: Number(r.seconds.toFixed(3)),
         bootFailures: (r.outcomes ?? []).map((x) => ({ reason: x.outcome, runs: x.count, seed: x.seed })),
-        violations: r.findings.map((f, i) => ({ check: f.check, seed: f.seed, step: f.violation.step, time: f.violation.time, message: f.violation.message, runs: f.count, replay: r.paths[i] })),
+        violations: r.findings.map((f, i) => ({ check: f.check, seed: f.seed, step: f.violation.step, time: f.violation.time, message: f.violation.message, runs: f.count, replay: r.paths[i], ...(r.pages[i] ? { html: r.pages[i] } : {}) })),
       })),
     };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
@@ -99,7 +104,7 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
     ]);
     const lines = [chalk.bold(`eclipse-sim check`) + chalk.dim(`  profile ${o.profile}  mutants ${o.mutant.length ? o.mutant.join(',') : 'none'}`), '', table(body, ['scenario', 'mode', 'runs / states', 'events', 'violations', 'time'])];
     for (const r of rows) for (const x of r.outcomes ?? []) lines.push(chalk.dim(`${r.scenario}: ${x.outcome} — ${fmt(x.count)} run${x.count === 1 ? '' : 's'} (first seed ${x.seed})`));
-    for (const r of rows) r.findings.forEach((f, i) => lines.push('', `${chalk.bold(r.scenario)} (${r.mode})`, formatFinding(f, r.paths[i])));
+    for (const r of rows) r.findings.forEach((f, i) => lines.push('', `${chalk.bold(r.scenario)} (${r.mode})`, formatFinding(f, r.paths[i], r.pages[i])));
     lines.push('', failed ? chalk.red.bold('FAILED: violations found') : incomplete ? chalk.yellow('no violation, but an exploration was incomplete') : chalk.green.bold('PASSED: no violation'));
     process.stdout.write(`${lines.join('\n')}\n`);
   }

@@ -5,6 +5,7 @@ import { bad, fmt, formatFinding, header, ok } from '../../reports/terminal.js';
 import { writeJunit } from '../../reports/junit.js';
 import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
+import { writeFindingPages } from '../html-timeline.js';
 
 export interface ExploreCliOptions extends FindingCliOptions {
   maxDepth?: number;
@@ -31,6 +32,7 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
     findingFrom(target, system, { check: v.violation.check, seed: null, count: 1, choices: v.choices, labels: v.labels, violation: v.violation }, o.shrink ? o.shrinkBudget : 0),
   );
   const paths = findings.map((f) => writeFinding(o.out, target.scenario.name, 'explore', f));
+  const pages = writeFindingPages(o.html, findings, paths);
   const statesPerSecond = r.states / Math.max(seconds, 1e-6);
   const bytesPerState = r.states > 0 ? r.storeBytes / r.states : 0;
   if (o.json) {
@@ -51,7 +53,7 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
       elapsedSeconds: Number(seconds.toFixed(3)),
       statesPerSecond: Math.round(statesPerSecond),
       bytesPerState: Number(bytesPerState.toFixed(1)),
-      violations: findings.map((f, i) => ({ check: f.check, seed: null, step: f.violation.step, time: f.violation.time, message: f.violation.message, replay: paths[i] })),
+      violations: findings.map((f, i) => ({ check: f.check, seed: null, step: f.violation.step, time: f.violation.time, message: f.violation.message, replay: paths[i], ...(pages[i] ? { html: pages[i] } : {}) })),
     };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
@@ -61,7 +63,7 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
     if (r.complete) lines.push(ok('complete: every choice sequence was explored'));
     else lines.push(bad(`incomplete: stopped by ${r.stoppedBy === 'depth' ? 'the depth bound (some paths were cut)' : r.stoppedBy === 'states' ? 'the state bound' : r.stoppedBy === 'memory' ? 'the memory budget' : r.stoppedBy === 'interrupt' ? 'an interrupt' : 'the first violation'}`));
     if (findings.length === 0) lines.push(ok('no violation'));
-    findings.forEach((f, i) => lines.push(formatFinding(f, paths[i])));
+    findings.forEach((f, i) => lines.push(formatFinding(f, paths[i], pages[i])));
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   if (o.junit) {

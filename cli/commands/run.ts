@@ -6,6 +6,7 @@ import { writeJunit } from '../../reports/junit.js';
 import { watchInterrupt } from '../interrupt.js';
 import { runCampaign } from '../campaign-pool.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
+import { writeFindingPages } from '../html-timeline.js';
 
 export interface RunOptions extends FindingCliOptions {
   seeds?: number;
@@ -56,6 +57,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
   }
   const seconds = (performance.now() - started) / 1000;
   const paths = findings.map((f) => writeFinding(o.out, t.scenario.name, 'run', f));
+  const pages = writeFindingPages(o.html, findings, paths);
 
   if (o.json) {
     const doc = {
@@ -70,7 +72,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
       elapsedSeconds: Number(seconds.toFixed(3)),
       ...(traceHash !== undefined ? { traceHash } : {}),
       bootFailures: outcomes.map((x) => ({ reason: x.outcome, runs: x.count, seed: x.seed })),
-      violations: findings.map((f, i) => ({ check: f.check, seed: f.seed, step: f.violation.step, time: f.violation.time, message: f.violation.message, runs: f.count, replay: paths[i] })),
+      violations: findings.map((f, i) => ({ check: f.check, seed: f.seed, step: f.violation.step, time: f.violation.time, message: f.violation.message, runs: f.count, replay: paths[i], ...(pages[i] ? { html: pages[i] } : {}) })),
     };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
@@ -79,7 +81,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
     lines.push(`  ${fmt(runs)} run${runs === 1 ? '' : 's'}, ${fmt(steps)} events in ${seconds.toFixed(1)} s (${fmt(steps / Math.max(seconds, 1e-6))} events/s)${traceHash ? `, trace hash ${traceHash}` : ''}${stopped ? ' — interrupted' : ''}`);
     for (const x of outcomes) lines.push(`  ${x.outcome} — ${fmt(x.count)} run${x.count === 1 ? '' : 's'} (first seed ${x.seed})`);
     if (findings.length === 0) lines.push(ok('no violation'));
-    findings.forEach((f, i) => lines.push(formatFinding(f, paths[i])));
+    findings.forEach((f, i) => lines.push(formatFinding(f, paths[i], pages[i])));
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   if (o.junit) {
