@@ -47,6 +47,7 @@ export const TIMELINE_CLIENT_SCRIPT = String.raw`
   }
 
   var timelines = [];
+  var drawn = 0, expected = data.neighbour ? 2 : 1;
   function make(run, container, tag) {
     var groups = new vis.DataSet(data.lanes.map(function (l, i) {
       return { id: l.id, content: esc(l.label), title: l.title, order: i };
@@ -62,9 +63,10 @@ export const TIMELINE_CLIENT_SCRIPT = String.raw`
         className: it.kind + ' ev-' + it.actor,
       };
     }));
-    var w = run === data.failing ? failWindow() : (timelines[0] ? timelines[0].getWindow() : failWindow());
+    var w = failWindow();
     var tl = new vis.Timeline(container, items, groups, {
-      start: w.start, end: w.end,
+      // The first draw fits the whole run; then the window opens on the failure.
+      onInitialDrawComplete: function () { tl.setWindow(w.start, w.end, { animation: false }); retick(); drawnOne(); },
       min: lo - pad, max: Math.max(hi, failTime) + Math.max(4 * pad, 40),
       zoomMin: 8, zoomMax: Math.max(50, (hi - lo + 2 * pad) * 1.2),
       stack: true,
@@ -81,8 +83,6 @@ export const TIMELINE_CLIENT_SCRIPT = String.raw`
       groupOrder: 'order',
       selectable: true,
     });
-    tl.__run = run;
-    tl.__tag = tag;
     if (run.violation) {
       tl.addCustomTime(run.violation.time, 'fail-marker');
       tl.setCustomTimeMarker('✖ ' + run.violation.check + ' at step ' + run.violation.step, 'fail-marker', false);
@@ -153,12 +153,11 @@ export const TIMELINE_CLIENT_SCRIPT = String.raw`
   } else if (data.failing.items.length) {
     showDetails(data.failing, data.failing.items[data.failing.items.length - 1].id, 'failing run');
   }
-  var drawn = 0;
-  timelines.forEach(function (t) {
-    t.once('changed', function () {
-      drawn++;
-      if (drawn === timelines.length) document.body.setAttribute('data-ready', '1');
-    });
-  });
+  // data-ready (for tests and scripts driving the page) once every timeline has made its first
+  // draw (vis-timeline keeps a timeline hidden until then) and two frames have passed.
+  function drawnOne() {
+    drawn++;
+    if (drawn === expected) requestAnimationFrame(function () { requestAnimationFrame(function () { document.body.setAttribute('data-ready', '1'); }); });
+  }
 })();
 `;
