@@ -13,26 +13,34 @@ export const TIMELINE_CLIENT_SCRIPT = String.raw`
     return String(s).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; });
   }
   function num(n) { return Number(n).toLocaleString('en-US'); }
-  // The axis is simulated microseconds, drawn as milliseconds of a UTC date (1 µs = 1 "ms"); the
-  // tick step is chosen here (a 1-2-5 series, about one label per 110 px), in µs.
-  var tick = 1;
+  // The axis is simulated microseconds, drawn as milliseconds of a UTC date (1 µs = 1 "ms"). The
+  // tick step is chosen here, about one label per 110 px, from steps that divide the library's
+  // unit above (so ticks land on round values): 1-500 µs as milliseconds, 1-30 ms as seconds,
+  // 60 ms and up as minutes, 3.6 s and up as hours.
+  var TICKS = [];
+  [1, 2, 5, 10, 20, 50, 100, 200, 500].forEach(function (n) { TICKS.push({ scale: 'millisecond', step: n, us: n }); });
+  [1, 2, 5, 10, 20, 30].forEach(function (n) { TICKS.push({ scale: 'second', step: n, us: n * 1000 }); });
+  [1, 2, 5, 10, 15, 30].forEach(function (n) { TICKS.push({ scale: 'minute', step: n, us: n * 60000 }); });
+  [1, 2, 3, 6, 12].forEach(function (n) { TICKS.push({ scale: 'hour', step: n, us: n * 3600000 }); });
+  var tick = TICKS[0];
   function label(date) {
     var v = date.valueOf();
-    if (tick >= 1000) return num(v / 1000) + ' ms';
+    if (tick.us >= 1e6) return num(v / 1e6) + ' s';
+    if (tick.us >= 1000) return num(v / 1000) + ' ms';
     return num(v) + ' µs';
   }
   function tickFor(span, width) {
     var raw = span / Math.max(1, width / 110);
-    var p = Math.pow(10, Math.floor(Math.log10(Math.max(raw, 1))));
-    var m = raw / p;
-    return Math.max(1, (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p);
+    for (var i = 0; i < TICKS.length; i++) if (TICKS[i].us >= raw) return TICKS[i];
+    return TICKS[TICKS.length - 1];
   }
+  function axisWidth() { return Math.max(200, document.getElementById('timeline-failing').clientWidth - 170); }
   var runs = [data.failing];
   if (data.neighbour) runs.push(data.neighbour);
   var lo = Infinity, hi = -Infinity;
   runs.forEach(function (r) { r.items.forEach(function (it) { if (it.time < lo) lo = it.time; if (it.time > hi) hi = it.time; }); });
   if (lo === Infinity) { lo = 0; hi = 1; }
-  var pad = Math.max(5, Math.round((hi - lo) * 0.03));
+  var pad = Math.max(2, Math.round((hi - lo) * 0.03));
   var failTime = data.failing.violation ? data.failing.violation.time : hi;
   var failStep = data.failing.violation ? data.failing.violation.step : -1;
 
@@ -47,6 +55,9 @@ export const TIMELINE_CLIENT_SCRIPT = String.raw`
   }
 
   var timelines = [];
+  tick = tickFor(hi - lo + 2 * pad, axisWidth()); // the first draw fits the whole run
+  // vis-timeline drops clustering on any setOptions call that does not repeat it.
+  var CLUSTER = { maxItems: 3, titleTemplate: '{count} events — zoom in to read them', showStipes: false, fitOnDoubleClick: true };
   var drawn = 0, expected = data.neighbour ? 2 : 1;
   function make(run, container, tag) {
     var groups = new vis.DataSet(data.lanes.map(function (l, i) {
@@ -64,17 +75,21 @@ export const TIMELINE_CLIENT_SCRIPT = String.raw`
       };
     }));
     var w = failWindow();
+    // The first layout spans the whole run (the tick chosen for it); then the window moves to the
+    // failure, and that move is what lets vis-timeline finish its first draw and show the timeline.
+    var whole = { start: Math.max(-1, lo - pad), end: Math.max(hi, failTime) + pad };
+    if (whole.start === w.start && whole.end === w.end) whole.end += 1;
     var tl = new vis.Timeline(container, items, groups, {
-      // The first draw fits the whole run; then the window opens on the failure.
+      start: whole.start, end: whole.end,
       onInitialDrawComplete: function () { tl.setWindow(w.start, w.end, { animation: false }); retick(); drawnOne(); },
-      min: lo - pad, max: Math.max(hi, failTime) + Math.max(4 * pad, 40),
+      min: Math.max(-1, lo - pad), max: Math.max(hi, failTime) + Math.max(4 * pad, 40),
       zoomMin: 8, zoomMax: Math.max(50, (hi - lo + 2 * pad) * 1.2),
       stack: true,
-      cluster: { maxItems: 3, titleTemplate: '{count} events — zoom in to read them', showStipes: false, fitOnDoubleClick: true },
+      cluster: CLUSTER,
       orientation: { axis: 'top', item: 'top' },
       moment: function (d) { return vis.moment(d).utc(); },
       format: { minorLabels: label, majorLabels: function () { return ''; } },
-      timeAxis: { scale: 'millisecond', step: 1 },
+      timeAxis: { scale: tick.scale, step: tick.step },
       showCurrentTime: false,
       showMajorLabels: false,
       margin: { item: { horizontal: 4, vertical: 3 }, axis: 4 },
@@ -91,6 +106,7 @@ export const TIMELINE_CLIENT_SCRIPT = String.raw`
       tl.addCustomTime(data.divergeTime, 'diverge-marker');
       tl.setCustomTimeMarker('runs differ from step ' + data.divergeStep + ' ⟶', 'diverge-marker', false);
     }
+    tl.setWindow(w.start, w.end, { animation: false });
     tl.on('rangechange', function (p) {
       retick();
       if (!p.byUser) return;
@@ -103,15 +119,17 @@ export const TIMELINE_CLIENT_SCRIPT = String.raw`
     return tl;
   }
 
-  /** Sets the tick step for the current window (all timelines share it). */
+  /** Sets the tick step for a window of span µs (all timelines share it). */
+  function retickFor(span) {
+    var t = tickFor(span, axisWidth());
+    if (t === tick) return;
+    tick = t;
+    timelines.forEach(function (o) { o.setOptions({ timeAxis: { scale: t.scale, step: t.step }, cluster: CLUSTER }); });
+  }
   function retick() {
     if (!timelines.length) return;
     var w = timelines[0].getWindow();
-    var width = document.getElementById('timeline-failing').clientWidth - 160;
-    var t = tickFor(w.end - w.start, width);
-    if (t === tick) return;
-    tick = t;
-    timelines.forEach(function (o) { o.setOptions({ timeAxis: { scale: 'millisecond', step: t } }); });
+    retickFor(w.end - w.start);
   }
 
   function showDetails(run, id, tag) {
@@ -138,14 +156,17 @@ export const TIMELINE_CLIENT_SCRIPT = String.raw`
   var main = make(data.failing, document.getElementById('timeline-failing'), 'failing run');
   if (data.neighbour) make(data.neighbour, document.getElementById('timeline-neighbour'), 'passing neighbour');
 
-  function setAll(w) { timelines.forEach(function (t) { t.setWindow(w.start, w.end, { animation: false }); }); }
+  function setAll(w) {
+    retickFor(w.end - w.start);
+    timelines.forEach(function (o) { o.setWindow(w.start, w.end, { animation: false }); });
+  }
+  // For scripts driving the page (and a developer's console): the vis.Timeline objects.
+  window.eclipseTimelines = timelines;
   document.getElementById('go-fail').onclick = function () { setAll(failWindow()); };
-  document.getElementById('go-all').onclick = function () { setAll({ start: lo - pad, end: Math.max(hi, failTime) + pad }); };
+  document.getElementById('go-all').onclick = function () { setAll({ start: Math.max(-1, lo - pad), end: Math.max(hi, failTime) + pad }); };
   document.getElementById('zoom-in').onclick = function () { var w = main.getWindow(); var c = (w.start.valueOf() + w.end.valueOf()) / 2, h = (w.end - w.start) / 4; setAll({ start: c - h, end: c + h }); };
   document.getElementById('zoom-out').onclick = function () { var w = main.getWindow(); var c = (w.start.valueOf() + w.end.valueOf()) / 2, h = (w.end - w.start); setAll({ start: c - h, end: c + h }); };
 
-  tick = 0;
-  retick();
   var failing = null;
   data.failing.items.forEach(function (it) { if (it.kind === 'failing') failing = it; });
   if (failing) {
