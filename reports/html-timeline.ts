@@ -155,17 +155,14 @@ export function layOut(run: TimelineRun, prefix: string): LaidOutRun {
 export function lanesOf(runs: readonly LaidOutRun[], docs: readonly TimelineRun[]): Lane[] {
   const used = new Set<string>();
   for (const r of runs) for (const it of r.items) used.add(it.lane);
-  // Program names of each PID, from its exec lines.
+  // Program names of each PID, from its exec lines (timeline-data.ts).
   const programs = new Map<string, string[]>();
   for (const d of docs)
-    for (const e of d.events)
-      for (const line of e.annotations) {
-        const m = /^PID (\d+): exec → now runs (.+)$/.exec(line);
-        if (!m) continue;
-        const names = programs.get(m[1]) ?? [];
-        if (!names.includes(m[2])) names.push(m[2]);
-        programs.set(m[1], names);
-      }
+    for (const [pid, names] of Object.entries(d.programs)) {
+      const known = programs.get(pid) ?? [];
+      for (const n of names) if (!known.includes(n)) known.push(n);
+      programs.set(pid, known);
+    }
   const lanes: Lane[] = [];
   const fixed = (id: string) => {
     if (used.has(id)) lanes.push({ id, label: FIXED_LANES[id]?.[0] ?? id, title: FIXED_LANES[id]?.[1] ?? id });

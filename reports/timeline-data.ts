@@ -38,6 +38,21 @@ export interface TimelineRun {
   omittedBefore: number;
   /** Events of the run left out after the last one drawn. */
   omittedAfter: number;
+  /** What each PID exec'd in the whole run (drawn or not), in order: PID → program names. */
+  programs: Record<string, string[]>;
+}
+
+/** PID → the programs it exec'd, from the annotation lines ("PID 23: exec → now runs worker"). */
+function programsOf(events: readonly TraceEvent[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const e of events)
+    for (const line of e.annotations) {
+      const m = /^PID (\d+): exec → now runs (.+)$/.exec(line);
+      if (!m) continue;
+      const names = (out[m[1]] ??= []);
+      if (!names.includes(m[2])) names.push(m[2]);
+    }
+  return out;
 }
 
 export interface TimelineDocument {
@@ -102,6 +117,7 @@ export function timelineOf(doc: ReplayFile, source: string, image?: Uint8Array):
     events: failEvents.slice(first),
     omittedBefore: first,
     omittedAfter: 0,
+    programs: programsOf(failEvents),
   };
   const recorded = doc.violation ? { check: doc.violation.check, step: doc.violation.step } : null;
   const reproduced = recorded !== null && v !== null && v.check === recorded.check && v.step === recorded.step;
@@ -137,6 +153,7 @@ export function timelineOf(doc: ReplayFile, source: string, image?: Uint8Array):
       events: all.slice(lo, hi),
       omittedBefore: lo,
       omittedAfter: all.length - hi,
+      programs: programsOf(all.slice(0, hi)),
     };
     divergeStep = firstDifference(fail.records, n.records);
   }
