@@ -113,7 +113,8 @@ export const TIMELINE_CLIENT_SCRIPT = String.raw`
       timelines.forEach(function (o) { if (o !== tl) o.setWindow(p.start, p.end, { animation: false }); });
     });
     tl.on('select', function (p) {
-      if (p.items.length) showDetails(run, items.get(p.items[0]).id, tag);
+      var picked = p.items.length ? items.get(p.items[0]) : null; // null for a cluster
+      if (picked) showDetails(run, picked.id, tag);
     });
     timelines.push(tl);
     return tl;

@@ -134,8 +134,15 @@ browserTest('browser: ioerr-as-ok — every lane, the failing step highlighted w
   t.not(await axis(), before, 'zoom in changed the axis');
   t.is(await axis(), await axisN(), 'both timelines show the same window');
 
-  t.deepEqual(problems, [], 'no error, nothing fetched: the page works offline');
+  // Clicking an event shows the trace around it: the fault's step picked out.
   await page.click('#go-fail');
+  await page.waitForTimeout(300);
+  const faultStep = await fault.locator('[data-step]').getAttribute('data-step');
+  await fault.click();
+  t.is(await page.textContent('#details tr.sel td'), faultStep);
+  t.regex((await page.textContent('#details'))!, /! fault ioError strikes/);
+
+  t.deepEqual(problems, [], 'no error, nothing fetched: the page works offline');
   const shot = await screenshot(page, 'html-timeline-virtio-small-ioerr-as-ok.png');
   t.true(statSync(shot).size > 20_000, shot);
   t.log(`screenshot: ${shot}`);
