@@ -45,3 +45,13 @@ export function writeFindingPages(dir: string | undefined, findings: readonly Fi
     return path;
   });
 }
+
+/** Makes the `--html DIR` directory before a campaign starts, so a bad path fails before any work. */
+export function prepareHtmlDir(dir: string | undefined): void {
+  if (!dir) return;
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new InputError(`--html: cannot create directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}

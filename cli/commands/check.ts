@@ -8,7 +8,7 @@ import { fmt, formatFinding, table } from '../../reports/terminal.js';
 import { writeJunit, type JunitCase } from '../../reports/junit.js';
 import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
-import { writeFindingPages } from '../html-timeline.js';
+import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';
 
 export interface CheckOptions extends FindingCliOptions {
   seedsScale: number;
@@ -39,6 +39,7 @@ interface Row {
 export async function checkCommand(o: CheckOptions): Promise<void> {
   const budget = o.shrink ? o.shrinkBudget : 0;
   watchInterrupt();
+  prepareHtmlDir(o.html);
   const rows: Row[] = [];
   const progress = (s: string) => {
     if (!o.json && process.stderr.isTTY) process.stderr.write(chalk.dim(`${s}\n`));

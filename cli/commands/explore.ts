@@ -5,7 +5,7 @@ import { bad, fmt, formatFinding, header, ok } from '../../reports/terminal.js';
 import { writeJunit } from '../../reports/junit.js';
 import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
-import { writeFindingPages } from '../html-timeline.js';
+import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';
 
 export interface ExploreCliOptions extends FindingCliOptions {
   maxDepth?: number;
@@ -17,6 +17,7 @@ export interface ExploreCliOptions extends FindingCliOptions {
 /** `explore`: exhaustive DFS over choice sequences with state caching. */
 export async function exploreCommand(scenarioName: string, o: ExploreCliOptions): Promise<void> {
   const base = applyTargetOptions(resolveTarget(scenarioName, o.profile, o.mutant), o);
+  prepareHtmlDir(o.html);
   const maxDepth = o.maxDepth ?? base.scenario.exploreMaxDepth;
   const maxStates = o.maxStates ?? base.scenario.exploreMaxStates;
   const started = performance.now();

@@ -6,7 +6,7 @@ import { writeJunit } from '../../reports/junit.js';
 import { watchInterrupt } from '../interrupt.js';
 import { runCampaign } from '../campaign-pool.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
-import { writeFindingPages } from '../html-timeline.js';
+import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';
 
 export interface RunOptions extends FindingCliOptions {
   seeds?: number;
@@ -19,6 +19,7 @@ export interface RunOptions extends FindingCliOptions {
 /** `run`: one seed (with its trace hash) or a campaign over consecutive seeds. */
 export async function runCommand(scenarioName: string, o: RunOptions): Promise<void> {
   const t = applyTargetOptions(resolveTarget(scenarioName, o.profile, o.mutant), o);
+  prepareHtmlDir(o.html);
   if (o.seed !== undefined && o.seeds !== undefined) {
     process.stderr.write('eclipse-sim: give either --seed or --seeds, not both\n');
     process.exitCode = 2;

@@ -67,3 +67,11 @@ test('cli: replay --html to a place that cannot be written is a one-line error',
   t.is(r.code, 2);
   t.regex(r.stderr, /^eclipse-sim: cannot write [^\n]+\n$/);
 });
+
+test('cli: run --html to a directory that cannot be made fails at once with one line', async (t) => {
+  const { dir, file } = await failingReplay();
+  const r = await cli(['run', 'virtio-small', '--seed', '1', '--html', join(file, 'pages')], dir);
+  t.is(r.code, 2);
+  t.is(r.stdout, '');
+  t.regex(r.stderr, /^eclipse-sim: --html: cannot create directory [^\n]+\n$/);
+});
