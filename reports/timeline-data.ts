@@ -122,7 +122,10 @@ export function timelineOf(doc: ReplayFile, source: string, image?: Uint8Array):
   const recorded = doc.violation ? { check: doc.violation.check, step: doc.violation.step } : null;
   const reproduced = recorded !== null && v !== null && v.check === recorded.check && v.step === recorded.step;
 
-  let last = doc.choices.length - 1;
+  // Only the choices the run used count: a file may list more (an unshrunk finding from a campaign
+  // run that went on past its first violation), and setting back one the run never reached would
+  // give the same run.
+  let last = Math.min(doc.choices.length, fail.result.choices.length) - 1;
   while (last >= 0 && doc.choices[last][1] === 0) last--;
   let neighbour: TimelineRun | null = null;
   let neighbourNote: string;

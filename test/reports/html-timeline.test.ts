@@ -5,7 +5,8 @@
  * checks what Chromium draws from it.
  */
 import test from 'ava';
-import { findingFrom, makeSystem, runSeed } from '../../scenarios/operations.js';
+import { findingFrom, makeSystem, replayDocument, runSeed } from '../../scenarios/operations.js';
+import { labelName } from '../../sim/labels.js';
 import { makeReplay, type ReplayFile } from '../../scenarios/replay-file.js';
 import { timelineOf } from '../../reports/timeline-data.js';
 import { lanesOf, layOut, timelineHtml } from '../../reports/html-timeline.js';
@@ -113,4 +114,25 @@ test('timeline page: self-contained — the library and the data inline, nothing
   t.truthy(data.neighbour);
   t.is(data.divergeStep, tl.divergeStep);
   t.regex(html, /<div id="violation" class="banner bad" data-step="\d+"><b>✖ S-BLK-05<\/b>/);
+});
+
+test('timeline: the neighbour resets the last non-zero choice the run used, not one listed past its end', (t) => {
+  const doc = shrunkReplay({ scenario: 'virtio-small', mutants: ['ioerr-as-ok'] }, 1);
+  // The run asks for more choices than the file lists (the rest are 0); list them all, as an
+  // unshrunk finding does, then two non-zero ones the run never reaches.
+  const { result } = replayDocument(doc);
+  const labels = [...doc.labels];
+  const choices: Array<[number, number]> = result.labels.map((l, i) => {
+    if (i < doc.choices.length) return doc.choices[i];
+    const name = labelName(l);
+    if (!labels.includes(name)) labels.push(name);
+    return [labels.indexOf(name), 0];
+  });
+  const ioError = doc.choices.length;
+  const padded: ReplayFile = { ...doc, labels, choices: [...choices, [0, 1], [0, 1]] };
+  const tl = timelineOf(padded, 'x.replay.json');
+  t.is(tl.failing.violation?.check, 'S-BLK-05');
+  t.is(tl.failing.traceHash, doc.traceHash, 'the same run');
+  t.regex(tl.neighbourNote, new RegExp(`^choice ${ioError} of ${choices.length + 2} \\(fault\\.ioError\\) set from 1 back to 0$`));
+  t.is(tl.neighbour?.violation, null);
 });
