@@ -98,6 +98,7 @@ function build(): Command {
       .option('--junit <file>', 'also write a JUnit XML report')
       .option('--markdown <file>', 'also write a Markdown summary (for a CI job page)')
       .option('--result <file>', 'also write the --json result document (what merge reads)')
+      .option('--html <dir>', 'also write an HTML timeline page per finding into this directory')
       .option('--only <checks>', 'only these checks end a run: ids or prefixes, comma-separated (e.g. "S-FS-*,L-FS-01")');
 
   program
@@ -130,7 +131,8 @@ function build(): Command {
     .argument('<file>')
     .option('--trace', 'print every event, one per line, with what each step did')
     .addOption(new Option('--last <n>', 'with --trace: only the last n events (the run up to the failure)').argParser(positiveInt('--last')))
-    .option('--json', 'print one JSON object')
+    .option('--json', 'print one JSON object (with --trace: the events as objects)')
+    .option('--html <file>', 'also write the run as an HTML timeline page, with its passing neighbour')
     .addOption(watchdog())
     .option('--image <file>', 'the image the replay boots from, instead of the one it names (which must lie in its folder)')
     .action((file, o) => replayCommand(file, o));

@@ -12,5 +12,7 @@ export interface FindingCliOptions {
   junit?: string;
   markdown?: string;
   result?: string;
+  /** Directory for an HTML timeline page per finding. */
+  html?: string;
   only?: string;
 }

@@ -26,6 +26,8 @@ export interface ViolationRecord {
   shrunk: { fromChoices: number; fromStep: number; choices: number };
   /** Why it was not shrunk (a watchdog hang cannot be replayed in-process), if it was not. */
   notShrunk?: string;
+  /** Its HTML timeline page (--html), if one was written. */
+  html?: string;
 }
 
 export interface BootFailureRecord {
@@ -70,7 +72,7 @@ export interface ResultReport {
   rows: ResultRow[];
 }
 
-export function violationRecord(f: Finding, replayPath: string): ViolationRecord {
+export function violationRecord(f: Finding, replayPath: string, htmlPath?: string): ViolationRecord {
   return {
     check: f.check,
     seed: f.seed,
@@ -81,6 +83,7 @@ export function violationRecord(f: Finding, replayPath: string): ViolationRecord
     replay: replayPath,
     shrunk: { fromChoices: f.originalChoices, fromStep: f.originalStep, choices: f.replay.choices.length },
     ...(f.notShrunk ? { notShrunk: f.notShrunk } : {}),
+    ...(htmlPath ? { html: htmlPath } : {}),
   };
 }
 

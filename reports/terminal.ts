@@ -29,6 +29,7 @@ export function formatFinding(v: ViolationRecord): string {
   const path = escapeText(v.replay, 1000);
   lines.push(`  replay file: ${path}`);
   lines.push(`  reproduce:   ${chalk.cyan(reproduceCommand(path))}`);
+  if (v.html) lines.push(`  timeline:    ${escapeText(v.html, 1000)}`);
   return lines.join('\n');
 }
 

@@ -110,10 +110,43 @@ function describe(kind: number, a: number, b: number, c: number): string | null 
   }
 }
 
+/**
+ * What part of the machine a probe's line is about, for the HTML timeline's lanes: `proc`
+ * (processes and the scheduler), `ipc`, `fs`, `block`, `power`, `kernel`; init's service lines
+ * are `service:<name>`.
+ */
+export function probeTopic(kind: number): string {
+  switch (kind) {
+    case P.P_IPC_SEND:
+    case P.P_IPC_SEND_FAIL:
+    case P.P_IPC_RECV:
+    case P.P_IPC_DROP:
+    case P.P_IPC_DISCARD:
+    case P.P_IPC_WAIT:
+    case P.P_IPC_WAIT_END:
+    case P.P_IPC_SERVER:
+      return 'ipc';
+    case P.P_FS_MOUNT:
+    case P.P_FS_CALL_START:
+    case P.P_FS_CALL_END:
+      return 'fs';
+    case P.P_COMPLETE:
+      return 'block';
+    case P.P_POWER_LOSS:
+      return 'power';
+    case P.P_PANIC:
+      return 'kernel';
+    default:
+      return 'proc';
+  }
+}
+
 /** Collects, per step, the lines that say what the step did. */
 export class TraceAnnotator {
   /** step → its lines. */
   readonly lines = new Map<number, string[]>();
+  /** step → the topic of each of its lines (probeTopic), in the same order. */
+  readonly topics = new Map<number, string[]>();
   /** init's service table as last seen: each service's state (−1: not seen yet). */
   private readonly svState: number[] = new Array<number>(A.SERVICE_NAMES.length).fill(-1);
 
@@ -121,25 +154,29 @@ export class TraceAnnotator {
   readonly observe = (m: Machine): void => {
     const step = m.sim.steps;
     let out: string[] | undefined;
-    const add = (line: string) => {
-      if (!out) {
+    let topics: string[] | undefined;
+    const add = (line: string, topic: string) => {
+      if (!out || !topics) {
         out = this.lines.get(step) ?? [];
+        topics = this.topics.get(step) ?? [];
         this.lines.set(step, out);
+        this.topics.set(step, topics);
       }
       out.push(line);
+      topics.push(topic);
     };
     const { buf, count } = m.probes;
     for (let k = 0; k < count; k++) {
       const kind = buf[4 * k];
       if (kind === P.P_POWER_LOSS) this.svState.fill(-1);
       const line = describe(kind, buf[4 * k + 1], buf[4 * k + 2], buf[4 * k + 3]);
-      if (line) add(line);
+      if (line) add(line, probeTopic(kind));
     }
     this.serviceChanges(m, add);
   };
 
   /** init's service table (both inits keep it under the same keys): a line per state change. */
-  private serviceChanges(m: Machine, add: (line: string) => void): void {
+  private serviceChanges(m: Machine, add: (line: string, topic: string) => void): void {
     const t = m.procs?.t;
     const table = t ? serviceTable(t) : null;
     if (!table) return;
@@ -149,7 +186,7 @@ export class TraceAnnotator {
       if (st === undefined) continue;
       const was = this.svState[i];
       if (st === was) continue;
-      if (was >= 0) add(`init: ${A.SERVICE_NAMES[i]} ${SV_NAMES[was]} → ${SV_NAMES[st]}${pid > 0 ? ` (PID ${pid})` : ''}`);
+      if (was >= 0) add(`init: ${A.SERVICE_NAMES[i]} ${SV_NAMES[was]} → ${SV_NAMES[st]}${pid > 0 ? ` (PID ${pid})` : ''}`, `service:${A.SERVICE_NAMES[i]}`);
       this.svState[i] = st;
     }
   }
@@ -157,6 +194,11 @@ export class TraceAnnotator {
   /** The lines of `step`, if any. */
   at(step: number): readonly string[] {
     return this.lines.get(step) ?? [];
+  }
+
+  /** The topics of the lines of `step`, in the same order. */
+  topicsAt(step: number): readonly string[] {
+    return this.topics.get(step) ?? [];
   }
 }
 

@@ -19,22 +19,48 @@ const VALUE_NAMES: Record<string, readonly string[]> = {
   result: ['OK', 'IOERR', 'UNSUPP', 'error'],
 };
 
+/** What a trace record says, with names: its actor, event and named arguments (codes by name). */
+export interface TraceFields {
+  actor: string;
+  event: string;
+  arguments: Record<string, number | string>;
+}
+
+/**
+ * One record as names. Events get their actor, name and named arguments from the machine's event
+ * tables (`events`); model notes get actor `fault` and event `fault` (arguments `kind`, `detail`)
+ * for a fault striking, or actor `note` (arguments `note`, `a`, `b`, `c`) for any other note.
+ */
+export function traceFields(r: TraceRecord, events: EventRegistry): TraceFields {
+  if (r.kind < 0) {
+    const note = -r.kind - 1;
+    if (note === NOTE_FAULT) return { actor: 'fault', event: 'fault', arguments: { kind: FAULT_KINDS[r.a] ?? r.a, detail: r.b } };
+    return { actor: 'note', event: 'note', arguments: { note, a: r.a, b: r.b, c: r.c } };
+  }
+  const def = events.events[r.kind];
+  const event = def?.name ?? `event#${r.kind}`;
+  const [an, bn] = def?.args ?? ['', ''];
+  const args: Record<string, number | string> = {};
+  if (an) args[an] = VALUE_NAMES[an]?.[r.a] ?? r.a;
+  if (bn) args[bn] = VALUE_NAMES[bn]?.[r.b] ?? r.b;
+  return { actor: def?.actor ?? '?', event, arguments: args };
+}
+
+/** Named arguments as `name=value …`. */
+export function formatArguments(args: Record<string, number | string>): string {
+  return Object.entries(args)
+    .map(([n, v]) => `${n}=${v}`)
+    .join(' ');
+}
+
 /** One trace line; `events` is the machine's registry (names, actors and argument names by kind). */
 export function formatTraceRecord(r: TraceRecord, events: EventRegistry): string {
   const step = String(r.step).padStart(7);
   const time = String(r.time).padStart(9);
-  if (r.kind < 0) {
-    const note = -r.kind - 1;
-    if (note === NOTE_FAULT) return `${step} ${time}  ! fault ${FAULT_KINDS[r.a] ?? r.a} (detail ${r.b})`;
-    return `${step} ${time}  ! note ${note} ${r.a} ${r.b} ${r.c}`;
-  }
-  const def = events.events[r.kind];
-  const name = def?.name ?? `event#${r.kind}`;
-  const actor = (def?.actor ?? '?').padEnd(7);
-  const [an, bn] = def?.args ?? ['', ''];
-  const show = (n: string, v: number) => (n ? `${n}=${VALUE_NAMES[n]?.[v] ?? v}` : '');
-  const args = [show(an, r.a), show(bn, r.b)].filter(Boolean).join(' ');
-  return `${step} ${time}  ${actor} ${name.padEnd(18)} ${args}`;
+  const f = traceFields(r, events);
+  if (f.actor === 'fault') return `${step} ${time}  ! fault ${f.arguments.kind} (detail ${f.arguments.detail})`;
+  if (f.actor === 'note') return `${step} ${time}  ! note ${f.arguments.note} ${r.a} ${r.b} ${r.c}`;
+  return `${step} ${time}  ${f.actor.padEnd(7)} ${f.event.padEnd(18)} ${formatArguments(f.arguments)}`;
 }
 
 export const TRACE_HEADER = `${'step'.padStart(7)} ${'time µs'.padStart(9)}  ${'actor'.padEnd(7)} ${'event'.padEnd(18)} arguments`;

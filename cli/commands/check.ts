@@ -12,6 +12,7 @@ import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
 import { progressEnabled, startProgress } from '../progress.js';
 import { writeReportFiles } from '../report-files.js';
+import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';
 export interface CheckOptions extends FindingCliOptions {
   seedsScale: number;
   workers: number;
@@ -32,6 +33,7 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
   const scenarios = o.scenario.length ? SCENARIOS.filter((s) => o.scenario.includes(s.name)) : SCENARIOS;
   const shard = o.shard ?? null;
   const showProgress = progressEnabled(o.json);
+  prepareHtmlDir(o.html);
   watchInterrupt();
   const rows: ResultRow[] = [];
   let explorable = 0;
@@ -50,6 +52,7 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
         bar.stop();
         const findings = campaignFindings(t, campaign, budget);
         const paths = findings.map((f) => writeFinding(o.out, scenario.name, 'check', f));
+        const pages = writeFindingPages(o.html, findings, paths);
         rows.push({
           scenario: scenario.name,
           mode: 'random',
@@ -60,7 +63,7 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
           checks,
           ignoredChecks: ignored,
           bootFailures: campaign.orderedOutcomes().map((x) => ({ reason: x.outcome, runs: x.count, seed: x.seed })),
-          violations: findings.map((f, i) => violationRecord(f, paths[i])),
+          violations: findings.map((f, i) => violationRecord(f, paths[i], pages[i])),
         });
         if (interrupted()) break outer;
       }
@@ -78,6 +81,7 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
         bar.stop();
         const findings = r.violations.map((v) => findingFrom(target, system, { check: v.violation.check, seed: null, count: 1, choices: v.choices, labels: v.labels, violation: v.violation }, budget));
         const paths = findings.map((f) => writeFinding(o.out, scenario.name, 'explore', f));
+        const pages = writeFindingPages(o.html, findings, paths);
         rows.push({
           scenario: scenario.name,
           mode: 'explore',
@@ -89,7 +93,7 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
           checks,
           ignoredChecks: ignored,
           bootFailures: [],
-          violations: findings.map((f, i) => violationRecord(f, paths[i])),
+          violations: findings.map((f, i) => violationRecord(f, paths[i], pages[i])),
         });
         if (interrupted()) break;
       }

@@ -8,6 +8,7 @@ import { targetChecks } from '../../scenarios/check-list.js';
 import { writeReportFiles } from '../report-files.js';
 import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
+import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';
 
 export interface ExploreCliOptions extends FindingCliOptions {
   maxDepth?: number;
@@ -19,6 +20,7 @@ export interface ExploreCliOptions extends FindingCliOptions {
 /** `explore`: exhaustive DFS over choice sequences with state caching. */
 export async function exploreCommand(scenarioName: string, o: ExploreCliOptions): Promise<void> {
   const base = applyTargetOptions(resolveTarget(scenarioName, o.profile, o.mutant), o);
+  prepareHtmlDir(o.html);
   const maxDepth = o.maxDepth ?? base.scenario.exploreMaxDepth;
   const maxStates = o.maxStates ?? base.scenario.exploreMaxStates;
   const started = performance.now();
@@ -34,7 +36,8 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
     findingFrom(target, system, { check: v.violation.check, seed: null, count: 1, choices: v.choices, labels: v.labels, violation: v.violation }, o.shrink ? o.shrinkBudget : 0),
   );
   const paths = findings.map((f) => writeFinding(o.out, target.scenario.name, 'explore', f));
-  const records = findings.map((f, i) => violationRecord(f, paths[i]));
+  const pages = writeFindingPages(o.html, findings, paths);
+  const records = findings.map((f, i) => violationRecord(f, paths[i], pages[i]));
   const statesPerSecond = r.states / Math.max(seconds, 1e-6);
   const bytesPerState = r.states > 0 ? r.storeBytes / r.states : 0;
   if (o.json) {

@@ -11,6 +11,8 @@ import type { ReplayFile } from '../../scenarios/replay-file.js';
 import { ReplayDivergence } from '../../sim/strategy/replay.js';
 import { DEFAULT_WATCHDOG_SECONDS, isWatchdogHang, replayHang, WatchedRunError } from '../watched-run.js';
 import { escapeText, toJsonText } from '../../reports/escape.js';
+import { traceEvents } from '../../reports/trace-events.js';
+import { writeTimelinePage } from '../html-timeline.js';
 
 /**
  * The trace, one line per event and fault note, each step followed by what it did (its
@@ -35,10 +37,11 @@ function traceLines(records: Iterable<TraceRecord>, events: EventRegistry, notes
 }
 
 /** `replay`: re-run a replay file exactly; report whether the recorded violation reproduced. */
-export async function replayCommand(file: string, o: { trace?: boolean; last?: number; json?: boolean; watchdog?: number; image?: string }): Promise<void> {
+export async function replayCommand(file: string, o: { trace?: boolean; last?: number; json?: boolean; watchdog?: number; image?: string; html?: string }): Promise<void> {
   if (o.last !== undefined && !o.trace) throw new InputError('--last goes with --trace');
   const doc = readReplayFile(file);
   if (isWatchdogHang(doc.violation)) return replayWatchdogHang(file, doc, o);
+  if (o.html) writeTimelinePage(o.html, doc, file, o.image);
   const notes = o.trace ? new TraceAnnotator() : null;
   const { result, system } = replayDocument(doc, o.trace ? Infinity : 0, replayImage(doc, file, o.image), notes?.observe);
   const from = o.last !== undefined ? Math.max(0, result.steps - o.last) : 0;
@@ -58,7 +61,8 @@ export async function replayCommand(file: string, o: { trace?: boolean; last?: n
       recordedTraceHash: doc.traceHash,
       reproduced,
       violations: v ? [{ check: v.check, seed: doc.seed, step: v.step, time: v.time, message: v.message, replay: file }] : [],
-      ...(notes ? { trace: traceLines(system.machine.sim.trace.records(), system.machine.events, notes, from) } : {}),
+      ...(notes ? { trace: traceEvents(system.machine.sim.trace.records(), system.machine.events, notes, from).map(({ topics: _, ...e }) => e) } : {}),
+      ...(o.html ? { html: o.html } : {}),
     };
     process.stdout.write(`${toJsonText(out)}\n`);
   } else {
@@ -69,6 +73,7 @@ export async function replayCommand(file: string, o: { trace?: boolean; last?: n
       if (from > 0) lines.push(chalk.dim(`      … ${fmt(from)} earlier events (--last ${o.last})`));
       lines.push(...traceLines(system.machine.sim.trace.records(), system.machine.events, notes, from));
     }
+    if (o.html) lines.push(`  timeline page: ${o.html}`);
     lines.push(`  ${fmt(result.steps)} events, trace hash ${result.traceHash}${hashMatches ? '' : chalk.yellow(` (recorded ${doc.traceHash})`)}`);
     if (v) {
       const info = checkInfo(v.check);

@@ -12,6 +12,7 @@ import { applyTargetOptions, writeFinding } from '../files.js';
 import { checkDeterminismCommand } from './check-determinism.js';
 import { progressEnabled, startProgress } from '../progress.js';
 import { writeReportFiles } from '../report-files.js';
+import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';
 export interface RunOptions extends FindingCliOptions {
   seeds?: number;
   seed?: number;
@@ -26,6 +27,7 @@ export interface RunOptions extends FindingCliOptions {
 /** `run`: one seed (with its trace hash) or a campaign over consecutive seeds (or a shard of them). */
 export async function runCommand(scenarioName: string, o: RunOptions): Promise<void> {
   const t = applyTargetOptions(resolveTarget(scenarioName, o.profile, o.mutant), o);
+  prepareHtmlDir(o.html);
   if (o.seed !== undefined && o.seeds !== undefined) throw new InputError('give either --seed or --seeds, not both');
   if (o.seed !== undefined && o.shard) throw new InputError('--shard splits a campaign; it does not go with --seed');
   if (o.seed === undefined) {
@@ -74,6 +76,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
   }
   const seconds = (performance.now() - started) / 1000;
   const paths = findings.map((f) => writeFinding(o.out, t.scenario.name, 'run', f));
+  const pages = writeFindingPages(o.html, findings, paths);
   const { checks, ignored } = targetChecks(t);
   const report: ResultReport = {
     head: { command: 'run', profile: t.profile, mutants: t.mutants, only: t.checks ?? null, shard: o.shard ?? null, interrupted: stopped },
@@ -89,7 +92,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
         checks,
         ignoredChecks: ignored,
         bootFailures: outcomes.map((x) => ({ reason: x.outcome, runs: x.count, seed: x.seed })),
-        violations: findings.map((f, i) => violationRecord(f, paths[i])),
+        violations: findings.map((f, i) => violationRecord(f, paths[i], pages[i])),
       },
     ],
   };
