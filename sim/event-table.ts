@@ -32,11 +32,12 @@ export function eventTable<P>(actor: string, rows: ReadonlyArray<Row<P>>): Event
   return rows.map(([kind, name, run, args]) => ({ kind, name, actor, run, args: args ?? ['', ''] }));
 }
 
-type Run = (a: number, b: number) => void;
 
 /** Every registered event of one machine: dispatch by kind, and names for the trace. */
 export class EventRegistry implements EventHandler {
-  private readonly runs: (Run | undefined)[] = [];
+  // Parallel by kind: the handler and the part it runs on (one call per event, no closure).
+  private readonly runs: (((part: unknown, a: number, b: number) => void) | undefined)[] = [];
+  private readonly parts: unknown[] = [];
   private readonly defs: (EventDef<unknown> | undefined)[] = [];
 
   /** Registers `part`'s table. A kind registered twice is a wiring error. */
@@ -45,8 +46,8 @@ export class EventRegistry implements EventHandler {
       if (!Number.isInteger(def.kind) || def.kind < 0) throw new Error(`event ${def.name}: kind ${def.kind} is not a small non-negative integer`);
       const other = this.defs[def.kind];
       if (other) throw new Error(`event kind ${def.kind} registered twice: ${other.name} and ${def.name}`);
-      const run = def.run;
-      this.runs[def.kind] = (a, b) => run(part, a, b);
+      this.runs[def.kind] = def.run as (part: unknown, a: number, b: number) => void;
+      this.parts[def.kind] = part;
       this.defs[def.kind] = def as EventDef<unknown>;
     }
   }
@@ -54,7 +55,7 @@ export class EventRegistry implements EventHandler {
   dispatch(kind: number, a: number, b: number): void {
     const run = this.runs[kind];
     if (run === undefined) throw new Error(`engine: event kind ${kind} was scheduled but no part registered it`);
-    run(a, b);
+    run(this.parts[kind], a, b);
   }
 
   /** The registered events, by kind (gaps are undefined). */
