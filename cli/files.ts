@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseReplay, replayToText, ReplayFileError, type ReplayFile } from '../scenarios/replay-file.js';
-import { InputError, withImage, type Finding, type Target } from '../scenarios/operations.js';
+import { InputError, withImage, withSettings, type Finding, type Target } from '../scenarios/operations.js';
 import { ALL_CHECKS } from '../checks/registry.js';
 import { imageHash } from '../scenarios/fs-images.js';
 
@@ -15,8 +15,11 @@ export function writeFinding(dir: string, scenario: string, mode: string, f: Fin
   return path;
 }
 
-/** Applies --image and --only to a target (reads the image file). */
-export function applyTargetOptions(t: Target, o: { image?: string; only?: string }): Target {
+/**
+ * Applies --image, --set and --only to a target (reads the image file). The settings go after the
+ * image, so that fs.* settings keep the image. `skipUnused`: see withSettings (check).
+ */
+export function applyTargetOptions(t: Target, o: { image?: string; only?: string; set?: readonly string[] }, skipUnused = false): Target {
   let out = t;
   if (o.image) {
     let bytes: Uint8Array;
@@ -27,6 +30,7 @@ export function applyTargetOptions(t: Target, o: { image?: string; only?: string
     }
     out = withImage(out, bytes, resolve(o.image));
   }
+  if (o.set && o.set.length > 0) out = withSettings(out, o.set, skipUnused);
   if (o.only) {
     const checks = o.only.split(',').map((x) => x.trim()).filter(Boolean);
     for (const c of checks) {

@@ -4,6 +4,7 @@
  * signals and exit codes. Everything else is the library in scenarios/operations.ts.
  *
  * Exit codes: 0 no violation; 1 a violation was found; 2 bad input (one line on stderr);
+ * 3 internal error;
  * 130 interrupted before finishing, with nothing found (what was found is still written).
  */
 import { Command, CommanderError, Option } from 'commander';
@@ -68,6 +69,7 @@ function build(): Command {
       .addOption(shrinkBudget())
       .option('--no-shrink', 'write replay files without shrinking')
       .option('--junit <file>', 'also write a JUnit XML report')
+      .addOption(new Option('--set <key=value>', 'set a scenario parameter (repeatable; dotted keys like faults.ioError; see list --json)').argParser(collect).default([]))
       .option('--only <checks>', 'only these checks end a run: ids or prefixes, comma-separated (e.g. "S-FS-*,L-FS-01")');
 
   program

@@ -11,4 +11,6 @@ export interface FindingCliOptions {
   shrink: boolean;
   junit?: string;
   only?: string;
+  /** `--set key=value`, in order. */
+  set: string[];
 }

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { FindingCliOptions } from '../options.js';
 import chalk from 'chalk';
 import { SCENARIOS } from '../../scenarios/registry.js';
-import { campaignFindings, findingFrom, makeExplorer, resolveTarget, type Finding } from '../../scenarios/operations.js';
+import { campaignFindings, findingFrom, InputError, makeExplorer, resolveTarget, type Finding } from '../../scenarios/operations.js';
 import { runCampaign } from '../campaign-pool.js';
 import { fmt, formatFinding, table } from '../../reports/terminal.js';
 import { writeJunit, type JunitCase } from '../../reports/junit.js';
@@ -40,8 +40,15 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
   const progress = (s: string) => {
     if (!o.json && process.stderr.isTTY) process.stderr.write(chalk.dim(`${s}\n`));
   };
-  outer: for (const scenario of SCENARIOS) {
-    const t = applyTargetOptions(resolveTarget(scenario.name, o.profile, o.mutant), { only: o.only });
+  // --set applies to every scenario that uses the key; the values are checked for each of them
+  // before anything runs, and a key no scenario uses is refused.
+  const targets = SCENARIOS.map((scenario) => applyTargetOptions(resolveTarget(scenario.name, o.profile, o.mutant), { only: o.only, set: o.set }, true));
+  for (const x of o.set) {
+    const key = x.slice(0, x.indexOf('='));
+    if (!targets.some((t) => t.settings && key in t.settings)) throw new InputError(`--set ${x}: no scenario uses ${key}`);
+  }
+  outer: for (const [k, scenario] of SCENARIOS.entries()) {
+    const t = targets[k];
     // Random campaign.
     {
       progress(`random  ${scenario.name} …`);
@@ -75,6 +82,7 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
       mode: 'check',
       profile: o.profile,
       mutants: o.mutant,
+      settings: o.set,
       interrupted: interrupted(),
       results: rows.map((r) => ({
         scenario: r.scenario,
@@ -97,7 +105,7 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
       r.findings.length === 0 ? chalk.green('0') : chalk.red(String(r.findings.length)),
       `${r.seconds.toFixed(1)} s`,
     ]);
-    const lines = [chalk.bold(`eclipse-sim check`) + chalk.dim(`  profile ${o.profile}  mutants ${o.mutant.length ? o.mutant.join(',') : 'none'}`), '', table(body, ['scenario', 'mode', 'runs / states', 'events', 'violations', 'time'])];
+    const lines = [chalk.bold(`eclipse-sim check`) + chalk.dim(`  profile ${o.profile}  mutants ${o.mutant.length ? o.mutant.join(',') : 'none'}${o.set.length ? `  set ${o.set.join(' ')}` : ''}`), '', table(body, ['scenario', 'mode', 'runs / states', 'events', 'violations', 'time'])];
     for (const r of rows) for (const x of r.outcomes ?? []) lines.push(chalk.dim(`${r.scenario}: ${x.outcome} — ${fmt(x.count)} run${x.count === 1 ? '' : 's'} (first seed ${x.seed})`));
     for (const r of rows) r.findings.forEach((f, i) => lines.push('', `${chalk.bold(r.scenario)} (${r.mode})`, formatFinding(f, r.paths[i])));
     lines.push('', failed ? chalk.red.bold('FAILED: violations found') : incomplete ? chalk.yellow('no violation, but an exploration was incomplete') : chalk.green.bold('PASSED: no violation'));

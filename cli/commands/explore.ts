@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { FindingCliOptions } from '../options.js';
 import { findingFrom, makeExplorer, resolveTarget, type Finding } from '../../scenarios/operations.js';
-import { bad, fmt, formatFinding, header, ok } from '../../reports/terminal.js';
+import { bad, fmt, formatFinding, header, ok, settingsText } from '../../reports/terminal.js';
+import { InputError } from '../../scenarios/operations.js';
 import { writeJunit } from '../../reports/junit.js';
 import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
@@ -15,6 +16,7 @@ export interface ExploreCliOptions extends FindingCliOptions {
 
 /** `explore`: exhaustive DFS over choice sequences with state caching. */
 export async function exploreCommand(scenarioName: string, o: ExploreCliOptions): Promise<void> {
+  if (o.set.some((x) => x.trim().startsWith('swarm='))) throw new InputError('--set swarm: explore branches on every enabled fault, so swarm (a random subset of fault kinds per seed) has no meaning there');
   const base = applyTargetOptions(resolveTarget(scenarioName, o.profile, o.mutant), o);
   const maxDepth = o.maxDepth ?? base.scenario.exploreMaxDepth;
   const maxStates = o.maxStates ?? base.scenario.exploreMaxStates;
@@ -48,6 +50,7 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
       stoppedBy: r.stoppedBy,
       depthBound: maxDepth,
       stateBound: maxStates,
+      settings: target.settings ?? {},
       elapsedSeconds: Number(seconds.toFixed(3)),
       statesPerSecond: Math.round(statesPerSecond),
       bytesPerState: Number(bytesPerState.toFixed(1)),
@@ -55,7 +58,7 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
     };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
-    const lines = [header('explore', target.scenario.name, target.profile, target.mutants, `depth ≤ ${fmt(maxDepth)}, states ≤ ${fmt(maxStates)}`)];
+    const lines = [header('explore', target.scenario.name, target.profile, target.mutants, `depth ≤ ${fmt(maxDepth)}, states ≤ ${fmt(maxStates)}${settingsText(target.settings)}`)];
     lines.push(`  ${fmt(r.states)} distinct states, ${fmt(r.transitions)} transitions, ${fmt(r.runs)} paths, deepest ${fmt(r.maxDepth)} events`);
     lines.push(`  ${seconds.toFixed(1)} s, ${fmt(statesPerSecond)} states/s, ${bytesPerState.toFixed(1)} bytes per stored state`);
     if (r.complete) lines.push(ok('complete: every choice sequence was explored'));

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { FindingCliOptions } from '../options.js';
 import { campaignFindings, findingFrom, resolveTarget, runSeed, type Finding } from '../../scenarios/operations.js';
-import { fmt, formatFinding, header, ok } from '../../reports/terminal.js';
+import { fmt, formatFinding, header, ok, settingsText } from '../../reports/terminal.js';
 import { writeJunit } from '../../reports/junit.js';
 import { watchInterrupt } from '../interrupt.js';
 import { runCampaign } from '../campaign-pool.js';
@@ -63,6 +63,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
       profile: t.profile,
       mutants: t.mutants,
       mode: o.seed !== undefined ? 'seed' : 'random',
+      settings: t.settings ?? {},
       firstSeed,
       runs,
       steps,
@@ -75,7 +76,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
     const range = o.seed !== undefined ? `seed ${o.seed}` : `seeds ${firstSeed}..${firstSeed + runs - 1}${o.workers > 1 ? `, ${o.workers} workers` : ''}`;
-    const lines = [header('run', t.scenario.name, t.profile, t.mutants, range)];
+    const lines = [header('run', t.scenario.name, t.profile, t.mutants, range + settingsText(t.settings))];
     lines.push(`  ${fmt(runs)} run${runs === 1 ? '' : 's'}, ${fmt(steps)} events in ${seconds.toFixed(1)} s (${fmt(steps / Math.max(seconds, 1e-6))} events/s)${traceHash ? `, trace hash ${traceHash}` : ''}${stopped ? ' — interrupted' : ''}`);
     for (const x of outcomes) lines.push(`  ${x.outcome} — ${fmt(x.count)} run${x.count === 1 ? '' : 's'} (first seed ${x.seed})`);
     if (findings.length === 0) lines.push(ok('no violation'));
