@@ -96,21 +96,23 @@ const procSchema = z.strictObject({
 function crossRules(p: z.infer<typeof fieldsSchema>, ctx: z.core.$RefinementCtx): void {
   if (!validGeometry(p.queueSize, p.indexBits)) {
     const most = 2 ** Math.min(15, Math.max(0, p.indexBits - 1));
-    ctx.addIssue({ code: 'custom', path: ['queueSize'], message: `queueSize must be a power of two ≤ 2^(indexBits−1) = ${most} with indexBits ${p.indexBits} (N ≤ 2^(W−1)), not ${p.queueSize}` });
+    ctx.addIssue({ code: 'custom', path: ['queueSize'], params: { keys: ['queueSize', 'indexBits'] }, message: `queueSize must be a power of two ≤ 2^(indexBits−1) = ${most} with indexBits ${p.indexBits} (N ≤ 2^(W−1)), not ${p.queueSize}` });
   }
   if (!p.fs && p.readOnlyBlocks + p.clients * p.blocksPerClient > p.diskBlocks) {
     ctx.addIssue({
       code: 'custom',
       path: ['diskBlocks'],
+      params: { keys: ['readOnlyBlocks', 'clients', 'blocksPerClient', 'diskBlocks'] },
       message: `the disk is too small: readOnlyBlocks + clients × blocksPerClient = ${p.readOnlyBlocks} + ${p.clients} × ${p.blocksPerClient} = ${p.readOnlyBlocks + p.clients * p.blocksPerClient} blocks, but diskBlocks is ${p.diskBlocks} (set diskBlocks too)`,
     });
   }
   const s = p.proc?.services;
-  if (s && s.backoffBase > s.backoffCap) ctx.addIssue({ code: 'custom', path: ['proc', 'services', 'backoffBase'], message: `proc.services.backoffBase (${s.backoffBase}) must be ≤ proc.services.backoffCap (${s.backoffCap})` });
+  if (s && s.backoffBase > s.backoffCap) ctx.addIssue({ code: 'custom', path: ['proc', 'services', 'backoffBase'], params: { keys: ['proc.services.backoffBase', 'proc.services.backoffCap'] }, message: `proc.services.backoffBase (${s.backoffBase}) must be ≤ proc.services.backoffCap (${s.backoffCap})` });
 }
 
 const fieldsSchema = z.strictObject({
-  queueSize: int().min(1).max(32768).meta({ description: 'queue size N the driver asks for (reference) or the device offers (eclipse-b); a power of two ≤ 2^(indexBits−1)' }),
+  // At least 4: a read or write takes a chain of three descriptors, so a smaller ring never fits one.
+  queueSize: int().min(4).max(32768).meta({ description: 'queue size N the driver asks for (reference) or the device offers (eclipse-b); a power of two ≤ 2^(indexBits−1), at least 4 (a request is three descriptors)' }),
   indexBits: int().min(1).max(16).meta({ description: 'ring index width W: 16 on hardware, 4 in small scenarios' }),
   eventIdx: z.enum(['on', 'off', 'either']).meta({ description: 'EVENT_IDX negotiation (reference only): on, off, or chosen per run' }),
   diskBlocks: int().min(1).max(16384).meta(needs('block', 'blocks on the disk (4096 bytes each)')),
@@ -363,8 +365,9 @@ function validate(params: MachineParams, scenario: string, settings: ReadonlyArr
   const issue = r.error.issues[0];
   const path = issue.path.join('.');
   const info = ALL_PARAMS.find((p) => p.key === path);
-  // The last setting of that key, else the last setting at all (a cross rule another one broke).
-  const culprit = [...settings].reverse().find((s) => s.key === path) ?? settings[settings.length - 1];
+  // The last setting of that key (or, for a rule across keys, of one of its keys), else the last.
+  const keys: readonly string[] = issue.code === 'custom' ? ((issue.params as { keys?: string[] } | undefined)?.keys ?? [path]) : [path];
+  const culprit = [...settings].reverse().find((s) => keys.includes(s.key)) ?? settings[settings.length - 1];
   const where = culprit ? source(culprit.key, culprit.raw) : `scenario ${scenario}`;
   if (issue.code === 'custom') throw new ScopeError(`${where}: ${issue.message}`);
   throw new ScopeError(`${where}: out of range: ${path} is ${info ? rangeText(info) : issue.message}`);
