@@ -113,7 +113,7 @@ test('--require-complete: an incomplete search exits 4 and says why; a complete 
   t.regex(depth.stderr, /stopped by the depth bound \(--max-depth 5/);
   const without = await cli(['explore', 'virtio-small', '--max-states', '500', '--out', 'out'], dir);
   t.is(without.code, 0, 'without the flag an incomplete search is not a failure');
-  const complete = await cli(['explore', 'fs-small', '--require-complete', '--json', '--out', 'out'], dir);
+  const complete = await cli(['explore', 'init-small', '--require-complete', '--json', '--out', 'out'], dir);
   t.is(complete.code, 0, complete.stderr);
   t.true((JSON.parse(complete.stdout) as { complete: boolean }).complete);
   // A violation is exit 1, whatever --require-complete says.
@@ -141,7 +141,7 @@ const ttyTest = hasScript ? test : test.skip;
 const STATUS = /\r\x1b\[2K\d+:\d\d {2}[\d,]+ states \([\d,]+\/s\) {2}depth [\d,]+, deepest [\d,]+ {2}stack [\d,]+ {2}mem [\d,]+ MiB/;
 
 ttyTest('explore progress: a status line on a terminal, erased before the report', async (t) => {
-  const r = await underTerminal(['explore', 'fs-small', '--out', 'out'], freshDir('progress-tty'));
+  const r = await underTerminal(['explore', 'init-small', '--out', 'out'], freshDir('progress-tty'));
   t.is(r.code, 0, r.output);
   t.regex(r.output, STATUS);
   // The report starts on a clean line: the last status line is erased before it.
@@ -151,7 +151,7 @@ ttyTest('explore progress: a status line on a terminal, erased before the report
 });
 
 ttyTest('explore progress: none with --json, even on a terminal', async (t) => {
-  const r = await underTerminal(['explore', 'fs-small', '--json', '--out', 'out'], freshDir('progress-json'));
+  const r = await underTerminal(['explore', 'init-small', '--json', '--out', 'out'], freshDir('progress-json'));
   t.is(r.code, 0, r.output);
   t.notRegex(r.output, /\x1b\[2K/);
   t.notRegex(r.output, /states \(/);
@@ -160,7 +160,7 @@ ttyTest('explore progress: none with --json, even on a terminal', async (t) => {
 test('explore progress: none when stderr is not a terminal', async (t) => {
   const dir = freshDir('progress-pipe');
   const r = await new Promise<CliResult>((done) => {
-    execFile(process.execPath, [CLI_PATH, 'explore', 'fs-small', '--out', 'out'], { cwd: dir, env: { ...process.env, ECLIPSE_SIM_PROGRESS_MS: '0', FORCE_COLOR: '0' } }, (error, stdout, stderr) =>
+    execFile(process.execPath, [CLI_PATH, 'explore', 'init-small', '--out', 'out'], { cwd: dir, env: { ...process.env, ECLIPSE_SIM_PROGRESS_MS: '0', FORCE_COLOR: '0' } }, (error, stdout, stderr) =>
       done({ code: error ? (error.code as number) : 0, stdout, stderr }),
     );
   });
