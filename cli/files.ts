@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseReplay, replayToText, ReplayFileError, type ReplayFile } from '../scenarios/replay-file.js';
-import { InputError, withImage, type Finding, type Target } from '../scenarios/operations.js';
+import { InputError, withImage, withSettings, type Finding, type Target } from '../scenarios/operations.js';
 import { ALL_CHECKS } from '../checks/registry.js';
 import { imageHash } from '../scenarios/fs-images.js';
 import { Hasher64 } from '../sim/hash.js';
@@ -76,14 +76,18 @@ function readSame(path: string, text: string): boolean | null {
   }
 }
 
-/** Applies --image and --only to a target (reads the image file). */
-export function applyTargetOptions(t: Target, o: { image?: string; only?: string }): Target {
+/**
+ * Applies --image, --set and --only to a target (reads the image file). The settings go after the
+ * image, so that fs.* settings keep the image. `skipUnused`: see withSettings (check).
+ */
+export function applyTargetOptions(t: Target, o: { image?: string; only?: string; set?: readonly string[] }, skipUnused = false): Target {
   let out = t;
   if (o.image) {
     const bytes = new Uint8Array(readInputFile(o.image, 'image', IMAGE_FILE_LIMIT));
     out = withImage(out, bytes, resolve(o.image));
     loadedImages.set(imageHash(bytes), bytes);
   }
+  if (o.set && o.set.length > 0) out = withSettings(out, o.set, skipUnused);
   if (o.only) {
     const checks = o.only.split(',').map((x) => x.trim()).filter(Boolean);
     for (const c of checks) {

@@ -4,6 +4,7 @@
  * signals and exit codes. Everything else is the library in scenarios/operations.ts.
  *
  * Exit codes: 0 no violation; 1 a violation was found; 2 bad input (one line on stderr);
+ * 3 internal error; 4 explore --require-complete and the search was incomplete;
  * 130 interrupted before finishing, with nothing found (what was found is still written).
  */
 import { realpathSync } from 'node:fs';
@@ -99,6 +100,7 @@ function build(): Command {
       .option('--markdown <file>', 'also write a Markdown summary (for a CI job page)')
       .option('--result <file>', 'also write the --json result document (what merge reads)')
       .option('--html <dir>', 'also write an HTML timeline page per finding into this directory')
+      .addOption(new Option('--set <key=value>', 'set a scenario parameter (repeatable; dotted keys like faults.ioError; see list --json)').argParser(collect).default([]))
       .option('--only <checks>', 'only these checks end a run: ids or prefixes, comma-separated (e.g. "S-FS-*,L-FS-01")');
 
   program
@@ -122,6 +124,7 @@ function build(): Command {
     .addOption(new Option('--max-depth <d>', 'longest path in events').argParser(positiveInt('--max-depth')))
     .addOption(new Option('--max-states <n>', 'most distinct states to store').argParser(positiveInt('--max-states')))
     .addOption(new Option('--max-memory <mb>', 'memory budget of the state store, MiB').argParser(positiveInt('--max-memory')).default(4096))
+    .option('--require-complete', 'exit 4 if the search is incomplete (a bound, the memory budget or Ctrl-C stopped it) and found nothing')
     .option('--image <file>', 'boot a file-system scenario from this EclipseFS image (see mkfs)');
   findingOptions(program.commands[program.commands.length - 1]).action((scenario, o) => exploreCommand(scenario, o));
 

@@ -15,4 +15,6 @@ export interface FindingCliOptions {
   /** Directory for an HTML timeline page per finding. */
   html?: string;
   only?: string;
+  /** `--set key=value`, in order. */
+  set: string[];
 }

@@ -37,6 +37,13 @@ export function header(command: string, scenario: string, profile: string, mutan
   return chalk.bold(`eclipse-sim ${command} ${scenario}`) + chalk.dim(`  profile ${profile}  mutants ${mutants.length ? mutants.join(',') : 'none'}  ${extra}`);
 }
 
+/** The `--set` settings of a run for a header ("  set clients=2 requestsPerClient=3"), or "". */
+export function settingsText(settings: Readonly<Record<string, unknown>> | undefined): string {
+  const entries = Object.entries(settings ?? {});
+  if (entries.length === 0) return '';
+  return `  set ${entries.map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' ')}`;
+}
+
 export function ok(text: string): string {
   return `${chalk.green('✓')} ${text}`;
 }

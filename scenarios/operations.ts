@@ -21,6 +21,7 @@ import { makeReplay, type ReplayFile } from './replay-file.js';
 import type { Scenario } from './scenario.js';
 import { effectiveParams, ScenarioSystem } from './system.js';
 import { imageHash } from './fs-images.js';
+import { applySettings, ScopeError, type SettingValue } from './param-schema.js';
 
 /** Bad input from the user: one line, exit code 2. */
 export class InputError extends Error {}
@@ -31,6 +32,11 @@ export interface Target {
   profile: Profile;
   mutants: string[];
   overrides?: Partial<MachineParams>;
+  /**
+   * The scope the user set (`--set key=value`, parsed): already applied in `overrides`, and kept
+   * to be recorded in replay files.
+   */
+  settings?: Readonly<Record<string, SettingValue>>;
   /** A user's disk image (`--image`) for a file-system scenario. */
   image?: Uint8Array;
   /** Checks that may end a run (see SystemConfig.checks); all when absent. */
@@ -72,6 +78,30 @@ export function withImage(t: Target, image: Uint8Array, path: string): Target {
   if (!fs) throw new InputError(`scenario "${t.scenario.name}" does not boot from a disk image (use one of: ${SCENARIOS.filter((s) => s.params.fs).map((s) => s.name).join(', ')})`);
   if (image.length === 0 || image.length % 4096 !== 0) throw new InputError(`${path}: an EclipseFS image is a whole number of 4096-byte blocks (this one is ${image.length} bytes)`);
   return { ...t, image, overrides: { ...(t.overrides ?? {}), fs: { ...fs, image: `file:${path}`, imageHash: imageHash(image) } } };
+}
+
+/**
+ * Applies `--set key=value` settings to a target: its parameters change (`overrides`) and the
+ * settings are recorded (`settings`) for replay files. Throws InputError (one line) for an unknown
+ * key, a value of the wrong type or out of range, or one that breaks a rule tying parameters
+ * together. With `skipUnused`, keys the scenario does not use are left out (check).
+ */
+export function withSettings(t: Target, args: readonly string[], skipUnused = false): Target {
+  if (args.length === 0) return t;
+  const base: MachineParams = { ...t.scenario.params, ...(t.overrides ?? {}) };
+  let applied: ReturnType<typeof applySettings>;
+  try {
+    applied = applySettings(base, t.scenario.name, args, skipUnused);
+  } catch (e) {
+    if (e instanceof ScopeError) throw new InputError(e.message);
+    throw e;
+  }
+  // effectiveParams merges overrides one level deep: a group that changed goes in whole.
+  const overrides: Partial<MachineParams> = { ...(t.overrides ?? {}) };
+  for (const k of Object.keys(applied.params) as Array<keyof MachineParams>) {
+    if (applied.params[k] !== base[k]) (overrides as Record<string, unknown>)[k] = applied.params[k];
+  }
+  return { ...t, overrides, settings: { ...(t.settings ?? {}), ...applied.values } };
 }
 
 /** One run of one seed; `keepTrace` records that many events (Infinity = all). */
@@ -125,6 +155,7 @@ export function findingFrom(t: Target, system: ScenarioSystem, input: { check: s
     profile: t.profile,
     mutants: t.mutants,
     checks: t.checks ?? null,
+    settings: t.settings ?? null,
     parameters: system.params,
     seed: input.seed,
     choices,
@@ -174,7 +205,7 @@ function watchdogFinding(t: Target, f: CampaignFinding): Finding {
 export function replayDocument(doc: ReplayFile, keepTrace = 0, image?: Uint8Array, observer?: (m: Machine) => void): { result: RunResult; system: ScenarioSystem } {
   const scenario = findScenario(doc.scenario);
   if (!scenario) throw new InputError(`the replay is for scenario "${doc.scenario}", which this build does not have`);
-  const t: Target = { scenario, profile: doc.profile, mutants: doc.mutants, overrides: doc.parameters, image, checks: doc.checks ?? undefined };
+  const t: Target = { scenario, profile: doc.profile, mutants: doc.mutants, overrides: doc.parameters, settings: doc.settings, image, checks: doc.checks ?? undefined };
   const system = makeSystem(t);
   if (observer) system.observer = observer;
   const values = doc.choices.map((c) => c[1]);

@@ -13,111 +13,13 @@ import type { Violation } from '../sim/violation.js';
 import { isProfile, PROFILES, type Profile } from '../model/profile.js';
 import { mutantInfo } from '../model/mutants.js';
 import type { MachineParams } from '../model/params.js';
+import { applySettingValues, paramsSchema, ScopeError, type SettingValue } from './param-schema.js';
 import { findScenario } from './registry.js';
 import { TOOL_NAME, TOOL_VERSION } from '../sim/version.js';
-
 export const REPLAY_FORMAT = 'eclipse-sim-replay';
 export const REPLAY_FORMAT_VERSION = 1;
 
-const nonNegInt = z.number().int().nonnegative();
-const micros = nonNegInt;
-const rate = z.number().min(0).max(1);
-
-const paramsSchema = z.strictObject({
-  queueSize: z.number().int().positive(),
-  indexBits: z.number().int().min(1).max(16),
-  eventIdx: z.enum(['on', 'off', 'either']),
-  diskBlocks: z.number().int().positive(),
-  clients: z.number().int().positive().max(1024),
-  requestsPerClient: nonNegInt,
-  readOnlyBlocks: nonNegInt,
-  blocksPerClient: z.number().int().positive(),
-  opMix: z.array(z.enum(['in', 'out', 'flush'])).min(1),
-  thinkMicrosOptions: z.array(micros).min(1),
-  latencyMicrosOptions: z.array(micros).min(1),
-  latencySpikeMicros: micros,
-  irqDelayMicrosOptions: z.array(micros),
-  irqModerationMicros: micros,
-  spuriousDelayMicrosOptions: z.array(micros).min(1),
-  pollTimeoutMicros: micros,
-  eclipseBPollIntervalMicros: z.number().int().positive(),
-  eclipseBSpinTimeoutMicros: micros,
-  faults: z.strictObject({
-    ioError: rate,
-    unsupported: rate,
-    latencySpike: rate,
-    irqDelay: rate,
-    irqCoalesce: rate,
-    irqLost: rate,
-    irqSpurious: rate,
-    deviceFailure: rate,
-    powerLoss: rate,
-    crash: rate,
-    frameShortage: rate,
-    hang: rate,
-    slowStart: rate,
-  }),
-  faultBudget: nonNegInt,
-  swarm: z.boolean(),
-  fetchBoundMicros: micros,
-  consumeBoundMicros: micros,
-  requestBoundMicros: micros,
-  resetBoundMicros: micros,
-  fs: z
-    .strictObject({
-      image: z.string().min(1).max(4096),
-      imageHash: z.string().regex(/^[0-9a-f]{16}$/),
-      cacheBlocks: z.number().int().min(2),
-      readRetries: nonNegInt,
-      clients: z.number().int().nonnegative().max(31),
-      opsPerClient: nonNegInt,
-      workload: z.enum(['read', 'write', 'scan']),
-      readChunkOptions: z.array(z.number().int().positive()).min(1),
-      writeChunkOptions: z.array(z.number().int().positive()).min(1),
-      maxBoots: z.number().int().positive(),
-      callBoundMicros: micros,
-    })
-    .optional(),
-  proc: z
-    .strictObject({
-      tickMicros: z.number().int().positive(),
-      stepMicrosOptions: z.array(z.number().int().positive()).min(1),
-      frames: z.number().int().min(8).max(4096),
-      workload: z.strictObject({
-        fanout: nonNegInt,
-        depth: nonNegInt,
-        children: nonNegInt,
-        rounds: nonNegInt,
-        compute: nonNegInt,
-        serviceIterations: nonNegInt,
-        // Absent in replay files written before it existed: those runs had no helpers.
-        serviceHelperEvery: nonNegInt.default(0),
-      }),
-      reapBoundMicros: micros,
-      mailboxSize: z.number().int().min(1).max(1024),
-      slowStartMicros: micros,
-      powerLossAtTick: z.boolean(),
-      services: z
-        .strictObject({
-          startTimeout: micros,
-          healthPeriod: micros,
-          backoffBase: micros,
-          backoffCap: micros,
-          stablePeriod: micros,
-          maxRestarts: nonNegInt,
-          maxRestartWindow: micros,
-          initYields: nonNegInt,
-          restartEvery: z.number().int().positive(),
-          count: z.number().int().min(1).max(5),
-          requestPeriod: micros,
-          slackMicros: micros,
-        })
-        .optional(),
-    })
-    .optional(),
-  maxSteps: z.number().int().positive(),
-  maxTimeMicros: z.number().int().positive(),
-});
+const settingValue = z.union([z.number(), z.boolean(), z.string().max(4096), z.array(z.union([z.number(), z.string().max(4096)])).max(4096)]);
 
 /**
  * Bounds on a replay file's fields, so that no field's value makes the tool allocate or print
@@ -148,6 +50,7 @@ const replaySchema = z.object({
   profile: name,
   mutants: z.array(name).max(REPLAY_LIMITS.mutants),
   checks: z.array(name).max(REPLAY_LIMITS.checks).nullable().optional(),
+  settings: z.record(z.string().max(REPLAY_LIMITS.name), settingValue).optional(),
   parameters: paramsSchema,
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
   labels: z.array(name).max(REPLAY_LIMITS.labels),
@@ -169,6 +72,11 @@ export interface ReplayFile {
   mutants: string[];
   /** The check filter the run used (`--only`), or null for all checks. */
   checks?: string[] | null;
+  /**
+   * The `--set` settings the run was made with (dotted keys, parsed values), absent when none:
+   * `parameters` are the scenario's with these applied.
+   */
+  settings?: Record<string, SettingValue>;
   parameters: MachineParams;
   /** The seed the failing run came from (before shrinking), or null. */
   seed: number | null;
@@ -187,6 +95,7 @@ export function makeReplay(input: {
   profile: Profile;
   mutants: readonly string[];
   checks?: readonly string[] | null;
+  settings?: Readonly<Record<string, SettingValue>> | null;
   parameters: MachineParams;
   seed: number | null;
   choices: readonly number[];
@@ -216,6 +125,7 @@ export function makeReplay(input: {
     profile: input.profile,
     mutants: [...input.mutants],
     checks: input.checks ? [...input.checks] : null,
+    ...(input.settings && Object.keys(input.settings).length > 0 ? { settings: { ...input.settings } } : {}),
     parameters: input.parameters,
     seed: input.seed,
     labels: names,
@@ -266,12 +176,20 @@ export function parseReplay(text: string, source: string): ReplayFile {
   // The parameters define the run; they must be the named scenario's (swarm aside, which
   // exploration turns off). Anything else is a file for another scenario or another version.
   // A user's image (`--image`) replaces the scenario's built-in one: its name and hash may differ.
-  const own = r.parameters.fs?.image.startsWith('file:') ? { ...scenario.params, fs: scenario.params.fs && { ...scenario.params.fs, image: r.parameters.fs.image, imageHash: r.parameters.fs.imageHash } } : scenario.params;
+  const imaged = r.parameters.fs?.image.startsWith('file:') ? { ...scenario.params, fs: scenario.params.fs && { ...scenario.params.fs, image: r.parameters.fs.image, imageHash: r.parameters.fs.imageHash } } : scenario.params;
+  // Settings (`--set`) change the scenario's parameters as they did when the run was made.
+  let own: MachineParams;
+  try {
+    own = r.settings ? applySettingValues(imaged, r.scenario, r.settings) : imaged;
+  } catch (e) {
+    if (e instanceof ScopeError) throw new ReplayFileError(`${path}: ${e.message}`);
+    throw e;
+  }
   const differing = Object.keys(own).filter(
     (k) => k !== 'swarm' && canonical((own as unknown as Record<string, unknown>)[k]) !== canonical((r.parameters as Record<string, unknown>)[k]),
   );
   if (differing.length > 0) {
-    throw new ReplayFileError(`${path}: its parameters do not match scenario "${r.scenario}" (${differing.slice(0, 3).join(', ')}${differing.length > 3 ? ', …' : ''} differ): the file is for another scenario or another version of it`);
+    throw new ReplayFileError(`${path}: its parameters do not match scenario "${r.scenario}"${r.settings ? ' with its settings' : ''} (${differing.slice(0, 3).join(', ')}${differing.length > 3 ? ', …' : ''} differ): the file is for another scenario or another version of it`);
   }
   return r as ReplayFile;
 }

@@ -87,6 +87,16 @@ export class Explorer {
     return this.finished;
   }
 
+  /** For progress lines, between slices: events on the path last run… */
+  get depth(): number {
+    return this.system.steps;
+  }
+
+  /** …and choice points on the depth-first stack (the prefix the next path replays). */
+  get stackSize(): number {
+    return this.prefixLength;
+  }
+
   /** Stops the search early (an interrupt); the result says so. */
   stop(reason: 'interrupt'): void {
     if (this.finished) return;

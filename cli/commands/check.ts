@@ -12,8 +12,7 @@ import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
 import { progressEnabled, startProgress } from '../progress.js';
 import { writeReportFiles } from '../report-files.js';
-import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';
-export interface CheckOptions extends FindingCliOptions {
+import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';export interface CheckOptions extends FindingCliOptions {
   seedsScale: number;
   workers: number;
   shard?: Shard;
@@ -38,9 +37,16 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
   const rows: ResultRow[] = [];
   let explorable = 0;
   let only: string[] | null = null;
+  // --set applies to every scenario that uses the key; the values are checked for each of them
+  // before anything runs, and a key no scenario uses is refused.
+  const targets = scenarios.map((scenario) => applyTargetOptions(resolveTarget(scenario.name, o.profile, o.mutant), { only: o.only, set: o.set }, true));
+  for (const x of o.set) {
+    const key = x.slice(0, x.indexOf('='));
+    if (!targets.some((t) => t.settings && key in t.settings)) throw new InputError(`--set ${x}: no scenario uses ${key}`);
+  }
   try {
-    outer: for (const scenario of scenarios) {
-      const t = applyTargetOptions(resolveTarget(scenario.name, o.profile, o.mutant), { only: o.only });
+    outer: for (const [k, scenario] of scenarios.entries()) {
+      const t = targets[k];
       only = t.checks ?? null;
       const { checks, ignored } = targetChecks(t);
       // Random campaign (this shard's part of it).

@@ -9,16 +9,37 @@ import { writeReportFiles } from '../report-files.js';
 import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
 import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';
-
+import { StatusLine } from '../status-line.js';
+import { formatExploreProgress } from '../../reports/progress-line.js';
+import { InputError } from '../../scenarios/operations.js';
+import { settingsText } from '../../reports/terminal.js';
 export interface ExploreCliOptions extends FindingCliOptions {
   maxDepth?: number;
   maxStates?: number;
   maxMemory: number;
   image?: string;
+  requireComplete?: boolean;
+}
+
+/** Why a search stopped short, in words, with the bound that stopped it. */
+function stoppedText(stoppedBy: string | null, bounds: { maxDepth: number; maxStates: number; maxMemory: number }): string {
+  switch (stoppedBy) {
+    case 'depth':
+      return `the depth bound (--max-depth ${bounds.maxDepth}: some paths were cut there)`;
+    case 'states':
+      return `the state bound (--max-states ${bounds.maxStates})`;
+    case 'memory':
+      return `the memory budget of the state store (--max-memory ${bounds.maxMemory} MiB)`;
+    case 'interrupt':
+      return 'an interrupt (Ctrl-C)';
+    default:
+      return 'the first violation';
+  }
 }
 
 /** `explore`: exhaustive DFS over choice sequences with state caching. */
 export async function exploreCommand(scenarioName: string, o: ExploreCliOptions): Promise<void> {
+  if (o.set.some((x) => x.trim().startsWith('swarm='))) throw new InputError('--set swarm: explore branches on every enabled fault, so swarm (a random subset of fault kinds per seed) has no meaning there');
   const base = applyTargetOptions(resolveTarget(scenarioName, o.profile, o.mutant), o);
   prepareHtmlDir(o.html);
   const maxDepth = o.maxDepth ?? base.scenario.exploreMaxDepth;
@@ -26,10 +47,27 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
   const started = performance.now();
   const { explorer, system, target } = makeExplorer(base, { maxDepth, maxStates, maxMemoryBytes: o.maxMemory * 1024 * 1024, stopAtFirstViolation: true });
   watchInterrupt();
+  const status = new StatusLine(!o.json);
+  let shownStates = 0;
   while (!explorer.advance(200)) {
+    status.tick((since) => {
+      const r = explorer.result;
+      const line = formatExploreProgress({
+        elapsedSeconds: status.elapsed(),
+        states: r.states,
+        statesPerSecond: (r.states - shownStates) / Math.max(since, 1e-6),
+        depth: explorer.depth,
+        deepest: r.maxDepth,
+        stack: explorer.stackSize,
+        memoryBytes: process.memoryUsage.rss(),
+      });
+      shownStates = r.states;
+      return line;
+    });
     await yieldToEvents();
     if (interrupted()) explorer.stop('interrupt');
   }
+  status.done();
   const r = explorer.result;
   const seconds = (performance.now() - started) / 1000;
   const findings: Finding[] = r.violations.map((v) =>
@@ -55,6 +93,7 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
       stoppedBy: r.stoppedBy,
       depthBound: maxDepth,
       stateBound: maxStates,
+      settings: target.settings ?? {},
       elapsedSeconds: Number(seconds.toFixed(3)),
       statesPerSecond: Math.round(statesPerSecond),
       bytesPerState: Number(bytesPerState.toFixed(1)),
@@ -62,11 +101,11 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
     };
     process.stdout.write(`${toJsonText(doc)}\n`);
   } else {
-    const lines = [header('explore', target.scenario.name, target.profile, target.mutants, `depth ≤ ${fmt(maxDepth)}, states ≤ ${fmt(maxStates)}`)];
+    const lines = [header('explore', target.scenario.name, target.profile, target.mutants, `depth ≤ ${fmt(maxDepth)}, states ≤ ${fmt(maxStates)}${settingsText(target.settings)}`)];
     lines.push(`  ${fmt(r.states)} distinct states, ${fmt(r.transitions)} transitions, ${fmt(r.runs)} paths, deepest ${fmt(r.maxDepth)} events`);
     lines.push(`  ${seconds.toFixed(1)} s, ${fmt(statesPerSecond)} states/s, ${bytesPerState.toFixed(1)} bytes per stored state`);
     if (r.complete) lines.push(ok('complete: every choice sequence was explored'));
-    else lines.push(bad(`incomplete: stopped by ${r.stoppedBy === 'depth' ? 'the depth bound (some paths were cut)' : r.stoppedBy === 'states' ? 'the state bound' : r.stoppedBy === 'memory' ? 'the memory budget' : r.stoppedBy === 'interrupt' ? 'an interrupt' : 'the first violation'}`));
+    else lines.push(bad(`incomplete: stopped by ${stoppedText(r.stoppedBy, { maxDepth, maxStates, maxMemory: o.maxMemory })}`));
     if (findings.length === 0) lines.push(ok('no violation'));
     for (const v of records) lines.push(formatFinding(v));
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -77,5 +116,8 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
     rows: [{ scenario: target.scenario.name, mode: 'explore', runs: r.runs, steps: r.executedSteps, states: r.states, complete: r.complete, elapsedSeconds: Number(seconds.toFixed(3)), checks, ignoredChecks: ignored, bootFailures: [], violations: records }],
   };
   writeReportFiles(report, o);
-  process.exitCode = findings.length > 0 ? 1 : r.stoppedBy === 'interrupt' ? 130 : 0;
+  // --require-complete (CI): a search that did not cover everything is a failure of its own, 4.
+  const mustFail = o.requireComplete === true && !r.complete && findings.length === 0;
+  if (mustFail) process.stderr.write(`eclipse-sim: --require-complete: the search is incomplete, stopped by ${stoppedText(r.stoppedBy, { maxDepth, maxStates, maxMemory: o.maxMemory })}\n`);
+  process.exitCode = findings.length > 0 ? 1 : mustFail ? 4 : r.stoppedBy === 'interrupt' ? 130 : 0;
 }

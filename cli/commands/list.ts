@@ -3,11 +3,31 @@ import { MUTANTS } from '../../model/mutants.js';
 import { PROFILES, PROFILE_DESCRIPTIONS } from '../../model/profile.js';
 import { SCENARIOS } from '../../scenarios/registry.js';
 import chalk from 'chalk';
+import { rangeText, scenarioParams } from '../../scenarios/param-schema.js';
 
 export function listCommand(o: { json?: boolean }): void {
   if (o.json) {
     const doc = {
-      scenarios: SCENARIOS.map((s) => ({ name: s.name, description: s.description, purpose: s.purpose, explorable: s.explorable, campaignSeeds: s.campaignSeeds })),
+      scenarios: SCENARIOS.map((s) => ({
+        name: s.name,
+        description: s.description,
+        purpose: s.purpose,
+        explorable: s.explorable,
+        campaignSeeds: s.campaignSeeds,
+        // What `--set key=value` takes for this scenario: type, default (its value here), range.
+        parameters: scenarioParams(s.params).map(({ key, type, default: def, minimum, maximum, values, items, minItems, description }) => ({
+          key,
+          type,
+          default: def,
+          range: rangeText({ type, minimum, maximum, values, items, minItems }),
+          ...(minimum !== undefined ? { minimum } : {}),
+          ...(maximum !== undefined ? { maximum } : {}),
+          ...(values ? { values } : {}),
+          ...(items ? { items } : {}),
+          ...(minItems !== undefined ? { minItems } : {}),
+          description,
+        })),
+      })),
       profiles: PROFILES.map((p) => ({ name: p, description: PROFILE_DESCRIPTIONS[p] })),
       checks: ALL_CHECKS.map((c) => ({ id: c.id, subsystem: c.subsystem, kind: c.kind, title: c.title })),
       mutants: MUTANTS.map((m) => ({ name: m.name, subsystem: m.subsystem, description: m.description, caughtBy: m.catchers })),
@@ -18,6 +38,7 @@ export function listCommand(o: { json?: boolean }): void {
   const lines: string[] = [];
   lines.push(chalk.bold('Scenarios'));
   for (const s of SCENARIOS) lines.push(`  ${s.name.padEnd(16)} ${s.description}${s.explorable ? chalk.dim(' [explorable]') : ''}`);
+  lines.push(chalk.dim('  (each scenario’s parameters, for --set key=value: eclipse-sim list --json)'));
   lines.push('', chalk.bold('Profiles'));
   for (const p of PROFILES) lines.push(`  ${p.padEnd(16)} ${PROFILE_DESCRIPTIONS[p]}`);
   lines.push('', chalk.bold('Checks'));

@@ -5,7 +5,7 @@ import { formatTraceRecord, TRACE_HEADER } from '../../reports/trace-text.js';
 import { formatAnnotation, TraceAnnotator } from '../../reports/trace-annotations.js';
 import type { TraceRecord } from '../../sim/trace.js';
 import type { EventRegistry } from '../../sim/event-table.js';
-import { bad, fmt, ok } from '../../reports/terminal.js';
+import { bad, fmt, ok, settingsText } from '../../reports/terminal.js';
 import { readReplayFile, replayImage } from '../files.js';
 import type { ReplayFile } from '../../scenarios/replay-file.js';
 import { ReplayDivergence } from '../../sim/strategy/replay.js';
@@ -54,6 +54,7 @@ export async function replayCommand(file: string, o: { trace?: boolean; last?: n
       scenario: doc.scenario,
       profile: doc.profile,
       mutants: doc.mutants,
+      settings: doc.settings ?? {},
       mode: 'replay',
       runs: 1,
       steps: result.steps,
@@ -67,7 +68,7 @@ export async function replayCommand(file: string, o: { trace?: boolean; last?: n
     process.stdout.write(`${toJsonText(out)}\n`);
   } else {
     const lines: string[] = [];
-    lines.push(chalk.bold(`eclipse-sim replay ${escapeText(file)}`) + chalk.dim(`  scenario ${doc.scenario}  profile ${doc.profile}  mutants ${doc.mutants.length ? doc.mutants.join(',') : 'none'}  ${doc.choices.length} choices`));
+    lines.push(chalk.bold(`eclipse-sim replay ${escapeText(file)}`) + chalk.dim(`  scenario ${doc.scenario}  profile ${doc.profile}  mutants ${doc.mutants.length ? doc.mutants.join(',') : 'none'}${settingsText(doc.settings)}  ${doc.choices.length} choices`));
     if (notes) {
       lines.push(TRACE_HEADER);
       if (from > 0) lines.push(chalk.dim(`      … ${fmt(from)} earlier events (--last ${o.last})`));

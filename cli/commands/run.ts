@@ -12,8 +12,7 @@ import { applyTargetOptions, writeFinding } from '../files.js';
 import { checkDeterminismCommand } from './check-determinism.js';
 import { progressEnabled, startProgress } from '../progress.js';
 import { writeReportFiles } from '../report-files.js';
-import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';
-export interface RunOptions extends FindingCliOptions {
+import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';export interface RunOptions extends FindingCliOptions {
   seeds?: number;
   seed?: number;
   firstSeed: number;
@@ -93,6 +92,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
         ignoredChecks: ignored,
         bootFailures: outcomes.map((x) => ({ reason: x.outcome, runs: x.count, seed: x.seed })),
         violations: findings.map((f, i) => violationRecord(f, paths[i], pages[i])),
+        ...(t.settings && Object.keys(t.settings).length > 0 ? { settings: t.settings } : {}),
       },
     ],
   };
