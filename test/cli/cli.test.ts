@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { isAbsolute, join, resolve } from 'node:path';
 import { runSeed } from '../../scenarios/operations.js';
 import { makeReplay, replayToText } from '../../scenarios/replay-file.js';
-import { cli, tempDir, type CliResult } from '../helpers/cli.js';
+import { cli, tempDir, type CliResult, assertInputError } from '../helpers/cli.js';
 import { target } from '../helpers/system.js';
 
 const dirs: string[] = [];
@@ -40,14 +40,6 @@ function getMutantRun(): Promise<MutantRun> {
   return mutantRun;
 }
 
-/** Exit 2, nothing on stdout, exactly one line on stderr, no stack trace. */
-function assertInputError(t: import('ava').ExecutionContext, r: CliResult, pattern: RegExp): void {
-  t.is(r.code, 2, `exit code (stderr: ${r.stderr})`);
-  t.is(r.stdout, '');
-  t.regex(r.stderr, /^eclipse-sim: [^\n]+\n$/, 'exactly one line');
-  t.notRegex(r.stderr, /\n\s+at |Error:|\.js:\d+/, 'no stack trace');
-  t.regex(r.stderr, pattern);
-}
 
 test('cli: run: a clean campaign exits 0 with the JSON report shape, and writes nothing', async (t) => {
   const dir = freshDir('clean');

@@ -6,7 +6,7 @@ import test from 'ava';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { cli, tempDir, type CliResult } from '../helpers/cli.js';
+import { cli, tempDir, type CliResult, assertInputError } from '../helpers/cli.js';
 import { CLI_PATH } from '../helpers/paths.js';
 
 const dirs: string[] = [];
@@ -19,13 +19,6 @@ test.after.always(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function assertInputError(t: import('ava').ExecutionContext, r: CliResult, pattern: RegExp): void {
-  t.is(r.code, 2, `exit code (stderr: ${r.stderr})`);
-  t.is(r.stdout, '');
-  t.regex(r.stderr, /^eclipse-sim: [^\n]+\n$/, 'exactly one line');
-  t.notRegex(r.stderr, /\n\s+at |Error:|\.js:\d+/, 'no stack trace');
-  t.regex(r.stderr, pattern);
-}
 
 test('scopes: bad --set keys and values exit 2 with one line, on run, explore and check', async (t) => {
   const dir = freshDir('scopes-bad');

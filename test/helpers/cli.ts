@@ -1,4 +1,5 @@
 /** Runs the built command line in a child process, never through a shell. */
+import type { ExecutionContext } from 'ava';
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,4 +30,13 @@ export function cli(args: readonly string[], cwd: string): Promise<CliResult> {
 /** A fresh temporary directory. */
 export function tempDir(tag: string): string {
   return mkdtempSync(join(tmpdir(), `eclipse-sim-${tag}-`));
+}
+
+/** Bad input: exit 2, nothing on stdout, exactly one line on stderr matching `pattern`, no stack trace. */
+export function assertInputError(t: ExecutionContext, r: CliResult, pattern: RegExp): void {
+  t.is(r.code, 2, `exit code (stderr: ${r.stderr})`);
+  t.is(r.stdout, '');
+  t.regex(r.stderr, /^eclipse-sim: [^\n]+\n$/, 'exactly one line');
+  t.notRegex(r.stderr, /\n\s+at |Error:|\.js:\d+/, 'no stack trace');
+  t.regex(r.stderr, pattern);
 }
