@@ -193,7 +193,7 @@ export interface ExploreResult {
   /** Every choice sequence was covered within the bounds. */
   complete: boolean;
   /** Why the search stopped early, or null. */
-  stoppedBy: 'depth' | 'states' | 'memory' | 'violation' | 'interrupt' | null;
+  stoppedBy: 'depth' | 'states' | 'memory' | 'violation' | 'interrupt' | 'audit' | null;
   states: number;
   paths: number;
   maxDepth: number;

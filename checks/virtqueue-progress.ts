@@ -15,10 +15,13 @@ import * as P from '../model/probes.js';
 import type { Machine } from '../model/machine.js';
 import { CheckFamilyBase, type CheckInfo } from './check.js';
 import { VIRTQUEUE_CHECKS } from './virtqueue-catalogue.js';
+import type { StateDecl } from '../sim/state-walk.js';
 
 const NONE = -1;
 
 export class VirtqueueProgressChecks extends CheckFamilyBase {
+  static readonly stateDecl: StateDecl = { times: ['publishedAt', 'usedAt', 'requestAt', 'enoughSince', 'resetAt', 'needsResetAt', 'lastEval'] };
+
   readonly checks: readonly CheckInfo[] = VIRTQUEUE_CHECKS.filter((c) => c.id.startsWith('L-VQ'));
   private readonly n: number;
   /** Per avail slot: when its entry was published (NONE = fetched or never published). */

@@ -4,7 +4,7 @@
  * signals and exit codes. Everything else is the library in scenarios/operations.ts.
  *
  * Exit codes: 0 no violation; 1 a violation was found; 2 bad input (one line on stderr);
- * 3 internal error; 4 explore --require-complete and the search was incomplete;
+ * 3 internal error, or explore --audit found the fingerprint unsound; 4 explore --require-complete and the search was incomplete;
  * 130 interrupted before finishing, with nothing found (what was found is still written).
  */
 import { realpathSync } from 'node:fs';
@@ -125,6 +125,7 @@ function build(): Command {
     .addOption(new Option('--max-states <n>', 'most distinct states to store').argParser(positiveInt('--max-states')))
     .addOption(new Option('--max-memory <mb>', 'memory budget of the state store, MiB').argParser(positiveInt('--max-memory')).default(4096))
     .option('--require-complete', 'exit 4 if the search is incomplete (a bound, the memory budget or Ctrl-C stopped it) and found nothing')
+    .option('--audit', 'check every fingerprint against a full digest of the whole state; two states with one fingerprint and different digests stop the search (exit 3) naming the fields')
     .option('--image <file>', 'boot a file-system scenario from this EclipseFS image (see mkfs)');
   findingOptions(program.commands[program.commands.length - 1]).action((scenario, o) => exploreCommand(scenario, o));
 

@@ -3,6 +3,7 @@ import type { Engine } from '../sim/engine.js';
 import type { Hasher64 } from '../sim/hash.js';
 import type { FaultRates } from './params.js';
 import type { Micros } from '../sim/clock.js';
+import type { StateDecl } from '../sim/state-walk.js';
 
 /** Fault kinds, in a fixed order (trace notes and counters use the index). */
 export const FAULT_KINDS = ['ioError', 'unsupported', 'latencySpike', 'irqDelay', 'irqCoalesce', 'irqLost', 'irqSpurious', 'deviceFailure', 'powerLoss', 'crash', 'frameShortage', 'hang', 'slowStart'] as const;
@@ -33,6 +34,8 @@ export const NOTE_FAULT = 0;
  * progress checks measure their bounds from there ("after the last fault", invariants.md).
  */
 export class Faults {
+  static readonly stateDecl: StateDecl = { deadlines: ['settleUntil'] };
+
   private rates = new Float64Array(FAULT_KINDS.length);
   remaining = 0;
   settleUntil: Micros = 0;

@@ -42,6 +42,7 @@ import { RingMemory } from './virtio/ring-memory.js';
 import { tearInFlightWrites } from './virtio/torn-write.js';
 import { BLOCK_CLIENT_EVENTS, BlockClients } from './workload/block-client.js';
 import { FS_CLIENT_EVENTS, FsClients, type FsFileList } from './workload/fs-client.js';
+import type { StateDecl } from '../sim/state-walk.js';
 
 const L_EVENT_IDX = label('config.event-idx');
 
@@ -54,6 +55,12 @@ export interface MachineConfig {
 }
 
 export class Machine implements PowerControl, FsCallSink {
+  /** Configuration and wiring; the probe sink is emptied at every step (observation only). */
+  static readonly stateDecl: StateDecl = {
+    fixed: ['profile', 'mutants', 'params', 'indexMask', 'events', 'image', 'partitionStartBlock', 'bootClient'],
+    observed: ['probes'],
+  };
+
   readonly profile: Profile;
   readonly mutants: MutantSet;
   readonly params: MachineParams;

@@ -1,3 +1,4 @@
+import type { StateDecl } from '../sim/state-walk.js';
 /**
  * Probes: the model's ghost channel to the checks. At each significant action the model records a
  * numeric fact (kind, a, b, c) in a per-step buffer; the check families read the buffer after the
@@ -83,6 +84,9 @@ export const P_IPC_SERVER = 75; // a = message id, b = kernel server id (eclipse
 export const PANIC_SPURIOUS_INTERRUPT = 1;
 
 export class Probes {
+  /** Emptied before every step and read by the checks within it: observation, not state. */
+  static readonly stateDecl: StateDecl = { observed: ['buf', 'count'] };
+
   buf = new Int32Array(4 * 64);
   count = 0;
 

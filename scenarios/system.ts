@@ -12,6 +12,7 @@ import type { Profile } from '../model/profile.js';
 import { Machine } from '../model/machine.js';
 import type { Scenario } from './scenario.js';
 import { builtInImage, fileList } from './fs-images.js';
+import type { StateDecl } from '../sim/state-walk.js';
 
 /** How one system is configured: which scenario, profile and mutants, and any overrides. */
 export interface SystemConfig {
@@ -61,6 +62,8 @@ export function effectiveParams(config: SystemConfig): MachineParams {
  * MODEL-CRASH violation (with the replay that reproduces it), never a crash of the tool.
  */
 export class ScenarioSystem implements SimSystem {
+  static readonly stateDecl: StateDecl = { fixed: ['config', 'params'], observed: ['observer'] };
+
   readonly machine: Machine;
   readonly families: CheckFamily[];
   readonly params: MachineParams;
@@ -192,6 +195,10 @@ export class ScenarioSystem implements SimSystem {
 
   traceHash(): string {
     return this.machine.sim.trace.hex();
+  }
+
+  stateRoots(): readonly object[] {
+    return [this];
   }
 
   fingerprint(h: Hasher64): void {

@@ -1,6 +1,7 @@
 import { L_TIE } from './labels.js';
 import type { Chooser } from './chooser.js';
 import { Hasher64, mix4 } from './hash.js';
+import type { StateDecl } from './state-walk.js';
 
 /**
  * Pending events in parallel typed arrays: (time, sequence, kind, a, b). An event is plain
@@ -12,6 +13,16 @@ import { Hasher64, mix4 } from './hash.js';
  * a few dozen events pending, and the scan makes enumerating ties trivial.
  */
 export class EventQueue {
+  /**
+   * For the audit's full digest: the pending events as a set, every field, times relative to now
+   * (slots past `size` are garbage and the storage order is not state). Sequence numbers only
+   * map tie choices to events, as in `fingerprint`; they are kept by snapshots.
+   */
+  static readonly stateDecl: StateDecl = {
+    observed: ['ties'],
+    canonicalDigest: (q: EventQueue, h: Hasher64, now: number) => q.canonicalDigest(h, now),
+  };
+
   time: Float64Array;
   seq: Float64Array;
   kind: Int32Array;
@@ -158,6 +169,20 @@ export class EventQueue {
     h.int(this.size);
     h.int(s1);
     h.int(s2);
+  }
+
+  /** Every pending event, sorted, with times relative to now (the audit's digest). */
+  canonicalDigest(h: Hasher64, now: number): void {
+    const rows: number[][] = [];
+    for (let i = 0; i < this.size; i++) rows.push([this.time[i] - now, this.kind[i], this.a[i], this.b[i]]);
+    rows.sort((x, y) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2] || x[3] - y[3]);
+    h.int(rows.length);
+    for (const r of rows) {
+      h.num(r[0]);
+      h.int(r[1]);
+      h.int(r[2]);
+      h.int(r[3]);
+    }
   }
 
   private grow(): void {

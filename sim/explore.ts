@@ -5,6 +5,7 @@ import { DfsStrategy } from './strategy/dfs.js';
 import type { SimSystem } from './system.js';
 import type { Violation } from './violation.js';
 import type { Label } from './labels.js';
+import { FingerprintAudit, type AuditFinding } from './audit.js';
 
 /** Bounds of an exhaustive exploration. */
 export interface ExploreOptions {
@@ -16,6 +17,8 @@ export interface ExploreOptions {
   maxMemoryBytes: number;
   /** Stop at the first violation (default) or keep exploring. */
   stopAtFirstViolation: boolean;
+  /** Audit every fingerprint against the full structural digest (sim/audit.ts); slower. */
+  audit?: boolean;
 }
 
 /** What an exhaustive exploration found. */
@@ -33,7 +36,9 @@ export interface ExploreResult {
   /** True when every choice sequence was explored within the bounds. */
   complete: boolean;
   /** Why the search stopped short, if it did. */
-  stoppedBy: 'depth' | 'states' | 'memory' | 'violation' | 'interrupt' | null;
+  stoppedBy: 'depth' | 'states' | 'memory' | 'violation' | 'interrupt' | 'audit' | null;
+  /** With the audit: states whose digest was computed, and what it found (null: nothing). */
+  audit?: { audited: number; finding: AuditFinding | null };
   /** Bytes held by the state store. */
   storeBytes: number;
   violations: Array<{ violation: Violation; choices: number[]; labels: Label[] }>;
@@ -58,6 +63,10 @@ export class Explorer {
   private prefixLength = 0;
   private depthCut = false;
   private finished = false;
+  private readonly audit: FingerprintAudit | null;
+  /** With the audit: the state number and choice-log length after each step of the current path. */
+  private idAt = new Int32Array(256);
+  private logAt = new Int32Array(256);
   readonly result: ExploreResult = {
     states: 0,
     transitions: 0,
@@ -75,12 +84,40 @@ export class Explorer {
     private readonly opts: ExploreOptions,
   ) {
     this.seen = new FingerprintSet(1 << 12, opts.maxMemoryBytes);
+    this.audit = opts.audit ? new FingerprintAudit(system) : null;
+    if (this.audit) this.seen.trackIds();
     // The initial state.
     this.chooser.reset(this.dfs);
     this.dfs.setPrefix(this.prefix, 0);
     system.begin(this.chooser, 0);
     system.fingerprint(this.h);
     this.seen.visit(this.h.h1, this.h.h2, 0);
+    if (this.audit) {
+      // The root's edge is empty: choices made at the start of a run belong to its first step's edge.
+      this.audit.stored(0, -1, 0, this.chooser.log.values, 0, 0);
+      this.result.audit = { audited: 0, finding: null };
+    }
+  }
+
+  /** Audits the state just visited at `depth`; false when the audit found a difference. */
+  private audited(depth: number, isNew: boolean): boolean {
+    const audit = this.audit!;
+    const log = this.chooser.log;
+    const id = this.seen.visitedId;
+    if (this.idAt.length <= depth) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(Math.max(a.length * 2, depth + 1));
+        b.set(a);
+        return b;
+      };
+      this.idAt = grow(this.idAt);
+      this.logAt = grow(this.logAt);
+    }
+    if (isNew) audit.stored(id, this.idAt[depth - 1], depth, log.values, this.logAt[depth - 1], log.length);
+    else if (!audit.revisited(id, () => log.valuesArray(), depth)) return false;
+    this.idAt[depth] = id;
+    this.logAt[depth] = log.length;
+    return true;
   }
 
   get done(): boolean {
@@ -132,7 +169,15 @@ export class Explorer {
         if (depth > result.maxDepth) result.maxDepth = depth;
         h.reset();
         system.fingerprint(h);
-        if (!seen.visit(h.h1, h.h2, depth)) break;
+        if (this.audit) {
+          const before = seen.size;
+          const go = seen.visit(h.h1, h.h2, depth);
+          if (!this.audited(depth, seen.size > before)) {
+            this.finish('audit');
+            break;
+          }
+          if (!go) break;
+        } else if (!seen.visit(h.h1, h.h2, depth)) break;
         if (seen.full) break; // the memory budget is reached: stop within this path
         // The state bound is exact: the state just stored may be the last one (checked below).
         if (seen.size >= opts.maxStates) break;
@@ -141,6 +186,7 @@ export class Explorer {
           break;
         }
       }
+      if (this.finished) break;
       if (system.violation) {
         result.executedSteps++;
         result.violations.push({ violation: system.violation, choices: log.valuesArray(), labels: log.labelsArray() });
@@ -185,6 +231,7 @@ export class Explorer {
   private sync(): void {
     this.result.states = this.seen.size;
     this.result.storeBytes = this.seen.bytes();
+    if (this.audit) this.result.audit = { audited: this.audit.audited, finding: this.audit.finding };
   }
 }
 

@@ -10,6 +10,12 @@ export class FingerprintSet {
   private depth: Uint16Array;
   private mask: number;
   size = 0;
+  /**
+   * With `trackIds`, each stored state's number (0, 1, 2 … in the order stored) and, after a
+   * `visit`, the number of the state visited (new or not): the audit's handle on a state.
+   */
+  private ids: Int32Array | null = null;
+  visitedId = -1;
   /** Set when the table needed to grow past its byte budget: the search must stop. */
   full = false;
 
@@ -22,9 +28,14 @@ export class FingerprintSet {
     this.mask = cap - 1;
   }
 
+  /** Numbers stored states (see `visitedId`); call before the first visit. */
+  trackIds(): void {
+    this.ids = new Int32Array(this.hi.length);
+  }
+
   /** Bytes held by the table. */
   bytes(): number {
-    return this.hi.byteLength + this.lo.byteLength + this.depth.byteLength;
+    return this.hi.byteLength + this.lo.byteLength + this.depth.byteLength + (this.ids?.byteLength ?? 0);
   }
 
   /**
@@ -46,6 +57,7 @@ export class FingerprintSet {
       const l = this.lo[i];
       if (h === 0 && l === 0) break;
       if (h === hi && l === lo) {
+        if (this.ids !== null) this.visitedId = this.ids[i];
         if (this.depth[i] <= d) return false;
         this.depth[i] = d;
         return true;
@@ -56,6 +68,7 @@ export class FingerprintSet {
     this.hi[i] = hi;
     this.lo[i] = lo;
     this.depth[i] = d;
+    if (this.ids !== null) this.ids[i] = this.visitedId = this.size;
     this.size++;
     if (this.size * 2 > this.mask + 1) {
       if (this.bytes() * 2 > this.budgetBytes) this.full = true;
@@ -68,10 +81,12 @@ export class FingerprintSet {
     const oldHi = this.hi;
     const oldLo = this.lo;
     const oldDepth = this.depth;
+    const oldIds = this.ids;
     const cap = oldHi.length * 2;
     this.hi = new Uint32Array(cap);
     this.lo = new Uint32Array(cap);
     this.depth = new Uint16Array(cap);
+    if (oldIds) this.ids = new Int32Array(cap);
     this.mask = cap - 1;
     for (let j = 0; j < oldHi.length; j++) {
       const hi = oldHi[j];
@@ -82,6 +97,7 @@ export class FingerprintSet {
       this.hi[i] = hi;
       this.lo[i] = lo;
       this.depth[i] = oldDepth[j];
+      if (oldIds) this.ids![i] = oldIds[j];
     }
   }
 }

@@ -4,6 +4,7 @@ import { Trace } from './trace.js';
 import type { Micros } from './clock.js';
 import type { Engine } from './engine.js';
 import type { Label } from './labels.js';
+import type { StateDecl } from './state-walk.js';
 
 /**
  * What the model gives the engine: a dispatcher for its events. Kinds are small non-negative
@@ -19,6 +20,9 @@ export interface EventHandler {
  * decision from `chooser`.
  */
 export class Simulation implements Engine {
+  /** The trace and the chooser belong to the run, not the state; the handler is wired once. */
+  static readonly stateDecl: StateDecl = { observed: ['trace', 'chooser'], fixed: ['handler'], dead: ['steps'], times: ['now'] };
+
   now: Micros = 0;
   /** Events executed so far in this run. */
   steps = 0;

@@ -31,4 +31,9 @@ export interface SimSystem {
   traceHash(): string;
   /** Mixes everything that can still influence the future into `h` (exhaustive mode). */
   fingerprint(h: Hasher64): void;
+  /**
+   * The objects all of the system's state is reachable from, for the generic walk of
+   * sim/state-walk.ts: the fingerprint audit's full digest, and snapshots.
+   */
+  stateRoots?(): readonly object[];
 }

@@ -19,6 +19,7 @@ export interface ExploreCliOptions extends FindingCliOptions {
   maxMemory: number;
   image?: string;
   requireComplete?: boolean;
+  audit?: boolean;
 }
 
 /** Why a search stopped short, in words, with the bound that stopped it. */
@@ -32,6 +33,8 @@ function stoppedText(stoppedBy: string | null, bounds: { maxDepth: number; maxSt
       return `the memory budget of the state store (--max-memory ${bounds.maxMemory} MiB)`;
     case 'interrupt':
       return 'an interrupt (Ctrl-C)';
+    case 'audit':
+      return 'the fingerprint audit (two states with one fingerprint differ)';
     default:
       return 'the first violation';
   }
@@ -45,7 +48,7 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
   const maxDepth = o.maxDepth ?? base.scenario.exploreMaxDepth;
   const maxStates = o.maxStates ?? base.scenario.exploreMaxStates;
   const started = performance.now();
-  const { explorer, system, target } = makeExplorer(base, { maxDepth, maxStates, maxMemoryBytes: o.maxMemory * 1024 * 1024, stopAtFirstViolation: true });
+  const { explorer, system, target } = makeExplorer(base, { maxDepth, maxStates, maxMemoryBytes: o.maxMemory * 1024 * 1024, stopAtFirstViolation: true, audit: o.audit === true });
   watchInterrupt();
   const status = new StatusLine(!o.json);
   let shownStates = 0;
@@ -97,6 +100,7 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
       elapsedSeconds: Number(seconds.toFixed(3)),
       statesPerSecond: Math.round(statesPerSecond),
       bytesPerState: Number(bytesPerState.toFixed(1)),
+      ...(r.audit ? { audit: { audited: r.audit.audited, finding: r.audit.finding } } : {}),
       violations: records,
     };
     process.stdout.write(`${toJsonText(doc)}\n`);
@@ -106,6 +110,8 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
     lines.push(`  ${seconds.toFixed(1)} s, ${fmt(statesPerSecond)} states/s, ${bytesPerState.toFixed(1)} bytes per stored state`);
     if (r.complete) lines.push(ok('complete: every choice sequence was explored'));
     else lines.push(bad(`incomplete: stopped by ${stoppedText(r.stoppedBy, { maxDepth, maxStates, maxMemory: o.maxMemory })}`));
+    if (r.audit && !r.audit.finding) lines.push(ok(`audit: ${fmt(r.audit.audited)} states' full digests agree with their fingerprints`));
+    if (r.audit?.finding) lines.push(bad(r.audit.finding.message));
     if (findings.length === 0) lines.push(ok('no violation'));
     for (const v of records) lines.push(formatFinding(v));
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -119,5 +125,7 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
   // --require-complete (CI): a search that did not cover everything is a failure of its own, 4.
   const mustFail = o.requireComplete === true && !r.complete && findings.length === 0;
   if (mustFail) process.stderr.write(`eclipse-sim: --require-complete: the search is incomplete, stopped by ${stoppedText(r.stoppedBy, { maxDepth, maxStates, maxMemory: o.maxMemory })}\n`);
-  process.exitCode = findings.length > 0 ? 1 : mustFail ? 4 : r.stoppedBy === 'interrupt' ? 130 : 0;
+  const unsound = r.audit?.finding ?? null;
+  if (unsound) process.stderr.write(`eclipse-sim: ${unsound.message}\n`);
+  process.exitCode = findings.length > 0 ? 1 : unsound ? 3 : mustFail ? 4 : r.stoppedBy === 'interrupt' ? 130 : 0;
 }

@@ -12,6 +12,7 @@ import type { BlockRequester } from '../block/block-port.js';
 import type { ModelContext, ProbeSink } from '../context.js';
 import type { MutantSet } from '../mutants.js';
 import type { MachineParams } from '../params.js';
+import type { StateDecl } from '../../sim/state-walk.js';
 // The driver's events (kinds are machine-wide; see sim/event-table.ts).
 export const E_DRV_INIT_STEP = 10; // a = step
 export const E_DRV_SUBMIT_STEP = 12; // a = client, b = phase
@@ -66,7 +67,36 @@ export const INIT_CHECK_FEATURES = 6;
 export const INIT_QUEUE = 7;
 export const INIT_DRIVER_OK = 8;
 
+function idleRequest(d: DriverState, c: number): boolean {
+  return d.reqState[c] === RQ_IDLE;
+}
+
 export abstract class DriverState {
+  /**
+   * What the fingerprint leaves out (`fingerprint` below), for the audit: a client's request
+   * fields while it has none open; the submit time, read only by eclipse-b's spin timeout; the
+   * request serial, compared only with the serial its own poll timer carries (timers of finished
+   * requests are cancelled, so the two always agree). The wait queues count in FIFO order.
+   */
+  static readonly stateDecl: StateDecl = {
+    fixed: ['reference', 'n', 'engine', 'probes', 'mutants', 'indexMask', 'params', 'onReady'],
+    dead: ['reqSerial'],
+    times: ['reqSubmitTime'],
+    deadIf: {
+      reqType: idleRequest,
+      reqBlock: idleRequest,
+      reqHead: idleRequest,
+      reqPos: idleRequest,
+      reqD1: idleRequest,
+      reqD2: idleRequest,
+      reqSubmitTime: (d: DriverState, c: number) => d.reference || idleRequest(d, c),
+    },
+    fifos: [
+      { head: 'waitHead', len: 'waitLen', arrays: ['waitKind', 'waitArg'] },
+      { head: 'descHead', len: 'descLen', arrays: ['descWaiters'] },
+    ],
+  };
+
   readonly reference: boolean;
   readonly n: number;
   // ---- lifecycle. Invariant: ready ⇔ DRIVER_OK written since the last reset and not FAILED.

@@ -1,0 +1,313 @@
+import { Hasher64 } from './hash.js';
+
+/**
+ * What a part declares about its own fields, for the generic walk over the whole system's state
+ * (the fingerprint audit and snapshots). One declaration per class, as a static `stateDecl`;
+ * fields a class does not name are state, walked and compared in full. Subclasses add to their
+ * base class's declaration.
+ */
+export interface StateDecl {
+  /** Fixed when the part is wired (configuration, tables, links to other parts' fixed data): never walked. */
+  readonly fixed?: readonly string[];
+  /** Observation only (the trace, the probe sink, statistics): neither state nor snapshotted. */
+  readonly observed?: readonly string[];
+  /**
+   * Values the hand-written fingerprint leaves out on purpose because they can no longer
+   * influence the future. The audit does not compare them; snapshots keep them.
+   */
+  readonly dead?: readonly string[];
+  /** Absolute times in microseconds: compared relative to now (negative and infinite values as they are). */
+  readonly times?: readonly string[];
+  /** Deadlines: compared relative to now, and any past deadline as now (it has expired either way). */
+  readonly deadlines?: readonly string[];
+  /**
+   * Values dead only in some states: field → predicate. For a typed-array field the predicate is
+   * asked per element (`i` the index), for any other field once (`i` = −1); true means dead.
+   */
+  readonly deadIf?: Readonly<Record<string, (self: never, i: number) => boolean>>;
+  /**
+   * Ring-buffer FIFOs: the elements of `arrays` from index `head`, `len` of them, in queue order
+   * (where in storage the queue starts, and what the free slots hold, is not state).
+   */
+  readonly fifos?: readonly { readonly head: string; readonly len: string; readonly arrays: readonly string[] }[];
+  /**
+   * A container whose order is not state (the engine's event queue): hashes its live contents
+   * canonically in place of the field-by-field walk. Only for engine structures in sim/.
+   */
+  readonly canonicalDigest?: (self: never, h: Hasher64, now: number) => void;
+  /**
+   * Typed-array fields whose dead parts depend on the state (an IN buffer before the device has
+   * written it): returns the [start, end) byte ranges of `field` the audit must not compare.
+   */
+  readonly deadRanges?: (self: never, field: string) => readonly number[] | null;
+}
+
+/** A class with a declaration. */
+interface Declared {
+  readonly stateDecl?: StateDecl;
+}
+
+interface Compiled {
+  readonly name: string;
+  /** Fields not walked at all (fixed or observed). */
+  readonly skip: ReadonlySet<string>;
+  /** Fields walked for snapshots but not compared by the audit. */
+  readonly dead: ReadonlySet<string>;
+  readonly times: ReadonlySet<string>;
+  readonly deadlines: ReadonlySet<string>;
+  readonly deadRanges: ((self: never, field: string) => readonly number[] | null) | null;
+  readonly deadIf: Map<string, (self: never, i: number) => boolean>;
+  /** FIFO arrays → their FIFO; FIFO head fields (not compared as such). */
+  readonly fifoOf: Map<string, { head: string; len: string }>;
+  readonly fifoHeads: Set<string>;
+  readonly canonicalDigest: ((self: never, h: Hasher64, now: number) => void) | null;
+  /** Keys to snapshot, for classes (instances of one class share their fields). */
+  keys: string[] | null;
+}
+
+const compiled = new Map<unknown, Compiled>();
+const PLAIN: Compiled = { name: 'Object', skip: new Set(), dead: new Set(), times: new Set(), deadlines: new Set(), deadRanges: null, deadIf: new Map(), fifoOf: new Map(), fifoHeads: new Set(), canonicalDigest: null, keys: null };
+
+function declOf(ctor: unknown): Compiled {
+  if (ctor === Object || typeof ctor !== 'function') return PLAIN;
+  let c = compiled.get(ctor);
+  if (c) return c;
+  const skip = new Set<string>();
+  const dead = new Set<string>();
+  const times = new Set<string>();
+  const deadlines = new Set<string>();
+  const deadIf = new Map<string, (self: never, i: number) => boolean>();
+  const fifoOf = new Map<string, { head: string; len: string }>();
+  const fifoHeads = new Set<string>();
+  let deadRanges: Compiled['deadRanges'] = null;
+  let canonicalDigest: Compiled['canonicalDigest'] = null;
+  for (let k: unknown = ctor; typeof k === 'function' && k !== Object && k !== Function.prototype; k = Object.getPrototypeOf(k)) {
+    if (!Object.hasOwn(k, 'stateDecl')) continue;
+    const d = (k as Declared).stateDecl!;
+    for (const f of d.fixed ?? []) skip.add(f);
+    for (const f of d.observed ?? []) skip.add(f);
+    for (const f of d.dead ?? []) dead.add(f);
+    for (const f of d.times ?? []) times.add(f);
+    for (const f of d.deadlines ?? []) deadlines.add(f);
+    for (const [f, p] of Object.entries(d.deadIf ?? {})) deadIf.set(f, p);
+    for (const q of d.fifos ?? []) {
+      fifoHeads.add(q.head);
+      for (const a of q.arrays) fifoOf.set(a, q);
+    }
+    if (d.deadRanges && !deadRanges) deadRanges = d.deadRanges;
+    if (d.canonicalDigest && !canonicalDigest) canonicalDigest = d.canonicalDigest;
+  }
+  c = { name: (ctor as { name: string }).name || 'anonymous', skip, dead, times, deadlines, deadRanges, deadIf, fifoOf, fifoHeads, canonicalDigest, keys: null };
+  compiled.set(ctor, c);
+  return c;
+}
+
+/** One compared value of the full digest: where it lives and its hash (the audit's diff). */
+export interface DigestEntry {
+  readonly path: string;
+  readonly h1: number;
+  readonly h2: number;
+}
+
+/**
+ * The full structural digest of everything reachable from `roots`: every field of every object,
+ * array, Map, Set and typed array, except what the classes declare fixed, observed or dead. Times
+ * are taken relative to `now`. Objects reached twice are hashed once (then by their visit number).
+ * This is a generic walk, not a second hand-written list: a field a part forgets to fingerprint is
+ * still compared here. With `entries`, also lists each compared field with its own hash, named
+ * Class.field (the audit names the field that differs).
+ */
+export function stateDigest(roots: readonly object[], now: number, h: Hasher64, entries?: DigestEntry[]): void {
+  const visited = new Map<object, number>();
+  const leaf = new Hasher64();
+  const emit = (path: string): void => {
+    if (entries) entries.push({ path, h1: leaf.h1, h2: leaf.h2 });
+    h.int(leaf.h1);
+    h.int(leaf.h2);
+  };
+  /** time: 0 none, 1 a time, 2 a deadline. */
+  const value = (v: unknown, time: number, path: string, depth: number): void => {
+    switch (typeof v) {
+      case 'number':
+        if (time !== 0 && v >= 0 && Number.isFinite(v)) v = time === 2 && v < now ? 0 : v - now;
+        hashNumber(leaf, v as number);
+        return;
+      case 'boolean':
+        leaf.int(v ? 3 : 2);
+        return;
+      case 'undefined':
+        leaf.int(5);
+        return;
+      case 'string':
+        leaf.int(7);
+        for (let i = 0; i < v.length; i++) leaf.int(v.charCodeAt(i));
+        return;
+      case 'bigint':
+        hashNumber(leaf, Number(v));
+        return;
+      case 'function':
+        // Behaviour, not state (a callback wired once).
+        leaf.int(11);
+        return;
+      default:
+        if (v === null) {
+          leaf.int(13);
+          return;
+        }
+        if (time !== 0 && ArrayBuffer.isView(v) && !(v instanceof DataView) && !visited.has(v.buffer)) {
+          // An array of times: each element relative to now, as a time field would be.
+          visited.set(v.buffer, visited.size);
+          const a = v as unknown as ArrayLike<number>;
+          leaf.int(43);
+          leaf.int(a.length);
+          for (let i = 0; i < a.length; i++) value(a[i], time, path, depth);
+          return;
+        }
+        object(v as object, path, depth);
+    }
+  };
+  const object = (o: object, path: string, depth: number): void => {
+    // Views of one buffer (bytes, words, a DataView) are one piece of state: hashed once, whole.
+    const key = ArrayBuffer.isView(o) ? o.buffer : o;
+    const seen = visited.get(key);
+    if (seen !== undefined) {
+      leaf.int(17);
+      leaf.int(seen);
+      return;
+    }
+    visited.set(key, visited.size);
+    if (depth > 64) throw new Error(`state walk too deep at ${path}`);
+    if (ArrayBuffer.isView(o)) {
+      leaf.int(19);
+      hashView(leaf, o);
+      return;
+    }
+    if (Array.isArray(o)) {
+      leaf.int(23);
+      leaf.int(o.length);
+      for (let i = 0; i < o.length; i++) value(o[i], 0, path, depth + 1);
+      return;
+    }
+    if (o instanceof Map) {
+      leaf.int(29);
+      leaf.int(o.size);
+      for (const [k, v] of o) {
+        value(k, 0, path, depth + 1);
+        value(v, 0, path, depth + 1);
+      }
+      return;
+    }
+    if (o instanceof Set) {
+      leaf.int(31);
+      leaf.int(o.size);
+      for (const v of o) value(v, 0, path, depth + 1);
+      return;
+    }
+    // An object: each field is its own entry, so a difference names Class.field.
+    const d = declOf(o.constructor);
+    if (d.canonicalDigest) {
+      leaf.int(41);
+      d.canonicalDigest(o as never, leaf, now);
+      return;
+    }
+    const outer = saveLeaf(leaf);
+    const rec = o as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      if (d.skip.has(k) || d.dead.has(k) || d.fifoHeads.has(k)) continue;
+      const fieldPath = `${d.name}.${k}`;
+      leaf.reset();
+      const v = rec[k];
+      const time = d.times.has(k) ? 1 : d.deadlines.has(k) ? 2 : 0;
+      const pred = d.deadIf.get(k);
+      const fifo = d.fifoOf.get(k);
+      const ranges = d.deadRanges && ArrayBuffer.isView(v) ? d.deadRanges(o as never, k) : null;
+      if (ArrayBuffer.isView(v) && !(v instanceof DataView) && (pred || fifo) && !visited.has(v.buffer)) {
+        // Element by element: the live elements only, or the FIFO's in queue order.
+        visited.set(v.buffer, visited.size);
+        const a = v as unknown as ArrayLike<number>;
+        if (fifo) {
+          const head = rec[fifo.head] as number;
+          const len = rec[fifo.len] as number;
+          leaf.int(len);
+          for (let i = 0; i < len; i++) value(a[(head + i) % a.length], time, fieldPath, depth + 1);
+        } else {
+          for (let i = 0; i < a.length; i++) {
+            if (pred!(o as never, i)) leaf.int(47);
+            else value(a[i], time, fieldPath, depth + 1);
+          }
+        }
+      } else if (pred && pred(o as never, -1)) {
+        continue;
+      } else if (ranges && !visited.has((v as ArrayBufferView).buffer)) {
+        visited.set((v as ArrayBufferView).buffer, visited.size);
+        hashViewExcept(leaf, v as ArrayBufferView, ranges);
+      } else value(v, time, fieldPath, depth + 1);
+      emit(fieldPath);
+    }
+    restoreLeaf(leaf, outer);
+    leaf.int(37);
+  };
+  for (const r of roots) {
+    leaf.reset();
+    object(r, declOf(r.constructor).name, 0);
+    emit(declOf(r.constructor).name);
+  }
+}
+
+function saveLeaf(h: Hasher64): [number, number] {
+  return [h.h1, h.h2];
+}
+
+function restoreLeaf(h: Hasher64, s: [number, number]): void {
+  h.h1 = s[0];
+  h.h2 = s[1];
+}
+
+const f64 = new Float64Array(1);
+const f64w = new Int32Array(f64.buffer);
+
+function hashNumber(h: Hasher64, v: number): void {
+  if ((v | 0) === v) {
+    h.int(v);
+    return;
+  }
+  f64[0] = v;
+  h.int(0x5bd1e995);
+  h.int(f64w[0]);
+  h.int(f64w[1]);
+}
+
+/** The whole buffer under a view (dead ranges count from its start). */
+function bytesOf(v: ArrayBufferView): Uint8Array {
+  return new Uint8Array(v.buffer);
+}
+
+function hashView(h: Hasher64, v: ArrayBufferView): void {
+  const b = bytesOf(v);
+  h.bytes(b, 0, b.length);
+}
+
+/** Hashes a typed array but for the declared dead byte ranges ([start, end) pairs, ascending). */
+function hashViewExcept(h: Hasher64, v: ArrayBufferView, ranges: readonly number[]): void {
+  const b = bytesOf(v);
+  let at = 0;
+  for (let i = 0; i + 1 < ranges.length; i += 2) {
+    const start = Math.max(at, ranges[i]);
+    if (start > at) h.bytes(b, at, start - at);
+    at = Math.max(at, ranges[i + 1]);
+  }
+  if (at < b.length) h.bytes(b, at, b.length - at);
+}
+
+/**
+ * The fields of `o` a snapshot saves: all but the fixed and observed ones. Instances of one class
+ * share their list (class fields give every instance the same fields); plain objects are listed
+ * each time.
+ */
+export function fieldsToSnapshot(o: object): string[] {
+  const ctor = o.constructor;
+  if (ctor === Object || typeof ctor !== 'function') return Object.keys(o);
+  const d = declOf(ctor);
+  if (d.keys === null) d.keys = Object.keys(o).filter((k) => !d.skip.has(k));
+  return d.keys;
+}
