@@ -1,10 +1,10 @@
-import type { StateDecl } from '../sim/state-walk.js';
 /**
  * Probes: the model's ghost channel to the checks. At each significant action the model records a
  * numeric fact (kind, a, b, c) in a per-step buffer; the check families read the buffer after the
  * step and keep whatever ghost state they need, so a check never trusts the bookkeeping of the
  * code it judges. Recording a probe is four integer stores.
  */
+import type { StateDecl } from '../sim/state-walk.js';
 export const P_STATUS_WRITE = 1; // a = old status, b = new status (driver writes device status)
 export const P_STATUS_READ = 2; // a = status read by the driver
 export const P_QUEUE_READY = 3; // a = queue size, b = index bits
