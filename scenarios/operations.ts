@@ -6,7 +6,9 @@
 import type { Machine } from '../model/machine.js';
 import { Campaign, type CampaignFinding } from '../sim/campaign.js';
 import { Chooser } from '../sim/chooser.js';
-import { Explorer, type ExploreOptions } from '../sim/explore.js';
+import { Explorer, type ExploreOptions, type ExplorerLike } from '../sim/explore.js';
+import { StatefulExplorer } from '../sim/explore-stateful.js';
+import { Snapshot, Snapshotter } from '../sim/snapshot.js';
 import { label, type Label } from '../sim/labels.js';
 import { runOnce, type RunResult } from '../sim/run.js';
 import { shrink } from '../sim/shrink.js';
@@ -215,8 +217,37 @@ export function replayDocument(doc: ReplayFile, keepTrace = 0, image?: Uint8Arra
 }
 
 /** Explorer for a target: swarm off (exhaustive mode branches on every enabled fault instead). */
-export function makeExplorer(t: Target, opts: ExploreOptions): { explorer: Explorer; system: ScenarioSystem; target: Target } {
+/** How `explore` searches: see makeExplorer. */
+export type SearchMode = 'auto' | 'stateful' | 'stateless';
+
+/**
+ * Snapshots up to this size make the stateful search pay: above it (the process and service
+ * scenarios carry about 6 MB of process memory, exec staging and transfer buffers, copied whole at
+ * every snapshot) re-running paths from the start is faster, so `auto` stays stateless there.
+ */
+export const STATEFUL_SNAPSHOT_LIMIT = 1 << 20;
+
+/**
+ * The explorer for a target: stateful (snapshots, sim/explore-stateful.ts), or stateless (re-runs
+ * every path from the start; the tests check the stateful search against it). `auto` measures one
+ * snapshot of the initial state and picks stateful when it is at most STATEFUL_SNAPSHOT_LIMIT.
+ */
+export function makeExplorer(t: Target, opts: ExploreOptions, search: SearchMode = 'auto'): { explorer: ExplorerLike; system: ScenarioSystem; target: Target } {
   const target: Target = { ...t, overrides: { ...(t.overrides ?? {}), swarm: false } };
   const system = makeSystem(target);
-  return { explorer: new Explorer(system, opts), system, target };
+  let stateful = search === 'stateful';
+  if (search === 'auto') {
+    system.begin(new Chooser(new RandomStrategy(0)), 0);
+    stateful = snapshotBytes(system) <= STATEFUL_SNAPSHOT_LIMIT;
+  }
+  return { explorer: stateful ? new StatefulExplorer(system, opts) : new Explorer(system, opts), system, target };
+}
+
+/** The size of one snapshot of the system's state now, in bytes. */
+function snapshotBytes(system: ScenarioSystem): number {
+  const s = new Snapshot();
+  new Snapshotter(system.stateRoots()).take(s);
+  let n = s.cells.length * 8;
+  for (const c of s.copies) n += c.byteLength;
+  return n;
 }

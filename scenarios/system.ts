@@ -62,7 +62,7 @@ export function effectiveParams(config: SystemConfig): MachineParams {
  * MODEL-CRASH violation (with the replay that reproduces it), never a crash of the tool.
  */
 export class ScenarioSystem implements SimSystem {
-  static readonly stateDecl: StateDecl = { fixed: ['config', 'params'], observed: ['observer'] };
+  static readonly stateDecl: StateDecl = { fixed: ['config', 'params'], observed: ['observer', 'choosingKinds', 'chooser'] };
 
   readonly machine: Machine;
   readonly families: CheckFamily[];
@@ -74,6 +74,9 @@ export class ScenarioSystem implements SimSystem {
   /** Collect mode: the run ends at this step or time (set by its first violation). */
   private stopStep = Infinity;
   private stopTime = Infinity;
+  /** Event kinds that have made a choice in some step (learned; see nextStepMayChoose). */
+  private readonly choosingKinds = new Uint8Array(256);
+  private chooser: Chooser | null = null;
   /** Called after every step, before the checks (replay --trace annotates the trace with it). */
   observer: ((m: Machine) => void) | null = null;
 
@@ -107,6 +110,7 @@ export class ScenarioSystem implements SimSystem {
     this.over = false;
     this.stopStep = Infinity;
     this.stopTime = Infinity;
+    this.chooser = chooser;
     // The machine first: the families read its fresh state (clock at 0, fault counters at 0) as
     // their starting point, never what the previous run left.
     this.machine.begin(chooser, keepTrace);
@@ -135,8 +139,10 @@ export class ScenarioSystem implements SimSystem {
     const m = this.machine;
     m.probes.clear();
     let more: boolean;
+    const logBefore = this.chooser!.log.length;
     try {
       more = m.sim.step();
+      if (this.chooser!.log.length !== logBefore) this.choosingKinds[m.sim.queue.poppedKind & 255] = 1;
     } catch (e) {
       if (e instanceof ReplayDivergence) throw e;
       if (e instanceof WorkBoundExceeded) this.record({ check: MODEL_HANG, step: m.sim.steps, time: m.sim.now, message: `the model would hang: ${e.message}` });
@@ -195,6 +201,21 @@ export class ScenarioSystem implements SimSystem {
 
   traceHash(): string {
     return this.machine.sim.trace.hex();
+  }
+
+  nextStepMayChoose(): boolean {
+    const q = this.machine.sim.queue;
+    const n = q.size;
+    if (n === 0) return false;
+    let best = 0;
+    let ties = 1;
+    for (let i = 1; i < n; i++) {
+      if (q.time[i] < q.time[best]) {
+        best = i;
+        ties = 1;
+      } else if (q.time[i] === q.time[best]) ties++;
+    }
+    return ties > 1 || this.choosingKinds[q.kind[best] & 255] === 1;
   }
 
   stateRoots(): readonly object[] {

@@ -21,6 +21,17 @@ export interface ExploreOptions {
   audit?: boolean;
 }
 
+/** What the command line and the library drive: either explorer, advanced in slices. */
+export interface ExplorerLike {
+  readonly result: ExploreResult;
+  readonly done: boolean;
+  /** Events on the path last run, and choice points on the depth-first stack. */
+  readonly depth: number;
+  readonly stackSize: number;
+  advance(maxRuns: number): boolean;
+  stop(reason: 'interrupt'): void;
+}
+
 /** What an exhaustive exploration found. */
 export interface ExploreResult {
   /** Distinct states stored. */
@@ -41,6 +52,13 @@ export interface ExploreResult {
   audit?: { audited: number; finding: AuditFinding | null };
   /** Bytes held by the state store. */
   storeBytes: number;
+  /**
+   * How paths were explored: `stateless` re-runs each from the initial state; `stateful` restores
+   * a snapshot before the step that made the choice (sim/explore-stateful.ts).
+   */
+  search: 'stateful' | 'stateless';
+  /** Stateful search: the largest snapshot, in bytes, and the stride between snapshots on a path. */
+  snapshot?: { bytes: number; stride: number };
   violations: Array<{ violation: Violation; choices: number[]; labels: Label[] }>;
 }
 
@@ -54,7 +72,7 @@ export interface ExploreResult {
  * The search advances in slices of runs (`advance`), so a caller can stop it between slices and
  * still report what it found; `explore` runs it to the end.
  */
-export class Explorer {
+export class Explorer implements ExplorerLike {
   private readonly dfs = new DfsStrategy();
   private readonly chooser = new Chooser(this.dfs);
   private readonly seen: FingerprintSet;
@@ -76,6 +94,7 @@ export class Explorer {
     complete: false,
     stoppedBy: null,
     storeBytes: 0,
+    search: 'stateless',
     violations: [],
   };
 

@@ -1,154 +1,335 @@
-import { fieldsToSnapshot } from './state-walk.js';
+import { fieldsToSnapshot, pagedBuffers } from './state-walk.js';
 
 /**
- * A saved state of everything reachable from a system's roots: for each object, array, Map, Set
- * and typed-array buffer, its contents at the time, kept beside the object itself. Restoring
- * writes them back into the same objects, so links between parts (the ports) stay as wired, and
- * objects made after the snapshot simply become unreachable. Reused across takes: a depth-first
- * search keeps one per level of its stack, so taking one allocates nothing once warm.
+ * Snapshots of everything reachable from a system's roots: for each object, array, Map, Set and
+ * typed-array buffer, its contents at the time, kept beside the object itself. Restoring writes
+ * them back into the same objects, so links between parts (the ports) stay as wired, and objects
+ * made after the snapshot simply become unreachable. Every field is saved but those a class
+ * declares fixed or observed (sim/state-walk.ts); dead values are kept, so a run from a restored
+ * state is the run that never left it.
+ *
+ * Speed: a depth-first search takes a snapshot before most steps, so the walk is compiled. A
+ * `Plan` lists the containers found by one full walk, each with a save and a restore function
+ * generated for its class (plain property stores, which the engine inlines). A take runs the plan
+ * and checks every object reference it copies against the plan's; a reference to anything new
+ * (an object created since, a field pointing elsewhere) makes the take fall back to a full walk
+ * and a new plan. Snapshot objects are reused, so a take allocates nothing once warm.
  */
 export class Snapshot {
-  /** Flat record: tag, target, then the contents (see Snapshotter). */
-  readonly cells: unknown[] = [];
+  plan: Plan | null = null;
+  /** The saved values, in plan order. */
+  cells: unknown[] = [];
   length = 0;
-  /** Copies of the typed-array buffers, reused between takes. */
+  /** Copies of the typed-array buffers, in plan order, reused between takes. */
   readonly copies: Uint8Array[] = [];
-  copyCount = 0;
+  /** The live buffer (its full view) each copy was made for. */
+  readonly copyOwner: (Uint8Array | null)[] = [];
+  /** Word views of the small copies (see Plan.words). */
+  readonly copyWords: (Int32Array | null)[] = [];
+  /** For paged buffers: the version of each page the copy holds (sim/page-versions.ts). */
+  readonly pageVersions: (Float64Array | null)[] = [];
 }
 
-const T_OBJ = 1;
-const T_ARR = 2;
-const T_MAP = 3;
-const T_SET = 4;
-const T_BUF = 5;
+type Saver = (o: object, cells: unknown[], n: number, expected: readonly unknown[], e: number) => number;
+type Restorer = (o: object, cells: unknown[], n: number) => number;
+
+const K_OBJ = 1;
+const K_ARR = 2;
+const K_MAP = 3;
+const K_SET = 4;
+const K_BUF = 5;
+/** A buffer with page versions: only pages whose version changed are copied. */
+const K_PAGED = 6;
+
+/** One full walk's list of containers and the references each held (to detect a change). */
+class Plan {
+  readonly objects: object[] = [];
+  readonly kinds: number[] = [];
+  readonly savers: (Saver | null)[] = [];
+  readonly restorers: (Restorer | null)[] = [];
+  /** For each container, where its expected references start in `expected`. */
+  readonly expectedAt: number[] = [];
+  readonly expected: unknown[] = [];
+  /** Every container of the plan (to check the members of Maps and Sets). */
+  readonly members = new Set<unknown>();
+  /** For small buffers of whole words: an Int32Array view, copied by a loop (see copyBytes). */
+  readonly words: (Int32Array | null)[] = [];
+  /** For K_PAGED containers: the live page versions and the page size. */
+  readonly pages: ({ versions: Float64Array; pageBytes: number } | null)[] = [];
+  bufferCount = 0;
+}
+
+interface ClassCode {
+  save: Saver;
+  restore: Restorer;
+}
+
+const classCode = new Map<unknown, ClassCode>();
 
 /**
- * Takes and restores snapshots by the generic walk of sim/state-walk.ts: every field but those a
- * class declares fixed or observed. Dead values are kept (they decide nothing, but a replay from
- * the restored state must equal one that never left it).
+ * The save and restore functions for the fields of one class (or of one plain object's keys).
+ * `save` stores field j at cells[n + j] and returns −1 if an object reference differs from the
+ * plan's (expected[e + j]; primitives there are `undefined`, and any object in their place is new).
  */
+function codeFor(o: object): ClassCode {
+  const ctor = o.constructor;
+  const plain = ctor === Object || typeof ctor !== 'function';
+  const keys = fieldsToSnapshot(o);
+  const cacheKey = plain ? keys.join('\u0000') : ctor;
+  let code = classCode.get(cacheKey);
+  if (code) return code;
+  const save: string[] = [];
+  const restore: string[] = [];
+  keys.forEach((k, j) => {
+    const p = JSON.stringify(k);
+    save.push(`v = o[${p}]; c[n + ${j}] = v; if (typeof v === 'object' && v !== null && v !== x[e + ${j}]) return -1;`);
+    restore.push(`o[${p}] = c[n + ${j}];`);
+  });
+  // Generated once per class from its own field names: straight-line property copies.
+  code = {
+    save: new Function('o', 'c', 'n', 'x', 'e', `let v; ${save.join(' ')} return n + ${keys.length};`) as Saver,
+    restore: new Function('o', 'c', 'n', `${restore.join(' ')} return n + ${keys.length};`) as Restorer,
+  };
+  classCode.set(cacheKey, code);
+  return code;
+}
+
+/** Buffers up to this size are copied by a word loop: `set` costs more to call than to copy them. */
+const SMALL_BUFFER = 1024;
+
 export class Snapshotter {
-  private readonly visited = new Set<unknown>();
-  private readonly stack: unknown[] = [];
+  private plan: Plan | null = null;
   private readonly fullViews = new WeakMap<ArrayBufferLike, Uint8Array>();
+  /** Full walks done (the first, and one per change of the object graph). */
+  replans = 0;
 
   constructor(private readonly roots: readonly object[]) {}
 
   take(s: Snapshot): void {
-    const visited = this.visited;
-    const stack = this.stack;
-    const cells = s.cells;
-    let n = 0;
-    s.copyCount = 0;
-    visited.clear();
-    for (let r = this.roots.length - 1; r >= 0; r--) stack.push(this.roots[r]);
-    while (stack.length > 0) {
-      const o = stack.pop() as object;
-      if (ArrayBuffer.isView(o)) {
-        const buf = o.buffer;
-        if (visited.has(buf)) continue;
-        visited.add(buf);
-        const full = this.fullView(buf);
-        let copy = s.copies[s.copyCount];
-        if (!copy || copy.length !== full.length) copy = s.copies[s.copyCount] = new Uint8Array(full.length);
-        copy.set(full);
-        cells[n++] = T_BUF;
-        cells[n++] = full;
-        cells[n++] = s.copyCount++;
-        continue;
-      }
-      if (visited.has(o)) continue;
-      visited.add(o);
-      if (Array.isArray(o)) {
-        cells[n++] = T_ARR;
-        cells[n++] = o;
-        cells[n++] = o.length;
-        for (let i = 0; i < o.length; i++) {
-          const v = o[i];
-          cells[n++] = v;
-          if (v !== null && typeof v === 'object') stack.push(v);
-        }
-      } else if (o instanceof Map) {
-        cells[n++] = T_MAP;
-        cells[n++] = o;
-        cells[n++] = o.size;
-        for (const [k, v] of o) {
-          cells[n++] = k;
-          cells[n++] = v;
-          if (k !== null && typeof k === 'object') stack.push(k);
-          if (v !== null && typeof v === 'object') stack.push(v);
-        }
-      } else if (o instanceof Set) {
-        cells[n++] = T_SET;
-        cells[n++] = o;
-        cells[n++] = o.size;
-        for (const v of o) {
-          cells[n++] = v;
-          if (v !== null && typeof v === 'object') stack.push(v);
-        }
-      } else {
-        const keys = fieldsToSnapshot(o);
-        cells[n++] = T_OBJ;
-        cells[n++] = o;
-        cells[n++] = keys;
-        const rec = o as Record<string, unknown>;
-        for (let i = 0; i < keys.length; i++) {
-          const v = rec[keys[i]];
-          cells[n++] = v;
-          if (v !== null && typeof v === 'object') stack.push(v);
-        }
-      }
+    if (this.plan === null || !this.runPlan(this.plan, s)) {
+      this.plan = this.walk();
+      this.replans++;
+      if (!this.runPlan(this.plan, s)) throw new Error('snapshot: the object graph changed during a walk');
     }
-    s.length = n;
-    // Drop references beyond the end so a shorter take does not keep old objects alive.
-    if (cells.length > n) cells.length = n;
   }
 
   restore(s: Snapshot): void {
+    const plan = s.plan!;
     const cells = s.cells;
-    const n = s.length;
-    let i = 0;
-    while (i < n) {
-      const tag = cells[i++] as number;
-      const o = cells[i++];
-      switch (tag) {
-        case T_OBJ: {
-          const keys = cells[i++] as string[];
-          const rec = o as Record<string, unknown>;
-          for (let j = 0; j < keys.length; j++) rec[keys[j]] = cells[i++];
+    let n = 0;
+    let b = 0;
+    for (let i = 0; i < plan.objects.length; i++) {
+      const o = plan.objects[i];
+      switch (plan.kinds[i]) {
+        case K_OBJ:
+          n = plan.restorers[i]!(o, cells, n);
           break;
-        }
-        case T_ARR: {
-          const len = cells[i++] as number;
+        case K_ARR: {
           const a = o as unknown[];
+          const len = cells[n++] as number;
           a.length = len;
-          for (let j = 0; j < len; j++) a[j] = cells[i++];
+          for (let j = 0; j < len; j++) a[j] = cells[n++];
           break;
         }
-        case T_MAP: {
-          const size = cells[i++] as number;
+        case K_MAP: {
           const m = o as Map<unknown, unknown>;
+          const size = cells[n++] as number;
           m.clear();
           for (let j = 0; j < size; j++) {
-            const k = cells[i++];
-            m.set(k, cells[i++]);
+            const k = cells[n++];
+            m.set(k, cells[n++]);
           }
           break;
         }
-        case T_SET: {
-          const size = cells[i++] as number;
+        case K_SET: {
           const st = o as Set<unknown>;
+          const size = cells[n++] as number;
           st.clear();
-          for (let j = 0; j < size; j++) st.add(cells[i++]);
+          for (let j = 0; j < size; j++) st.add(cells[n++]);
           break;
         }
-        case T_BUF:
-          (o as Uint8Array).set(s.copies[cells[i++] as number]);
+        case K_BUF: {
+          const live = plan.words[i];
+          if (live === null) (o as Uint8Array).set(s.copies[b]);
+          else {
+            const w = s.copyWords[b]!;
+            for (let j = 0; j < live.length; j++) live[j] = w[j];
+          }
+          b++;
           break;
-        default:
-          throw new Error(`corrupt snapshot cell ${tag}`);
+        }
+        case K_PAGED: {
+          const full = o as Uint8Array;
+          const pv = plan.pages[i]!;
+          const live = pv.versions;
+          const held = s.pageVersions[b]!;
+          const copy = s.copies[b++];
+          const pb = pv.pageBytes;
+          for (let p = 0; p < live.length; p++) {
+            if (live[p] === held[p]) continue;
+            full.set(copy.subarray(p * pb, Math.min((p + 1) * pb, full.length)), p * pb);
+            live[p] = held[p];
+          }
+          break;
+        }
       }
     }
+  }
+
+  /** Fills `s` by the plan; false if the object graph no longer matches it. */
+  private runPlan(plan: Plan, s: Snapshot): boolean {
+    const cells = s.cells;
+    const expected = plan.expected;
+    let n = 0;
+    let b = 0;
+    for (let i = 0; i < plan.objects.length; i++) {
+      const o = plan.objects[i];
+      const e = plan.expectedAt[i];
+      switch (plan.kinds[i]) {
+        case K_OBJ:
+          n = plan.savers[i]!(o, cells, n, expected, e);
+          if (n < 0) return false;
+          break;
+        case K_ARR: {
+          const a = o as unknown[];
+          const len = a.length;
+          const expectedLen = plan.expectedAt[i + 1] - e;
+          cells[n++] = len;
+          for (let j = 0; j < len; j++) {
+            const v = a[j];
+            if (typeof v === 'object' && v !== null && (j >= expectedLen || v !== expected[e + j])) return false;
+            cells[n++] = v;
+          }
+          break;
+        }
+        case K_MAP: {
+          const m = o as Map<unknown, unknown>;
+          cells[n++] = m.size;
+          for (const [k, v] of m) {
+            if ((typeof k === 'object' && k !== null && !plan.members.has(k)) || (typeof v === 'object' && v !== null && !plan.members.has(v))) return false;
+            cells[n++] = k;
+            cells[n++] = v;
+          }
+          break;
+        }
+        case K_SET: {
+          const st = o as Set<unknown>;
+          cells[n++] = st.size;
+          for (const v of st) {
+            if (typeof v === 'object' && v !== null && !plan.members.has(v)) return false;
+            cells[n++] = v;
+          }
+          break;
+        }
+        case K_BUF: {
+          const full = o as Uint8Array;
+          const live = plan.words[i];
+          let copy = s.copies[b];
+          if (copy === undefined || s.copyOwner[b] !== full) {
+            copy = s.copies[b] = new Uint8Array(full.length);
+            s.copyOwner[b] = full;
+            s.copyWords[b] = live === null ? null : new Int32Array(copy.buffer);
+            s.pageVersions[b] = null;
+          }
+          if (live === null) copy.set(full);
+          else {
+            const w = s.copyWords[b]!;
+            for (let j = 0; j < live.length; j++) w[j] = live[j];
+          }
+          b++;
+          break;
+        }
+        case K_PAGED: {
+          const full = o as Uint8Array;
+          const pv = plan.pages[i]!;
+          const live = pv.versions;
+          let copy = s.copies[b];
+          let held = s.pageVersions[b];
+          if (copy === undefined || s.copyOwner[b] !== full || !held) {
+            copy = s.copies[b] = new Uint8Array(full.length);
+            s.copyOwner[b] = full;
+            s.copyWords[b] = null;
+            held = s.pageVersions[b] = new Float64Array(live.length).fill(-1);
+          }
+          const pb = pv.pageBytes;
+          for (let p = 0; p < live.length; p++) {
+            if (live[p] === held[p]) continue;
+            copy.set(full.subarray(p * pb, Math.min((p + 1) * pb, full.length)), p * pb);
+            held[p] = live[p];
+          }
+          b++;
+          break;
+        }
+      }
+    }
+    s.plan = plan;
+    s.length = n;
+    return true;
+  }
+
+  /** The full walk: every container reachable from the roots, once each, views by their buffer. */
+  private walk(): Plan {
+    const plan = new Plan();
+    const seen = new Set<unknown>();
+    const stack: unknown[] = [];
+    for (let r = this.roots.length - 1; r >= 0; r--) stack.push(this.roots[r]);
+    const add = (o: object, kind: number, saver: Saver | null, restorer: Restorer | null, refs: unknown[]): void => {
+      plan.objects.push(o);
+      plan.kinds.push(kind);
+      plan.savers.push(saver);
+      plan.restorers.push(restorer);
+      plan.expectedAt.push(plan.expected.length);
+      for (const r of refs) plan.expected.push(r);
+      plan.members.add(o);
+      plan.pages.push(null);
+      plan.words.push(kind === K_BUF && (o as Uint8Array).length <= SMALL_BUFFER && (o as Uint8Array).length % 4 === 0 ? new Int32Array((o as Uint8Array).buffer) : null);
+    };
+    const paged = new Map<ArrayBufferLike, { versions: Float64Array; pageBytes: number }>();
+    while (stack.length > 0) {
+      const o = stack.pop() as object;
+      if (ArrayBuffer.isView(o)) {
+        plan.members.add(o);
+        if (seen.has(o.buffer)) continue;
+        seen.add(o.buffer);
+        add(this.fullView(o.buffer), K_BUF, null, null, []);
+        plan.bufferCount++;
+        continue;
+      }
+      if (seen.has(o)) continue;
+      seen.add(o);
+      const children: unknown[] = [];
+      const refOf = (v: unknown): unknown => {
+        if (typeof v !== 'object' || v === null) return undefined;
+        children.push(v);
+        return v;
+      };
+      if (Array.isArray(o)) add(o, K_ARR, null, null, o.map(refOf));
+      else if (o instanceof Map) {
+        for (const [k, v] of o) {
+          refOf(k);
+          refOf(v);
+        }
+        add(o, K_MAP, null, null, []);
+      } else if (o instanceof Set) {
+        for (const v of o) refOf(v);
+        add(o, K_SET, null, null, []);
+      } else {
+        for (const q of pagedBuffers(o)) paged.set(q.buffer.buffer, q.versions);
+        const code = codeFor(o);
+        const rec = o as Record<string, unknown>;
+        add(o, K_OBJ, code.save, code.restore, fieldsToSnapshot(o).map((k) => refOf(rec[k])));
+      }
+      for (let j = children.length - 1; j >= 0; j--) stack.push(children[j]);
+    }
+    plan.expectedAt.push(plan.expected.length);
+    for (let i = 0; i < plan.objects.length; i++) {
+      if (plan.kinds[i] !== K_BUF) continue;
+      const pv = paged.get((plan.objects[i] as Uint8Array).buffer);
+      if (!pv) continue;
+      plan.kinds[i] = K_PAGED;
+      plan.pages[i] = pv;
+    }
+    return plan;
   }
 
   private fullView(buf: ArrayBufferLike): Uint8Array {

@@ -31,6 +31,12 @@ export interface StateDecl {
    */
   readonly fifos?: readonly { readonly head: string; readonly len: string; readonly arrays: readonly string[] }[];
   /**
+   * Large buffers whose writes stamp page versions (sim/page-versions.ts): `buffer` names the
+   * typed-array field, `versions` the PageVersions field. Snapshots copy only changed pages; the
+   * versions themselves are not state (declare that field observed).
+   */
+  readonly paged?: readonly { readonly buffer: string; readonly versions: string }[];
+  /**
    * A container whose order is not state (the engine's event queue): hashes its live contents
    * canonically in place of the field-by-field walk. Only for engine structures in sim/.
    */
@@ -61,12 +67,13 @@ interface Compiled {
   readonly fifoOf: Map<string, { head: string; len: string }>;
   readonly fifoHeads: Set<string>;
   readonly canonicalDigest: ((self: never, h: Hasher64, now: number) => void) | null;
+  readonly paged: readonly { readonly buffer: string; readonly versions: string }[];
   /** Keys to snapshot, for classes (instances of one class share their fields). */
   keys: string[] | null;
 }
 
 const compiled = new Map<unknown, Compiled>();
-const PLAIN: Compiled = { name: 'Object', skip: new Set(), dead: new Set(), times: new Set(), deadlines: new Set(), deadRanges: null, deadIf: new Map(), fifoOf: new Map(), fifoHeads: new Set(), canonicalDigest: null, keys: null };
+const PLAIN: Compiled = { name: 'Object', skip: new Set(), dead: new Set(), times: new Set(), deadlines: new Set(), deadRanges: null, deadIf: new Map(), fifoOf: new Map(), fifoHeads: new Set(), canonicalDigest: null, paged: [], keys: null };
 
 function declOf(ctor: unknown): Compiled {
   if (ctor === Object || typeof ctor !== 'function') return PLAIN;
@@ -81,6 +88,7 @@ function declOf(ctor: unknown): Compiled {
   const fifoHeads = new Set<string>();
   let deadRanges: Compiled['deadRanges'] = null;
   let canonicalDigest: Compiled['canonicalDigest'] = null;
+  const paged: { buffer: string; versions: string }[] = [];
   for (let k: unknown = ctor; typeof k === 'function' && k !== Object && k !== Function.prototype; k = Object.getPrototypeOf(k)) {
     if (!Object.hasOwn(k, 'stateDecl')) continue;
     const d = (k as Declared).stateDecl!;
@@ -96,8 +104,9 @@ function declOf(ctor: unknown): Compiled {
     }
     if (d.deadRanges && !deadRanges) deadRanges = d.deadRanges;
     if (d.canonicalDigest && !canonicalDigest) canonicalDigest = d.canonicalDigest;
+    for (const q of d.paged ?? []) paged.push(q);
   }
-  c = { name: (ctor as { name: string }).name || 'anonymous', skip, dead, times, deadlines, deadRanges, deadIf, fifoOf, fifoHeads, canonicalDigest, keys: null };
+  c = { name: (ctor as { name: string }).name || 'anonymous', skip, dead, times, deadlines, deadRanges, deadIf, fifoOf, fifoHeads, canonicalDigest, paged, keys: null };
   compiled.set(ctor, c);
   return c;
 }
@@ -310,4 +319,12 @@ export function fieldsToSnapshot(o: object): string[] {
   const d = declOf(ctor);
   if (d.keys === null) d.keys = Object.keys(o).filter((k) => !d.skip.has(k));
   return d.keys;
+}
+
+/** The paged buffers an object declares: [buffer view, its PageVersions] pairs. */
+export function pagedBuffers(o: object): { buffer: ArrayBufferView; versions: { versions: Float64Array; pageBytes: number } }[] {
+  const ctor = o.constructor;
+  if (ctor === Object || typeof ctor !== 'function') return [];
+  const rec = o as Record<string, unknown>;
+  return declOf(ctor).paged.map((q) => ({ buffer: rec[q.buffer] as ArrayBufferView, versions: rec[q.versions] as { versions: Float64Array; pageBytes: number } }));
 }

@@ -36,4 +36,10 @@ export interface SimSystem {
    * sim/state-walk.ts: the fingerprint audit's full digest, and snapshots.
    */
   stateRoots?(): readonly object[];
+  /**
+   * Whether the next step may make a choice (a tie between due events, or an event of a kind that
+   * has chosen before). A stateful search snapshots only before such steps and re-executes from an
+   * earlier snapshot when a guess was wrong, so a wrong answer costs time, never soundness.
+   */
+  nextStepMayChoose?(): boolean;
 }

@@ -1,7 +1,7 @@
 import { toJsonText } from '../../reports/escape.js';
 import { performance } from 'node:perf_hooks';
 import type { FindingCliOptions } from '../options.js';
-import { findingFrom, makeExplorer, resolveTarget, type Finding } from '../../scenarios/operations.js';
+import { findingFrom, makeExplorer, resolveTarget, type Finding, type SearchMode } from '../../scenarios/operations.js';
 import { bad, fmt, formatFinding, header, ok } from '../../reports/terminal.js';
 import { violationRecord, type ResultReport } from '../../reports/results.js';
 import { targetChecks } from '../../scenarios/check-list.js';
@@ -20,6 +20,7 @@ export interface ExploreCliOptions extends FindingCliOptions {
   image?: string;
   requireComplete?: boolean;
   audit?: boolean;
+  search: SearchMode;
 }
 
 /** Why a search stopped short, in words, with the bound that stopped it. */
@@ -48,7 +49,7 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
   const maxDepth = o.maxDepth ?? base.scenario.exploreMaxDepth;
   const maxStates = o.maxStates ?? base.scenario.exploreMaxStates;
   const started = performance.now();
-  const { explorer, system, target } = makeExplorer(base, { maxDepth, maxStates, maxMemoryBytes: o.maxMemory * 1024 * 1024, stopAtFirstViolation: true, audit: o.audit === true });
+  const { explorer, system, target } = makeExplorer(base, { maxDepth, maxStates, maxMemoryBytes: o.maxMemory * 1024 * 1024, stopAtFirstViolation: true, audit: o.audit === true }, o.search);
   watchInterrupt();
   const status = new StatusLine(!o.json);
   let shownStates = 0;
@@ -81,6 +82,7 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
   const records = findings.map((f, i) => violationRecord(f, paths[i], pages[i]));
   const statesPerSecond = r.states / Math.max(seconds, 1e-6);
   const bytesPerState = r.states > 0 ? r.storeBytes / r.states : 0;
+  const eventsPerState = r.states > 0 ? r.executedSteps / r.states : 0;
   if (o.json) {
     const doc = {
       scenario: target.scenario.name,
@@ -100,6 +102,9 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
       elapsedSeconds: Number(seconds.toFixed(3)),
       statesPerSecond: Math.round(statesPerSecond),
       bytesPerState: Number(bytesPerState.toFixed(1)),
+      search: r.search,
+      eventsPerState: Number(eventsPerState.toFixed(2)),
+      ...(r.snapshot ? { snapshotBytes: r.snapshot.bytes, snapshotStride: r.snapshot.stride } : {}),
       ...(r.audit ? { audit: { audited: r.audit.audited, finding: r.audit.finding } } : {}),
       violations: records,
     };
@@ -108,6 +113,8 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
     const lines = [header('explore', target.scenario.name, target.profile, target.mutants, `depth ≤ ${fmt(maxDepth)}, states ≤ ${fmt(maxStates)}${settingsText(target.settings)}`)];
     lines.push(`  ${fmt(r.states)} distinct states, ${fmt(r.transitions)} transitions, ${fmt(r.runs)} paths, deepest ${fmt(r.maxDepth)} events`);
     lines.push(`  ${seconds.toFixed(1)} s, ${fmt(statesPerSecond)} states/s, ${bytesPerState.toFixed(1)} bytes per stored state`);
+    const snap = r.snapshot ? `, snapshots of ${fmt(Math.round(r.snapshot.bytes / 1024))} KiB${r.snapshot.stride > 1 ? ` every ${r.snapshot.stride} steps` : ''}` : '';
+    lines.push(`  ${r.search} search${snap}: ${eventsPerState.toFixed(2)} events executed per state`);
     if (r.complete) lines.push(ok('complete: every choice sequence was explored'));
     else lines.push(bad(`incomplete: stopped by ${stoppedText(r.stoppedBy, { maxDepth, maxStates, maxMemory: o.maxMemory })}`));
     if (r.audit && !r.audit.finding) lines.push(ok(`audit: ${fmt(r.audit.audited)} states' full digests agree with their fingerprints`));

@@ -1,5 +1,7 @@
 import { fmix, mix4, type Hasher64 } from '../../sim/hash.js';
 import type { DiskModel } from './disk-model.js';
+import { PageVersions } from '../../sim/page-versions.js';
+import type { StateDecl } from '../../sim/state-walk.js';
 
 /**
  * The disk (kernel.md §3.1): 512-byte sectors with deterministic initial contents. A completed write
@@ -13,6 +15,8 @@ import type { DiskModel } from './disk-model.js';
 export const SECTOR_SIZE = 512;
 
 export class Disk implements DiskModel {
+  /** The initial image never changes; the contents are paged for snapshots (sim/page-versions.ts). */
+  static readonly stateDecl: StateDecl = { fixed: ['sectors', 'pristine'], observed: ['pages'], paged: [{ buffer: 'bytes', versions: 'pages' }] };
   readonly bytes: Uint8Array;
   /** The same bytes as 32-bit words. */
   readonly words: Int32Array;
@@ -32,12 +36,16 @@ export class Disk implements DiskModel {
     this.dirty = new Int32Array(sectors);
     for (let s = 0; s < sectors; s++) fillInitialSector(this.bytes, s);
     this.pristine = this.bytes.slice();
+    this.pages = new PageVersions(this.bytes.length, 4096);
   }
+
+  readonly pages: PageVersions;
 
   /** Restores the initial contents of every sector written since the last reset. */
   reset(): void {
     for (let i = 0; i < this.dirtyCount; i++) {
       const s = this.dirty[i];
+      this.pages.touch(s * SECTOR_SIZE, SECTOR_SIZE);
       this.bytes.set(this.pristine.subarray(s * SECTOR_SIZE, (s + 1) * SECTOR_SIZE), s * SECTOR_SIZE);
       this.written[s] = 0;
     }
@@ -52,6 +60,7 @@ export class Disk implements DiskModel {
 
   /** Writes `count` sectors from `src` at `srcOffset`. Durable at once (kernel.md §3.1). */
   write(sector: number, count: number, src: Uint8Array, srcOffset: number): void {
+    this.pages.touch(sector * SECTOR_SIZE, count * SECTOR_SIZE);
     this.bytes.set(src.subarray(srcOffset, srcOffset + count * SECTOR_SIZE), sector * SECTOR_SIZE);
     for (let s = sector; s < sector + count; s++) {
       const old = this.written[s];

@@ -327,6 +327,7 @@ export class VirtioDevice implements DeviceRegisters {
         if (this.slotDataWritable[slot] === 0) status = VIRTIO_BLK_S_IOERR;
         else {
           const off = this.mem.offsetOf(this.slotDataAddr[slot], len);
+          this.mem.touchData(off, len);
           this.disk.read(sector, sectors, this.mem.bytes, off);
           this.probes.add(P_DEVICE_WRITE, head, this.slotDataAddr[slot], len);
           written = len;

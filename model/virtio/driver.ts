@@ -125,7 +125,11 @@ export class VirtioDriver extends DriverInit implements BlockPort, InterruptTarg
     mem.view.setUint32(hdr + 8, sector, true);
     mem.view.setUint32(hdr + 12, 0, true);
     mem.bytes[mem.offsetOf(mem.statusAddr(head), 1)] = STATUS_SENTINEL;
-    if (type === VIRTIO_BLK_T_OUT) this.requester.fillOut(c, mem.bytes, mem.offsetOf(mem.dataAddr(head), BLOCK_BYTES));
+    if (type === VIRTIO_BLK_T_OUT) {
+      const at = mem.offsetOf(mem.dataAddr(head), BLOCK_BYTES);
+      mem.touchData(at, BLOCK_BYTES);
+      this.requester.fillOut(c, mem.bytes, at);
+    }
     if (type === VIRTIO_BLK_T_FLUSH) {
       const d1 = this.reqD1[c];
       mem.writeDesc(head, mem.headerAddr(head), 16, VIRTQ_DESC_F_NEXT, d1);

@@ -1,4 +1,6 @@
 import { BLK_HEADER_BYTES, BLOCK_BYTES } from './constants.js';
+import { PageVersions } from '../../sim/page-versions.js';
+import type { StateDecl } from '../../sim/state-walk.js';
 
 /**
  * Guest memory holding one split virtqueue and its request buffers, laid out as VirtIO 1.2 §2.7
@@ -18,6 +20,17 @@ import { BLK_HEADER_BYTES, BLOCK_BYTES } from './constants.js';
 export const GUEST_BASE = 0x10_0000;
 
 export class RingMemory {
+  /**
+   * The layout is fixed; the request buffers are paged for snapshots (sim/page-versions.ts):
+   * every write to a data buffer stamps its pages (`touchData`), the rings and headers below
+   * `dataOffset` are copied at every snapshot.
+   */
+  static readonly stateDecl: StateDecl = {
+    fixed: ['queueSize', 'descOffset', 'availOffset', 'usedOffset', 'headerOffset', 'statusOffset', 'dataOffset', 'ringBytesEnd'],
+    observed: ['pages'],
+    paged: [{ buffer: 'bytes', versions: 'pages' }],
+  };
+  readonly pages: PageVersions;
   readonly bytes: Uint8Array;
   /** The same memory as 32-bit words (for hashing and comparing whole buffers). */
   readonly words: Int32Array;
@@ -42,6 +55,13 @@ export class RingMemory {
     this.bytes = new Uint8Array(size);
     this.words = new Int32Array(this.bytes.buffer);
     this.view = new DataView(this.bytes.buffer);
+    this.pages = new PageVersions(size, BLOCK_BYTES);
+    this.pages.alwaysCopyBelow(this.dataOffset);
+  }
+
+  /** A request buffer's bytes [offset, offset + len) are written in this step. */
+  touchData(offset: number, len: number): void {
+    this.pages.touch(offset, len);
   }
 
   /** Zeroes the rings (not the buffers): the state after the driver allocates the queue. */
@@ -52,6 +72,7 @@ export class RingMemory {
   /** Zeroes everything. */
   clearAll(): void {
     this.bytes.fill(0);
+    this.pages.touchAll();
   }
 
   // ---- descriptor table (§2.7.5) ----
