@@ -126,6 +126,7 @@ function build(): Command {
     .addOption(new Option('--max-memory <mb>', 'memory budget of the state store, MiB').argParser(positiveInt('--max-memory')).default(4096))
     .option('--require-complete', 'exit 4 if the search is incomplete (a bound, the memory budget or Ctrl-C stopped it) and found nothing')
     .addOption(new Option('--search <mode>', 'stateful: restore snapshots when backtracking; stateless: re-run each path from the start; auto: stateful unless a snapshot is over 1 MiB').choices(['auto', 'stateful', 'stateless']).default('auto'))
+    .option('--shortest', 'after a violation, search with shrinking depth bounds for one with the fewest events, and report it beside the first one found')
     .option('--audit', 'check every fingerprint against a full digest of the whole state; two states with one fingerprint and different digests stop the search (exit 3) naming the fields')
     .option('--image <file>', 'boot a file-system scenario from this EclipseFS image (see mkfs)');
   findingOptions(program.commands[program.commands.length - 1]).action((scenario, o) => exploreCommand(scenario, o));

@@ -10,6 +10,7 @@ import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
 import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';
 import { StatusLine } from '../status-line.js';
+import { shortestViolation, type ShortestResult } from '../../sim/shortest.js';
 import { formatExploreProgress } from '../../reports/progress-line.js';
 import { InputError } from '../../scenarios/operations.js';
 import { settingsText } from '../../reports/terminal.js';
@@ -21,6 +22,7 @@ export interface ExploreCliOptions extends FindingCliOptions {
   requireComplete?: boolean;
   audit?: boolean;
   search: SearchMode;
+  shortest?: boolean;
 }
 
 /** Why a search stopped short, in words, with the bound that stopped it. */
@@ -71,8 +73,23 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
     await yieldToEvents();
     if (interrupted()) explorer.stop('interrupt');
   }
-  status.done();
   const r = explorer.result;
+  // --shortest: narrow the depth bound to the least one with a violation (sim/shortest.ts).
+  let shortest: ShortestResult | null = null;
+  if (o.shortest && r.violations.length > 0 && !interrupted()) {
+    const search = shortestViolation((opts) => makeExplorer(base, opts, o.search).explorer, { maxDepth, maxStates, maxMemoryBytes: o.maxMemory * 1024 * 1024, stopAtFirstViolation: true }, r);
+    let step = search.next();
+    while (!step.done) {
+      const e = step.value;
+      status.tick(() => `shortest: searching within ${fmt(e.depth)} events…`);
+      await yieldToEvents();
+      if (interrupted()) e.stop('interrupt');
+      step = search.next();
+    }
+    shortest = step.value;
+    if (shortest.shortest) r.violations[0] = shortest.shortest;
+  }
+  status.done();
   const seconds = (performance.now() - started) / 1000;
   const findings: Finding[] = r.violations.map((v) =>
     findingFrom(target, system, { check: v.violation.check, seed: null, count: 1, choices: v.choices, labels: v.labels, violation: v.violation }, o.shrink ? o.shrinkBudget : 0),
@@ -105,6 +122,7 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
       search: r.search,
       eventsPerState: Number(eventsPerState.toFixed(2)),
       ...(r.snapshot ? { snapshotBytes: r.snapshot.bytes, snapshotStride: r.snapshot.stride } : {}),
+      ...(shortest ? { shortest: { events: shortest.events, depthFirstEvents: shortest.firstEvents, proven: shortest.proven, searches: shortest.searches.length } } : {}),
       ...(r.audit ? { audit: { audited: r.audit.audited, finding: r.audit.finding } } : {}),
       violations: records,
     };
@@ -117,6 +135,10 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
     lines.push(`  ${r.search} search${snap}: ${eventsPerState.toFixed(2)} events executed per state`);
     if (r.complete) lines.push(ok('complete: every choice sequence was explored'));
     else lines.push(bad(`incomplete: stopped by ${stoppedText(r.stoppedBy, { maxDepth, maxStates, maxMemory: o.maxMemory })}`));
+    if (shortest) {
+      const why = shortest.proven ? 'none is shorter' : 'not proven shortest: a bounded search stopped early';
+      lines.push(`  shortest: ${fmt(shortest.events)} events (${why}); depth-first search found ${fmt(shortest.firstEvents)}, ${shortest.searches.length} bounded searches`);
+    }
     if (r.audit && !r.audit.finding) lines.push(ok(`audit: ${fmt(r.audit.audited)} states' full digests agree with their fingerprints`));
     if (r.audit?.finding) lines.push(bad(r.audit.finding.message));
     if (findings.length === 0) lines.push(ok('no violation'));
