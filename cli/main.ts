@@ -42,6 +42,15 @@ function nonNegativeInt(name: string) {
   };
 }
 
+/** A number of seconds > 0 (a shrink time budget). */
+function positiveSeconds(name: string) {
+  return (v: string): number => {
+    const x = Number(v);
+    if (v.trim() === '' || !(x > 0) || !Number.isFinite(x)) throw new InputError(`${name} must be a number of seconds > 0, not "${v}" (--no-shrink turns shrinking off)`);
+    return x;
+  };
+}
+
 /** --workers: a positive integer, capped at 4 threads per core (more only costs memory). */
 function cappedWorkers(v: string): number {
   const n = positiveInt('--workers')(v);
@@ -71,6 +80,10 @@ function build(): Command {
   const mutant = () => new Option('--mutant <name>', 'switch on a planted bug (repeatable)').argParser(collect).default([]);
   const out = () => new Option('--out <dir>', 'where replay files go').default('eclipse-sim-out');
   const shrinkBudget = () => new Option('--shrink-budget <n>', 'most runs spent shrinking each violation').argParser(nonNegativeInt('--shrink-budget')).default(1000);
+  const shrinkTimePerFinding = () =>
+    new Option('--shrink-time-per-finding <seconds>', 'most wall-clock time spent shrinking one violation (then: shrunk as far as that allowed)').argParser(positiveSeconds('--shrink-time-per-finding'));
+  const shrinkTime = () =>
+    new Option('--shrink-time <seconds>', 'most wall-clock time spent shrinking all violations of the command; once spent, the rest are written unshrunk').argParser(positiveSeconds('--shrink-time'));
   const workers = () =>
     new Option('--workers <n>', `worker threads for random campaigns (results do not depend on it; at most ${maxWorkers()})`).argParser(cappedWorkers).default(defaultWorkers(), 'one per core');
   const watchdog = () =>
@@ -95,6 +108,8 @@ function build(): Command {
       .option('--json', 'print one JSON object')
       .addOption(out())
       .addOption(shrinkBudget())
+      .addOption(shrinkTimePerFinding())
+      .addOption(shrinkTime())
       .option('--no-shrink', 'write replay files without shrinking')
       .option('--junit <file>', 'also write a JUnit XML report')
       .option('--markdown <file>', 'also write a Markdown summary (for a CI job page)')
