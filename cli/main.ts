@@ -3,8 +3,8 @@
  * cli/: the only part in contact with the process — arguments (commander), files, the wall clock,
  * signals and exit codes. Everything else is the library in scenarios/operations.ts.
  *
- * Exit codes: 0 no violation; 1 a violation was found; 2 bad input (one line on stderr);
- * 3 internal error; 4 explore --require-complete and the search was incomplete;
+ * Exit codes: 0 no violation; 1 a violation was found (zoo: a mutant was not found); 2 bad input
+ * (one line on stderr); 3 internal error; 4 explore --require-complete and the search was incomplete;
  * 130 interrupted before finishing, with nothing found (what was found is still written).
  */
 import { realpathSync } from 'node:fs';
@@ -22,6 +22,7 @@ import { mkfsCommand } from './commands/mkfs.js';
 import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
 import { mergeCommand } from './commands/merge.js';
+import { zooCommand } from './commands/zoo.js';
 import { parseShard } from '../scenarios/shard.js';
 import { TOOL_VERSION } from '../sim/version.js';
 import { defaultWorkers, maxWorkers } from './campaign-pool.js';
@@ -168,6 +169,23 @@ function build(): Command {
     .addOption(watchdog())
     .addOption(shard());
   findingOptions(program.commands[program.commands.length - 1]).action((o) => checkCommand(o));
+
+  program
+    .command('zoo')
+    .description('the mutation score: every planted bug of the zoo on the scenarios that should catch it, with the seeds and time to its first failure')
+    .addOption(new Option('--mutant <name>', 'only this mutant (repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--seeds <n>', 'seed budget of each scenario a mutant is tried on (default: the scenario’s campaign size)').argParser(positiveInt('--seeds')))
+    .addOption(workers())
+    .addOption(watchdog())
+    .option('--json', 'print one JSON object')
+    .option('--junit <file>', 'also write a JUnit XML report (a mutant not found is a failing test case)')
+    .option('--result <file>', 'also write the --json document')
+    .addOption(out())
+    .addOption(shrinkBudget())
+    .addOption(shrinkTimePerFinding())
+    .addOption(shrinkTime())
+    .option('--no-shrink', 'write replay files without shrinking')
+    .action((o) => zooCommand(o));
 
   program
     .command('merge')

@@ -68,12 +68,15 @@ export function bad(text: string): string {
   return `${chalk.red('✗')} ${text}`;
 }
 
-/** A summary table with a header row; columns padded to their widest cell. */
-export function table(rows: string[][], headerRow: string[]): string {
+/**
+ * A summary table with a header row; columns padded to their widest cell, the first left-aligned
+ * and the others right-aligned unless `left` says which columns are left-aligned.
+ */
+export function table(rows: string[][], headerRow: string[], left: readonly number[] = [0]): string {
   const all = [headerRow, ...rows];
   // chalk codes do not count towards width
   const width = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
   const widths = headerRow.map((_, i) => Math.max(...all.map((r) => width(r[i] ?? ''))));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c + ' '.repeat(widths[i] - width(c)) : ' '.repeat(widths[i] - width(c)) + c)).join('  ');
+  const line = (r: string[]) => r.map((c, i) => (left.includes(i) ? c + ' '.repeat(widths[i] - width(c)) : ' '.repeat(widths[i] - width(c)) + c)).join('  ').trimEnd();
   return [chalk.bold(line(headerRow)), ...rows.map(line)].join('\n');
 }
