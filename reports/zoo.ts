@@ -121,8 +121,8 @@ const plural = (n: number, word: string) => `${fmt(n)} ${word}${n === 1 ? '' : '
 /** "0 choices (step 19), 2 runs in 0.0 s", with a mark when a budget stopped it. */
 function shrunkCell(v: ViolationRecord | null): string {
   if (!v) return '—';
-  if (v.notShrunk) return `not shrunk: ${v.shrunk.choices} choices (step ${fmt(v.step)})`;
-  const cost = v.shrunk.runs !== undefined ? `, ${plural(v.shrunk.runs, 'run')}${v.shrunk.seconds !== undefined ? ` in ${seconds(v.shrunk.seconds)}` : ''}` : '';
+  if (v.notShrunk || v.shrunk.runs === undefined) return `not shrunk: ${fmt(v.shrunk.choices)} choices (step ${fmt(v.step)})`;
+  const cost = `, ${plural(v.shrunk.runs, 'run')}${v.shrunk.seconds !== undefined ? ` in ${seconds(v.shrunk.seconds)}` : ''}`;
   return `${fmt(v.shrunk.choices)} choices (step ${fmt(v.step)})${cost}${v.shrunk.stoppedBy ? ` [${v.shrunk.stoppedBy} budget]` : ''}`;
 }
 
@@ -160,7 +160,9 @@ export function zooText(r: ZooReport, workers: number): string {
   lines.push('');
   const median = t.medianSecondsToFirstFailure === null ? 'never (half or more not found)' : seconds(t.medianSecondsToFirstFailure);
   const seedsMedian = t.medianSeedsToFirstFailure === null ? 'never' : fmt(t.medianSeedsToFirstFailure);
-  const score = `mutation score: found ${t.found} of ${t.mutants}; time to first failure: median ${median}${t.maxSecondsToFirstFailure !== null ? `, longest ${seconds(t.maxSecondsToFirstFailure)}` : ''}; seeds: median ${seedsMedian}; shrinking ${seconds(r.shrinkSeconds)}; ${seconds(r.elapsedSeconds)} in all`;
+  const finished = t.mutants - t.unfinished.length;
+  const of = t.unfinished.length ? `${finished} that finished (${t.unfinished.length} did not)` : String(t.mutants);
+  const score = `mutation score: found ${t.found} of ${of}; time to first failure: median ${median}${t.maxSecondsToFirstFailure !== null ? `, longest ${seconds(t.maxSecondsToFirstFailure)}` : ''}; seeds: median ${seedsMedian}; shrinking ${seconds(r.shrinkSeconds)}; ${seconds(r.elapsedSeconds)} in all`;
   lines.push(t.found === t.mutants ? chalk.green.bold(score) : chalk.red.bold(score));
   if (t.unfinished.length) lines.push(chalk.yellow(`interrupted: ${t.unfinished.join(', ')} did not finish`));
   return `${lines.join('\n')}\n`;
