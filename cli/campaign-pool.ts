@@ -41,6 +41,15 @@ export interface CampaignOptions {
   preload?: string;
   /** Called after each slice is merged (the progress bar). */
   onSlice?: (campaign: Campaign) => void;
+  /**
+   * Asked after each slice is merged: a seed past which no seed needs to run (null: go on). Seeds
+   * above it are no longer handed out; every seed up to it still runs (slices already running
+   * finish and are merged), so the lowest seed that fails something the caller looks for is the
+   * same for any number of workers. `zoo` stops at its first catch this way.
+   */
+  stopAfter?: (campaign: Campaign) => number | null;
+  /** Seeds per slice (default 50). */
+  slice?: number;
 }
 
 /** One slice handed to a worker, with what the watchdog needs to know about it. */
@@ -65,12 +74,20 @@ export async function runCampaign(t: Target, first: number, count: number, worke
   const campaign = new Campaign(makeCampaignSystem(t));
   if (count <= 0) return { campaign, stopped: false };
   const end = first + count;
-  if (watchdog === 0 && (workers <= 1 || count <= SLICE)) {
-    for (let s = first; s < end; s += SLICE) {
-      campaign.runSeeds(s, Math.min(s + SLICE, end));
-      opts.onSlice?.(campaign);
+  const slice = Math.max(1, opts.slice ?? SLICE);
+  /** No seed above this one needs to run (stopAfter). */
+  let last = end - 1;
+  const merged = (): void => {
+    opts.onSlice?.(campaign);
+    const bound = opts.stopAfter?.(campaign);
+    if (bound !== undefined && bound !== null) last = Math.min(last, bound);
+  };
+  if (watchdog === 0 && (workers <= 1 || count <= slice)) {
+    for (let s = first; s <= last; s += slice) {
+      campaign.runSeeds(s, Math.min(s + slice, last + 1));
+      merged();
       await yieldToEvents();
-      if (interrupted()) return { campaign, stopped: s + SLICE < end };
+      if (interrupted()) return { campaign, stopped: s + slice <= last };
     }
     return { campaign, stopped: false };
   }
@@ -81,7 +98,7 @@ export async function runCampaign(t: Target, first: number, count: number, worke
   const promises = new Set<Promise<void>>();
   /** Seed ranges to hand out, in order; a hung slice puts its remainder back in front. */
   const ranges: Array<[number, number]> = [];
-  for (let s = first; s < end; s += SLICE) ranges.push([s, Math.min(s + SLICE, end)]);
+  for (let s = first; s < end; s += slice) ranges.push([s, Math.min(s + slice, end)]);
   const ticker = limitMs > 0 ? setInterval(() => watch(running, limitMs), Math.min(250, Math.max(10, limitMs / 4))) : undefined;
   let stopped = false;
   const start = (from: number, to: number): void => {
@@ -93,7 +110,7 @@ export async function runCampaign(t: Target, first: number, count: number, worke
       .then(
         (res) => {
           campaign.merge(res);
-          opts.onSlice?.(campaign);
+          merged();
         },
         async (e: unknown) => {
           if (r.hung === null) throw e;
@@ -101,7 +118,7 @@ export async function runCampaign(t: Target, first: number, count: number, worke
           if (r.hung + 1 < to) ranges.unshift([r.hung + 1, to]);
           if (from < r.hung) ranges.unshift([from, r.hung]);
           campaign.merge(await confirmHang(t, r.hung, limitMs, watchdog, opts.preload));
-          opts.onSlice?.(campaign);
+          merged();
         },
       )
       .finally(() => {
@@ -112,6 +129,11 @@ export async function runCampaign(t: Target, first: number, count: number, worke
   };
   try {
     while (ranges.length > 0 || promises.size > 0) {
+      // Past the stopAfter bound: drop those seeds (a range is cut there).
+      for (let i = ranges.length - 1; i >= 0; i--) {
+        if (ranges[i][0] > last) ranges.splice(i, 1);
+        else if (ranges[i][1] > last + 1) ranges[i] = [ranges[i][0], last + 1];
+      }
       while (ranges.length > 0 && promises.size < threads * 2 && !interrupted()) {
         const [from, to] = ranges.shift()!;
         start(from, to);

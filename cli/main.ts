@@ -3,8 +3,9 @@
  * cli/: the only part in contact with the process — arguments (commander), files, the wall clock,
  * signals and exit codes. Everything else is the library in scenarios/operations.ts.
  *
- * Exit codes: 0 no violation; 1 a violation was found; 2 bad input (one line on stderr);
- * 3 internal error, or explore --audit found the fingerprint unsound; 4 explore --require-complete and the search was incomplete;
+ * Exit codes: 0 no violation; 1 a violation was found (zoo: a mutant was not found); 2 bad input
+ * (one line on stderr); 3 internal error, or explore --audit found the fingerprint unsound;
+ * 4 explore --require-complete and the search was incomplete;
  * 130 interrupted before finishing, with nothing found (what was found is still written).
  */
 import { realpathSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { mkfsCommand } from './commands/mkfs.js';
 import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
 import { mergeCommand } from './commands/merge.js';
+import { zooCommand } from './commands/zoo.js';
 import { parseShard } from '../scenarios/shard.js';
 import { TOOL_VERSION } from '../sim/version.js';
 import { defaultWorkers, maxWorkers } from './campaign-pool.js';
@@ -39,6 +41,15 @@ function nonNegativeInt(name: string) {
   return (v: string): number => {
     if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InputError(`${name} must be a non-negative integer, not "${v}"`);
     return Number(v);
+  };
+}
+
+/** A number of seconds > 0 (a shrink time budget). */
+function positiveSeconds(name: string) {
+  return (v: string): number => {
+    const x = Number(v);
+    if (v.trim() === '' || !(x > 0) || !Number.isFinite(x)) throw new InputError(`${name} must be a number of seconds > 0, not "${v}" (--no-shrink turns shrinking off)`);
+    return x;
   };
 }
 
@@ -71,6 +82,10 @@ function build(): Command {
   const mutant = () => new Option('--mutant <name>', 'switch on a planted bug (repeatable)').argParser(collect).default([]);
   const out = () => new Option('--out <dir>', 'where replay files go').default('eclipse-sim-out');
   const shrinkBudget = () => new Option('--shrink-budget <n>', 'most runs spent shrinking each violation').argParser(nonNegativeInt('--shrink-budget')).default(1000);
+  const shrinkTimePerFinding = () =>
+    new Option('--shrink-time-per-finding <seconds>', 'most wall-clock time spent shrinking one violation (then: shrunk as far as that allowed)').argParser(positiveSeconds('--shrink-time-per-finding'));
+  const shrinkTime = () =>
+    new Option('--shrink-time <seconds>', 'most wall-clock time spent shrinking all violations of the command; once spent, the rest are written unshrunk').argParser(positiveSeconds('--shrink-time'));
   const workers = () =>
     new Option('--workers <n>', `worker threads for random campaigns (results do not depend on it; at most ${maxWorkers()})`).argParser(cappedWorkers).default(defaultWorkers(), 'one per core');
   const watchdog = () =>
@@ -95,6 +110,8 @@ function build(): Command {
       .option('--json', 'print one JSON object')
       .addOption(out())
       .addOption(shrinkBudget())
+      .addOption(shrinkTimePerFinding())
+      .addOption(shrinkTime())
       .option('--no-shrink', 'write replay files without shrinking')
       .option('--junit <file>', 'also write a JUnit XML report')
       .option('--markdown <file>', 'also write a Markdown summary (for a CI job page)')
@@ -156,6 +173,23 @@ function build(): Command {
     .addOption(watchdog())
     .addOption(shard());
   findingOptions(program.commands[program.commands.length - 1]).action((o) => checkCommand(o));
+
+  program
+    .command('zoo')
+    .description('the mutation score: every planted bug of the zoo on the scenarios that should catch it, with the seeds and time to its first failure')
+    .addOption(new Option('--mutant <name>', 'only this mutant (repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--seeds <n>', 'seed budget of each scenario a mutant is tried on (default: the scenario’s campaign size)').argParser(positiveInt('--seeds')))
+    .addOption(workers())
+    .addOption(watchdog())
+    .option('--json', 'print one JSON object')
+    .option('--junit <file>', 'also write a JUnit XML report (a mutant not found is a failing test case)')
+    .option('--result <file>', 'also write the --json document')
+    .addOption(out())
+    .addOption(shrinkBudget())
+    .addOption(shrinkTimePerFinding())
+    .addOption(shrinkTime())
+    .option('--no-shrink', 'write replay files without shrinking')
+    .action((o) => zooCommand(o));
 
   program
     .command('merge')

@@ -8,6 +8,10 @@ export interface FindingCliOptions {
   json?: boolean;
   out: string;
   shrinkBudget: number;
+  /** Wall-clock seconds one violation may spend shrinking (`--shrink-time-per-finding`). */
+  shrinkTimePerFinding?: number;
+  /** Wall-clock seconds all violations of the command may spend shrinking (`--shrink-time`). */
+  shrinkTime?: number;
   shrink: boolean;
   junit?: string;
   markdown?: string;

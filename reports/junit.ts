@@ -35,9 +35,22 @@ export function failureBody(v: ViolationRecord, row: ResultRow): string {
   return lines.join('\n');
 }
 
+/** A fresh JUnit document builder (reports/zoo.ts writes its own suites with it). */
+export function newJunitBuilder(): Builder {
+  return junitBuilder.newBuilder();
+}
+
+/**
+ * The XML of a builder. junit-report-builder puts a `skipped` count on <testsuites>, which the
+ * JUnit 10 schema does not allow there (the suites keep theirs): it is taken off the root element.
+ */
+export function junitText(builder: Builder): string {
+  return builder.build().replace(/^(<testsuites\b[^>]*?) skipped="\d+"/m, '$1');
+}
+
 /** The JUnit document of a report. */
 export function junitXml(r: ResultReport): string {
-  const builder = junitBuilder.newBuilder();
+  const builder = newJunitBuilder();
   const { head } = r;
   const mutants = head.mutants.length ? `.${head.mutants.join('+')}` : '';
   // A shard's test cases are named apart from the other shards' (merge the shards for one report).
@@ -60,8 +73,6 @@ export function junitXml(r: ResultReport): string {
       suite.testCase().className(className).name(info ? `${id} ${info.title}` : id).skipped();
     }
   }
-  // junit-report-builder puts a `skipped` count on <testsuites>, which the JUnit 10 schema does not
-  // allow there (the suites keep theirs): take it off the root element.
-  return builder.build().replace(/^(<testsuites\b[^>]*?) skipped="\d+"/m, '$1');
+  return junitText(builder);
 }
 

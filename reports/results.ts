@@ -22,8 +22,13 @@ export interface ViolationRecord {
   runs: number;
   /** The replay file written. */
   replay: string;
-  /** Choices and step before shrinking, and choices after. */
-  shrunk: { fromChoices: number; fromStep: number; choices: number };
+  /**
+   * Choices and step before shrinking, and choices after; when it shrank, the runs it made, what
+   * ended it (`stoppedBy`: null when no edit helped any more, else the budget that ran out —
+   * 'runs', 'events' or 'time' — and the result is only as small as that budget allowed) and its
+   * wall-clock seconds.
+   */
+  shrunk: { fromChoices: number; fromStep: number; choices: number; runs?: number; stoppedBy?: 'runs' | 'events' | 'time' | null; seconds?: number };
   /** Why it was not shrunk (a watchdog hang cannot be replayed in-process), if it was not. */
   notShrunk?: string;
   /** Its HTML timeline page (--html), if one was written. */
@@ -81,7 +86,12 @@ export function violationRecord(f: Finding, replayPath: string, htmlPath?: strin
     message: f.violation.message,
     runs: f.count,
     replay: replayPath,
-    shrunk: { fromChoices: f.originalChoices, fromStep: f.originalStep, choices: f.replay.choices.length },
+    shrunk: {
+      fromChoices: f.originalChoices,
+      fromStep: f.originalStep,
+      choices: f.replay.choices.length,
+      ...(f.shrink ? { runs: f.shrink.runs, stoppedBy: f.shrink.stoppedBy, ...(f.shrink.seconds !== undefined ? { seconds: f.shrink.seconds } : {}) } : {}),
+    },
     ...(f.notShrunk ? { notShrunk: f.notShrunk } : {}),
     ...(htmlPath ? { html: htmlPath } : {}),
   };
@@ -108,7 +118,15 @@ const violationSchema = z.object({
   message: z.string(),
   runs: nonNeg,
   replay: z.string(),
-  shrunk: z.object({ fromChoices: nonNeg, fromStep: nonNeg, choices: nonNeg }),
+  shrunk: z.object({
+    fromChoices: nonNeg,
+    fromStep: nonNeg,
+    choices: nonNeg,
+    runs: nonNeg.optional(),
+    stoppedBy: z.enum(['runs', 'events', 'time']).nullable().optional(),
+    seconds: z.number().nonnegative().optional(),
+  }),
+  notShrunk: z.string().optional(),
 });
 const rowFields = {
   scenario: z.string(),

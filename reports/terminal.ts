@@ -6,6 +6,7 @@ import chalk from 'chalk';
 import { checkInfo } from '../checks/registry.js';
 import { escapeText } from './escape.js';
 import { reproduceCommand } from './junit.js';
+import { SHRINK_EVENT_BUDGET } from '../sim/shrink.js';
 import type { ViolationRecord } from './results.js';
 export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
@@ -25,12 +26,27 @@ export function formatFinding(v: ViolationRecord): string {
   ];
   if (v.runs > 1) lines.push(`  failed in ${fmt(v.runs)} runs; the first is shown`);
   if (v.notShrunk) lines.push(`  not shrunk (${v.notShrunk}): ${v.shrunk.choices} choices`);
-  else lines.push(`  shrunk from ${v.shrunk.fromChoices} choices (step ${v.shrunk.fromStep}) to ${v.shrunk.choices} choices (step ${v.step})`);
+  else lines.push(`  shrunk from ${v.shrunk.fromChoices} choices (step ${v.shrunk.fromStep}) to ${v.shrunk.choices} choices (step ${v.step})${shrinkCost(v.shrunk)}`);
+  const stop = v.shrunk.stoppedBy ? SHRINK_STOPS[v.shrunk.stoppedBy] : undefined;
+  if (stop) lines.push(`  shrinking stopped at ${stop}: shrunk as far as that budget allowed`);
   const path = escapeText(v.replay, 1000);
   lines.push(`  replay file: ${path}`);
   lines.push(`  reproduce:   ${chalk.cyan(reproduceCommand(path))}`);
   if (v.html) lines.push(`  timeline:    ${escapeText(v.html, 1000)}`);
   return lines.join('\n');
+}
+
+/** What ended a shrink that a budget cut short, in words. */
+const SHRINK_STOPS: Record<'runs' | 'events' | 'time', string> = {
+  runs: 'its run budget (--shrink-budget)',
+  events: `its event budget (${fmt(SHRINK_EVENT_BUDGET)} events)`,
+  time: 'its time budget (--shrink-time-per-finding / --shrink-time)',
+};
+
+/** ", 412 runs in 1.3 s" when the record has them. */
+function shrinkCost(s: ViolationRecord['shrunk']): string {
+  if (s.runs === undefined) return '';
+  return `, ${fmt(s.runs)} run${s.runs === 1 ? '' : 's'}${s.seconds !== undefined ? ` in ${s.seconds.toFixed(1)} s` : ''}`;
 }
 
 export function header(command: string, scenario: string, profile: string, mutants: readonly string[], extra: string): string {
@@ -52,12 +68,15 @@ export function bad(text: string): string {
   return `${chalk.red('✗')} ${text}`;
 }
 
-/** A summary table with a header row; columns padded to their widest cell. */
-export function table(rows: string[][], headerRow: string[]): string {
+/**
+ * A summary table with a header row; columns padded to their widest cell, the first left-aligned
+ * and the others right-aligned unless `left` says which columns are left-aligned.
+ */
+export function table(rows: string[][], headerRow: string[], left: readonly number[] = [0]): string {
   const all = [headerRow, ...rows];
   // chalk codes do not count towards width
   const width = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
   const widths = headerRow.map((_, i) => Math.max(...all.map((r) => width(r[i] ?? ''))));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c + ' '.repeat(widths[i] - width(c)) : ' '.repeat(widths[i] - width(c)) + c)).join('  ');
+  const line = (r: string[]) => r.map((c, i) => (left.includes(i) ? c + ' '.repeat(widths[i] - width(c)) : ' '.repeat(widths[i] - width(c)) + c)).join('  ').trimEnd();
   return [chalk.bold(line(headerRow)), ...rows.map(line)].join('\n');
 }

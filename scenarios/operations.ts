@@ -11,7 +11,7 @@ import { StatefulExplorer } from '../sim/explore-stateful.js';
 import { Snapshot, Snapshotter } from '../sim/snapshot.js';
 import { label, type Label } from '../sim/labels.js';
 import { runOnce, type RunResult } from '../sim/run.js';
-import { shrink } from '../sim/shrink.js';
+import { shrink, type ShrinkResult } from '../sim/shrink.js';
 import { RandomStrategy } from '../sim/strategy/random.js';
 import { ReplayStrategy } from '../sim/strategy/replay.js';
 import type { Violation } from '../sim/violation.js';
@@ -125,25 +125,62 @@ export interface Finding {
   /** Before shrinking: choices and step. */
   originalChoices: number;
   originalStep: number;
-  /** Why it was not shrunk, when it could not be (a run the watchdog ended). */
+  /** Why it was not shrunk, when it could not be (a run the watchdog ended, no time left). */
   notShrunk?: string;
+  /** How shrinking went, when it ran. */
+  shrink?: ShrinkRecord;
   replay: ReplayFile;
 }
+
+/** How one finding's shrinking went. */
+export interface ShrinkRecord {
+  /** Runs it made. */
+  runs: number;
+  /** The budget that ended it (sim/shrink.ts ShrinkResult.stoppedBy); null: no edit helped any more. */
+  stoppedBy: ShrinkResult['stoppedBy'];
+  /** Wall-clock seconds, when a timer measured it. */
+  seconds?: number;
+}
+
+/**
+ * A wall-clock budget for shrinking, kept by the caller (cli/: the clock is not read here).
+ * `begin()` is called as one finding's shrinking starts and returns what the shrinker asks before
+ * each run (true: time is up), or null when no time is left to shrink at all; `end()` is called as
+ * it ends and returns the seconds it took.
+ */
+export interface ShrinkTimer {
+  begin(): (() => boolean) | null;
+  end(): number;
+}
+
+/** Why a finding is written unshrunk when the timer had no time left for it. */
+export const NO_SHRINK_TIME = 'the shrink time budget was spent on earlier findings';
 
 /**
  * Shrinks a failing choice sequence (unless `shrinkBudget` is 0) and builds its replay document.
  * The document's violation and trace hash are those of the shrunk run, so replaying it gives
  * exactly that.
  */
-export function findingFrom(t: Target, system: ScenarioSystem, input: { check: string; seed: number | null; count: number; choices: number[]; labels: Label[]; violation: Violation }, shrinkBudget: number): Finding {
+export function findingFrom(
+  t: Target,
+  system: ScenarioSystem,
+  input: { check: string; seed: number | null; count: number; choices: number[]; labels: Label[]; violation: Violation },
+  shrinkBudget: number,
+  timer?: ShrinkTimer,
+): Finding {
   let choices = input.choices;
   let labels = input.labels;
   let result: RunResult;
-  if (shrinkBudget > 0) {
-    const s = shrink(system, input.choices, input.check, shrinkBudget);
+  let record: ShrinkRecord | undefined;
+  let notShrunk: string | undefined;
+  const outOfTime = shrinkBudget > 0 && timer ? timer.begin() : undefined;
+  if (outOfTime === null) notShrunk = NO_SHRINK_TIME;
+  if (shrinkBudget > 0 && outOfTime !== null) {
+    const s = shrink(system, input.choices, input.check, shrinkBudget, undefined, outOfTime);
     choices = s.choices;
     labels = s.labels;
     result = s.result;
+    record = { runs: s.attempts, stoppedBy: s.stoppedBy, ...(timer ? { seconds: timer.end() } : {}) };
   } else {
     result = runOnce(system, new ReplayStrategy(choices, null, false));
     let n = choices.length;
@@ -165,19 +202,32 @@ export function findingFrom(t: Target, system: ScenarioSystem, input: { check: s
     violation,
     traceHash: result.traceHash,
   });
-  return { check: input.check, seed: input.seed, count: input.count, violation, originalChoices: input.choices.length, originalStep: input.violation.step, replay };
+  return {
+    check: input.check,
+    seed: input.seed,
+    count: input.count,
+    violation,
+    originalChoices: input.choices.length,
+    originalStep: input.violation.step,
+    ...(notShrunk ? { notShrunk } : {}),
+    ...(record ? { shrink: record } : {}),
+    replay,
+  };
 }
 
 /** Campaign findings as shrunk replay documents, in first-seed order. */
-export function campaignFindings(t: Target, campaign: Campaign, shrinkBudget: number): Finding[] {
+export function campaignFindings(t: Target, campaign: Campaign, shrinkBudget: number, timer?: ShrinkTimer): Finding[] {
   const system = makeSystem(t);
-  return campaign.orderedFindings().map((f: CampaignFinding) => {
-    if (f.watchdog) return watchdogFinding(t, f);
-    if (!f.alone) return findingFrom(t, system, { ...f }, shrinkBudget);
-    // A later violation of its run: replayed (and shrunk) with only its check enabled.
-    const alone: Target = { ...t, checks: [f.check] };
-    return findingFrom(alone, makeSystem(alone), { ...f }, shrinkBudget);
-  });
+  return campaign.orderedFindings().map((f: CampaignFinding) => campaignFinding(t, f, shrinkBudget, timer, system));
+}
+
+/** One campaign finding as a shrunk replay document (`system`: one of `t`'s, to reuse). */
+export function campaignFinding(t: Target, f: CampaignFinding, shrinkBudget: number, timer?: ShrinkTimer, system?: ScenarioSystem): Finding {
+  if (f.watchdog) return watchdogFinding(t, f);
+  if (!f.alone) return findingFrom(t, system ?? makeSystem(t), { ...f }, shrinkBudget, timer);
+  // A later violation of its run: replayed (and shrunk) with only its check enabled.
+  const alone: Target = { ...t, checks: [f.check] };
+  return findingFrom(alone, makeSystem(alone), { ...f }, shrinkBudget, timer);
 }
 
 /**

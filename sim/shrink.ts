@@ -11,6 +11,13 @@ export interface ShrinkResult {
   result: RunResult;
   /** Runs spent shrinking. */
   attempts: number;
+  /**
+   * What ended it: null when a whole round of edits improved nothing (no edit these passes try
+   * helps, which is not to say the result is minimal); otherwise the budget that ran out — the run
+   * budget, the event budget, or the caller's time (`outOfTime`) — and the result is only as
+   * small as that budget allowed.
+   */
+  stoppedBy: null | 'runs' | 'events' | 'time';
 }
 
 /**
@@ -22,17 +29,28 @@ export interface ShrinkResult {
  * Choices past the end of the list are 0 ("no fault, earliest event, fastest latency"), so deleting
  * the tail of a run removes what did not matter. Each kept sequence is normalised to the choices the
  * run actually took (trailing zeros dropped), so the result replays exactly under strict replay.
+ *
+ * `outOfTime`, if given, is asked before each run after the first: true ends shrinking there. It
+ * is how a caller's wall-clock budget gets in (the clock is read in cli/, never here); a result cut
+ * short by it depends on the machine's speed, one cut by the run or event budget does not.
  */
-export function shrink(system: SimSystem, failing: number[], check: string, maxAttempts = 2000, maxEvents = SHRINK_EVENT_BUDGET): ShrinkResult {
+export function shrink(system: SimSystem, failing: number[], check: string, maxAttempts = 2000, maxEvents = SHRINK_EVENT_BUDGET, outOfTime?: () => boolean): ShrinkResult {
   const chooser = new Chooser(new ReplayStrategy([], null, false));
+  /** Runs made (`attempts` also jumps to the budget when another budget runs out, to end the loops). */
+  let runs = 0;
   let attempts = 0;
   let events = 0;
+  let stoppedBy: ShrinkResult['stoppedBy'] = null;
   const tryRun = (values: number[]): RunResult | null => {
     attempts++;
+    runs++;
     const r = runOnce(system, new ReplayStrategy(values, null, false), 0, chooser);
     events += r.steps;
     // Long runs (a whole boot) spend the budget in events, not runs: deterministic either way.
-    if (events >= maxEvents) attempts = Math.max(attempts, maxAttempts);
+    if (events >= maxEvents) {
+      attempts = Math.max(attempts, maxAttempts);
+      stoppedBy ??= 'events';
+    }
     return r.violation && r.violation.check === check ? r : null;
   };
   let best = tryRun(failing);
@@ -45,7 +63,15 @@ export function shrink(system: SimSystem, failing: number[], check: string, maxA
     steps !== thanSteps ? steps < thanSteps : shortlexLess(values, than);
 
   const accept = (values: number[]): boolean => {
-    if (attempts >= maxAttempts) return false;
+    if (attempts >= maxAttempts) {
+      stoppedBy ??= 'runs';
+      return false;
+    }
+    if (outOfTime?.()) {
+      stoppedBy = 'time';
+      attempts = Math.max(attempts, maxAttempts);
+      return false;
+    }
     const r = tryRun(values);
     if (!r) return false;
     const norm = normalise(r.choices);
@@ -104,7 +130,9 @@ export function shrink(system: SimSystem, failing: number[], check: string, maxA
     }
   }
   const final = runOnce(system, new ReplayStrategy(current, null, false), 0, chooser);
-  return { choices: current, labels: final.labels.slice(0, current.length), result: final, attempts };
+  // A loop that ended because the budget did, with no accept() call left to say so.
+  if (attempts >= maxAttempts) stoppedBy ??= 'runs';
+  return { choices: current, labels: final.labels.slice(0, current.length), result: final, attempts: runs, stoppedBy };
 }
 
 /** Events one shrink may execute (with its run budget): keeps shrinking whole-boot runs bounded. */

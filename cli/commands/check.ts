@@ -10,6 +10,7 @@ import { closeCampaignPool, runCampaign } from '../campaign-pool.js';
 import { toJsonText } from '../../reports/escape.js';
 import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
+import { ShrinkClock } from '../shrink-timer.js';
 import { progressEnabled, startProgress } from '../progress.js';
 import { writeReportFiles } from '../report-files.js';
 import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';export interface CheckOptions extends FindingCliOptions {
@@ -28,6 +29,8 @@ import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';export i
  */
 export async function checkCommand(o: CheckOptions): Promise<void> {
   const budget = o.shrink ? o.shrinkBudget : 0;
+  // One time budget for the whole command (--shrink-time), shared by every scenario's findings.
+  const timer = new ShrinkClock(o);
   for (const name of o.scenario) if (!SCENARIOS.some((s) => s.name === name)) throw new InputError(`unknown scenario "${name}" (known: ${SCENARIOS.map((s) => s.name).join(', ')})`);
   const scenarios = o.scenario.length ? SCENARIOS.filter((s) => o.scenario.includes(s.name)) : SCENARIOS;
   const shard = o.shard ?? null;
@@ -56,7 +59,7 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
         const bar = startProgress(showProgress, `random  ${scenario.name.padEnd(18)}`, part.count, true);
         const { campaign } = await runCampaign(t, part.first, part.count, o.workers, { watchdogSeconds: o.watchdog, onSlice: (c) => bar.update(c.runs, c.findings.size) });
         bar.stop();
-        const findings = campaignFindings(t, campaign, budget);
+        const findings = campaignFindings(t, campaign, budget, timer);
         const paths = findings.map((f) => writeFinding(o.out, scenario.name, 'check', f));
         const pages = writeFindingPages(o.html, findings, paths);
         rows.push({
@@ -85,7 +88,7 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
         const r = explorer.result;
         bar.update(r.states, r.violations.length);
         bar.stop();
-        const findings = r.violations.map((v) => findingFrom(target, system, { check: v.violation.check, seed: null, count: 1, choices: v.choices, labels: v.labels, violation: v.violation }, budget));
+        const findings = r.violations.map((v) => findingFrom(target, system, { check: v.violation.check, seed: null, count: 1, choices: v.choices, labels: v.labels, violation: v.violation }, budget, timer));
         const paths = findings.map((f) => writeFinding(o.out, scenario.name, 'explore', f));
         const pages = writeFindingPages(o.html, findings, paths);
         rows.push({

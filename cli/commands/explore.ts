@@ -8,6 +8,7 @@ import { targetChecks } from '../../scenarios/check-list.js';
 import { writeReportFiles } from '../report-files.js';
 import { interrupted, watchInterrupt, yieldToEvents } from '../interrupt.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
+import { ShrinkClock } from '../shrink-timer.js';
 import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';
 import { StatusLine } from '../status-line.js';
 import { shortestViolation, type ShortestResult } from '../../sim/shortest.js';
@@ -91,8 +92,9 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
   }
   status.done();
   const seconds = (performance.now() - started) / 1000;
+  const timer = new ShrinkClock(o);
   const findings: Finding[] = r.violations.map((v) =>
-    findingFrom(target, system, { check: v.violation.check, seed: null, count: 1, choices: v.choices, labels: v.labels, violation: v.violation }, o.shrink ? o.shrinkBudget : 0),
+    findingFrom(target, system, { check: v.violation.check, seed: null, count: 1, choices: v.choices, labels: v.labels, violation: v.violation }, o.shrink ? o.shrinkBudget : 0, timer),
   );
   const paths = findings.map((f) => writeFinding(o.out, target.scenario.name, 'explore', f));
   const pages = writeFindingPages(o.html, findings, paths);

@@ -9,6 +9,7 @@ import { runSummaryText } from '../../reports/summary-text.js';
 import { watchInterrupt } from '../interrupt.js';
 import { closeCampaignPool, runCampaign } from '../campaign-pool.js';
 import { applyTargetOptions, writeFinding } from '../files.js';
+import { ShrinkClock } from '../shrink-timer.js';
 import { checkDeterminismCommand } from './check-determinism.js';
 import { progressEnabled, startProgress } from '../progress.js';
 import { writeReportFiles } from '../report-files.js';
@@ -41,6 +42,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
     return;
   }
   const budget = o.shrink ? o.shrinkBudget : 0;
+  const timer = new ShrinkClock(o);
   const started = performance.now();
   let runs: number;
   let steps: number;
@@ -57,7 +59,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
     traceHash = result.traceHash;
     if (result.outcome !== null) outcomes = [{ outcome: result.outcome, seed: o.seed, count: 1 }];
     findings = result.violation
-      ? [findingFrom(t, system, { check: result.violation.check, seed: o.seed, count: 1, choices: result.choices, labels: result.labels, violation: result.violation }, budget)]
+      ? [findingFrom(t, system, { check: result.violation.check, seed: o.seed, count: 1, choices: result.choices, labels: result.labels, violation: result.violation }, budget, timer)]
       : [];
   } else {
     const part = shardSeeds(o.firstSeed, o.seeds ?? t.scenario.campaignSeeds, o.shard ?? null);
@@ -70,7 +72,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
     stopped = r.stopped;
     runs = campaign.runs;
     steps = campaign.steps;
-    findings = campaignFindings(t, campaign, budget);
+    findings = campaignFindings(t, campaign, budget, timer);
     outcomes = campaign.orderedOutcomes();
   }
   const seconds = (performance.now() - started) / 1000;

@@ -83,3 +83,22 @@ test('shrink: refuses a sequence that does not fail the named check', (t) => {
   // All defaults: no fault strikes, so no I/O error to misreport.
   t.throws(() => shrink(makeSystem(tg), [], 'S-BLK-05'), { message: /does not reproduce S-BLK-05/ });
 });
+
+test('shrink: says which budget ended it: none when no edit helps any more, else runs, or the caller’s time (asked before each run)', (t) => {
+  const system = new ToySystem({ length: 40, options: 10, bad: (cs) => cs.reduce((a, b) => a + b, 0) >= 20 });
+  const original = runOnce(system, new RandomStrategy(11));
+  const free = shrink(system, original.choices, 'TOY-BAD');
+  t.is(free.stoppedBy, null, 'the unlimited shrink ran to a fixed point');
+  t.true(free.attempts > 6);
+
+  t.is(shrink(system, original.choices, 'TOY-BAD', 3).stoppedBy, 'runs');
+
+  // A clock that runs out after the fourth question: the original run, then four tries, then stop.
+  let asked = 0;
+  const timed = shrink(system, original.choices, 'TOY-BAD', 2000, undefined, () => ++asked > 4);
+  t.is(timed.stoppedBy, 'time');
+  t.is(timed.attempts, 5, 'the original run and the four runs the clock allowed');
+  t.is(asked, 5, 'asked once more, and then no more');
+  t.is(timed.result.violation?.check, 'TOY-BAD', 'what it has so far still fails the check');
+  t.true(shortlexLeq(free.choices, timed.choices), 'cut short, it is no smaller than the full shrink');
+});
