@@ -50,8 +50,7 @@ export class PctStrategy implements Strategy {
     if (!Number.isInteger(opts.depth) || opts.depth < 1) throw new Error(`PCT depth must be an integer ≥ 1, not ${opts.depth}`);
     this.others = new RandomStrategy(seed);
     const rng = prng(`eclipse-sim:pct:${seed}`);
-    // One more slot than the actors: every kind without an actor shares it.
-    const n = opts.actorCount + 1;
+    const n = opts.actorCount;
     const order = Array.from({ length: n }, (_, i) => i);
     for (let i = n - 1; i > 0; i--) {
       const j = Math.floor(rng() * (i + 1));
@@ -59,14 +58,17 @@ export class PctStrategy implements Strategy {
       order[i] = order[j];
       order[j] = x;
     }
-    this.priority = new Float64Array(n);
+    // One more slot than the actors, ranked above them: kinds without an actor share it (the
+    // machine's tables give every kind one, so it is never used there).
+    this.priority = new Float64Array(n + 1);
     for (let i = 0; i < n; i++) this.priority[order[i]] = opts.depth + i;
+    this.priority[n] = opts.depth + n;
     const range = Math.max(1, Math.floor(opts.range));
     const points: number[] = [];
     for (let i = 1; i < opts.depth; i++) points.push(1 + Math.floor(rng() * range));
     // Drawn in order i = 1..d−1; applied in tie order, each with its own i (its priority d − i).
     this.changePoints = points;
-    this.seen = new Uint8Array(n);
+    this.seen = new Uint8Array(n + 1);
   }
 
   next(label: Label, n: number, probability: number): number {
