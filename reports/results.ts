@@ -129,6 +129,10 @@ const rowFields = {
   ignoredChecks: z.array(z.string()),
   bootFailures: z.array(z.object({ reason: z.string(), runs: nonNeg, seed: nonNeg })),
   violations: z.array(violationSchema),
+  strategy: z.string().optional(),
+  pct: z
+    .object({ depth: z.number().int().positive(), actors: nonNeg, tiePoints: nonNeg, changePointRange: z.number().int().positive(), guarantee: z.number().positive(), rangeExceeded: z.boolean() })
+    .optional(),
 };
 const headFields = {
   command: z.enum(['run', 'explore', 'check']),
