@@ -5,6 +5,11 @@ import test from 'ava';
 import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { cli, tempDir, assertInputError } from '../helpers/cli.js';
+import { target } from '../helpers/system.js';
+import { Campaign } from '../../sim/campaign.js';
+import { makeCampaignSystem } from '../../scenarios/operations.js';
+import { pctRange, strategyOf } from '../../scenarios/strategies.js';
+import { watchedRun } from '../../cli/watched-run.js';
 
 const dirs: string[] = [];
 const freshDir = (tag: string) => {
@@ -77,4 +82,34 @@ test('pct cli: list names the strategies', async (t) => {
   t.regex(text.stdout, /Strategies \(run --strategy\)\n {2}random .*\n {2}pct +PCT \(Burckhardt et al\., ASPLOS 2010\)/);
   const doc = JSON.parse((await cli(['list', '--json'], dir)).stdout);
   t.deepEqual(doc.strategies.map((s: { name: string }) => s.name), ['random', 'pct']);
+});
+
+test('pct cli: a seed the watchdog re-runs in a watched thread runs under PCT there too (same finding, same choices)', async (t) => {
+  const tg = { ...target({ scenario: 'virtio-smoke', mutants: ['publish-before-fill'] }), checks: ['S-VQ-03', 'S-BLK-04'] };
+  const cs = makeCampaignSystem(tg);
+  const spec = { name: 'pct' as const, depth: 2, range: pctRange(cs) };
+  const campaign = new Campaign(cs, strategyOf(spec, cs));
+  campaign.runSeeds(1, 41);
+  const f = campaign.orderedFindings()[0];
+  t.truthy(f);
+  const out = await watchedRun({ kind: 'seed', target: { scenario: 'virtio-smoke', profile: 'reference', mutants: ['publish-before-fill'], checks: tg.checks, strategy: spec }, seed: f.seed }, 60_000);
+  if (out.kind !== 'seed-done') return t.fail(`the watched run answered ${out.kind}`);
+  const w = out.slice.findings.find((x) => x.check === f.check);
+  t.truthy(w, 'the watched run finds the same check');
+  t.deepEqual(w!.choices, f.choices, 'through the recording wrapper PCT answers the ties as in-process');
+  t.true(out.slice.ties.maxActors >= 3, 'and its measure comes back');
+});
+
+test('pct cli: merge of PCT shards gives the unsharded bound; shards of two strategies do not merge', async (t) => {
+  const dir = freshDir('pct-merge');
+  const base = ['run', 'virtio-smoke', '--strategy', 'pct', '--pct-depth', '2', '--seeds', '20', '--workers', '1', '--out', 'out'];
+  const whole = JSON.parse((await cli([...base, '--json'], dir)).stdout);
+  for (const i of [1, 2]) t.is((await cli([...base, '--shard', `${i}/2`, '--result', `r${i}.json`], dir)).code, 0);
+  const merged = await cli(['merge', 'r1.json', 'r2.json', '--json'], dir);
+  t.is(merged.code, 0, merged.stderr);
+  const doc = JSON.parse(merged.stdout);
+  t.is(doc.strategy, 'pct');
+  t.deepEqual(doc.pct, whole.pct);
+  t.is((await cli(['run', 'virtio-smoke', '--seeds', '20', '--workers', '1', '--shard', '2/2', '--result', 'random2.json', '--out', 'out'], dir)).code, 0);
+  assertInputError(t, await cli(['merge', 'r1.json', 'random2.json'], dir), /cannot merge runs of strategies pct and random/);
 });
