@@ -18,6 +18,7 @@ import { Campaign, type CampaignFinding } from '../sim/campaign.js';
 import { label } from '../sim/labels.js';
 import { MODEL_HANG } from '../sim/violation.js';
 import { makeCampaignSystem, type Target } from '../scenarios/operations.js';
+import { strategyOf } from '../scenarios/strategies.js';
 import type { SliceResult, SliceTask } from './campaign-worker.js';
 import { interrupted, yieldToEvents } from './interrupt.js';
 import { DEFAULT_WATCHDOG_SECONDS, watchdogMessage, watchedRun } from './watched-run.js';
@@ -71,7 +72,8 @@ interface Running {
  */
 export async function runCampaign(t: Target, first: number, count: number, workers: number, opts: CampaignOptions = {}): Promise<{ campaign: Campaign; stopped: boolean }> {
   const watchdog = opts.watchdogSeconds ?? DEFAULT_WATCHDOG_SECONDS;
-  const campaign = new Campaign(makeCampaignSystem(t));
+  const system = makeCampaignSystem(t);
+  const campaign = new Campaign(system, strategyOf(t.strategy, system));
   if (count <= 0) return { campaign, stopped: false };
   const end = first + count;
   const slice = Math.max(1, opts.slice ?? SLICE);
@@ -103,7 +105,7 @@ export async function runCampaign(t: Target, first: number, count: number, worke
   let stopped = false;
   const start = (from: number, to: number): void => {
     const progress = limitMs > 0 ? new SharedArrayBuffer(4) : undefined;
-    const task: SliceTask = { scenario: t.scenario.name, profile: t.profile, mutants: t.mutants, overrides: t.overrides, image: t.image, checks: t.checks, from, to, progress, preload: opts.preload };
+    const task: SliceTask = { scenario: t.scenario.name, profile: t.profile, mutants: t.mutants, overrides: t.overrides, image: t.image, checks: t.checks, strategy: t.strategy, from, to, progress, preload: opts.preload };
     const r: Running = { task, started: new Int32Array(progress ?? new SharedArrayBuffer(4)), controller: new AbortController(), seen: 0, since: Date.now(), hung: null };
     running.add(r);
     const p: Promise<void> = (pool.run(task, limitMs > 0 ? { signal: r.controller.signal } : {}) as Promise<SliceResult>)
@@ -190,7 +192,7 @@ function watch(running: Set<Running>, limitMs: number): void {
  * finishes, else a MODEL-HANG finding with the choices up to the event that never returned.
  */
 async function confirmHang(t: Target, seed: number, limitMs: number, seconds: number, preload?: string): Promise<SliceResult> {
-  const target = { scenario: t.scenario.name, profile: t.profile, mutants: t.mutants, overrides: t.overrides, image: t.image, checks: t.checks };
+  const target = { scenario: t.scenario.name, profile: t.profile, mutants: t.mutants, overrides: t.overrides, image: t.image, checks: t.checks, strategy: t.strategy };
   const out = await watchedRun({ kind: 'seed', target, seed }, limitMs, preload);
   if (out.kind === 'seed-done') return out.slice;
   if (out.kind !== 'hung') throw new Error('a watched seed answered as a replay');
@@ -208,5 +210,5 @@ async function confirmHang(t: Target, seed: number, limitMs: number, seconds: nu
     alone: true,
     watchdog: true,
   };
-  return { runs: 1, steps: h.step, failedRuns: 1, findings: [finding], outcomes: [] };
+  return { runs: 1, steps: h.step, failedRuns: 1, findings: [finding], outcomes: [], ties: { maxActors: 0, maxTiePoints: 0, tiePoints: 0 } };
 }

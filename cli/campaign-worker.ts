@@ -2,9 +2,10 @@
  * Worker-thread entry for campaigns: runs one slice of seeds and returns plain data (counters and
  * the first finding per check). Loaded by tinypool from cli/campaign-pool.ts.
  */
-import { Campaign, type CampaignFinding, type CampaignOutcome } from '../sim/campaign.js';
+import { Campaign, type CampaignFinding, type CampaignOutcome, type TieStats } from '../sim/campaign.js';
 import { makeCampaignSystem, resolveTarget } from '../scenarios/operations.js';
 import type { MachineParams } from '../model/params.js';
+import { strategyOf, type StrategySpec } from '../scenarios/strategies.js';
 
 export interface SliceTask {
   scenario: string;
@@ -13,6 +14,7 @@ export interface SliceTask {
   overrides?: Partial<MachineParams>;
   image?: Uint8Array;
   checks?: string[];
+  strategy?: StrategySpec;
   from: number;
   to: number;
   /** Int32 [0]: runs of the slice started so far, for the pool's watchdog. */
@@ -27,6 +29,7 @@ export interface SliceResult {
   failedRuns: number;
   findings: CampaignFinding[];
   outcomes: CampaignOutcome[];
+  ties: TieStats;
 }
 
 const systems = new Map<string, ReturnType<typeof makeCampaignSystem>>();
@@ -46,7 +49,7 @@ export default async function runSlice(task: SliceTask): Promise<SliceResult> {
     system = makeCampaignSystem({ ...resolveTarget(task.scenario, task.profile, task.mutants), overrides: task.overrides, image: task.image, checks: task.checks });
     systems.set(key, system);
   }
-  const campaign = new Campaign(system);
+  const campaign = new Campaign(system, strategyOf(task.strategy, system));
   if (task.progress) {
     // One seed at a time, saying which: the pool ends a run that outlives its watchdog.
     const started = new Int32Array(task.progress, 0, 1);
@@ -55,5 +58,5 @@ export default async function runSlice(task: SliceTask): Promise<SliceResult> {
       campaign.runSeeds(seed, seed + 1);
     }
   } else campaign.runSeeds(task.from, task.to);
-  return { runs: campaign.runs, steps: campaign.steps, failedRuns: campaign.failedRuns, findings: campaign.orderedFindings(), outcomes: campaign.orderedOutcomes() };
+  return { runs: campaign.runs, steps: campaign.steps, failedRuns: campaign.failedRuns, findings: campaign.orderedFindings(), outcomes: campaign.orderedOutcomes(), ties: campaign.ties };
 }

@@ -28,6 +28,7 @@ import { parseShard } from '../scenarios/shard.js';
 import { TOOL_VERSION } from '../sim/version.js';
 import { defaultWorkers, maxWorkers } from './campaign-pool.js';
 import { DEFAULT_WATCHDOG_SECONDS } from './watched-run.js';
+import { DEFAULT_PCT_DEPTH, MAX_PCT_DEPTH, STRATEGY_NAMES } from '../scenarios/strategies.js';
 const collect = (value: string, previous: string[]): string[] => previous.concat([value]);
 
 function positiveInt(name: string) {
@@ -131,7 +132,21 @@ function build(): Command {
     .option('--check-determinism', 'run every seed twice (fresh, and after another seed) and report the first step where the runs differ')
     .addOption(workers())
     .addOption(watchdog())
-    .addOption(shard());
+    .addOption(shard())
+    .addOption(
+      new Option('--strategy <name>', `how runs answer their choices: ${STRATEGY_NAMES.join(' or ')} (see list)`)
+        .argParser((v) => {
+          if (!STRATEGY_NAMES.includes(v)) throw new InputError(`unknown strategy "${v}" (known: ${STRATEGY_NAMES.join(', ')})`);
+          return v;
+        })
+        .default('random'),
+    )
+    .addOption(
+      new Option('--pct-depth <d>', `with --strategy pct: the bug depth d, 1 to ${MAX_PCT_DEPTH} (d − 1 priority change points; default ${DEFAULT_PCT_DEPTH})`).argParser((v) => {
+        if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > MAX_PCT_DEPTH) throw new InputError(`--pct-depth must be an integer from 1 to ${MAX_PCT_DEPTH}, not "${v}"`);
+        return Number(v);
+      }),
+    );
   findingOptions(program.commands[program.commands.length - 1]).action((scenario, o) => runCommand(scenario, o));
 
   program

@@ -7,11 +7,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Campaign } from '../sim/campaign.js';
-import { labelId, labelName, type Label } from '../sim/labels.js';
-import { RandomStrategy } from '../sim/strategy/random.js';
+import { L_TIE, labelId, labelName, type Label } from '../sim/labels.js';
 import type { Strategy } from '../sim/strategy/strategy.js';
 import { ReplayDivergence } from '../sim/strategy/replay.js';
 import { makeCampaignSystem, replayDocument, resolveTarget } from '../scenarios/operations.js';
+import { strategyOf } from '../scenarios/strategies.js';
 import type { Machine } from '../model/machine.js';
 import { P_CHOICES, P_OVERFLOW, P_STEPS, type WatchedWorkerData, type WatchedWorkerMessage } from './watched-run.js';
 
@@ -25,9 +25,19 @@ const labels = new Int32Array(data.choices, capacity * 4, capacity);
 
 /** Records every choice into shared memory as the inner strategy answers it. */
 class Recording implements Strategy {
-  constructor(private readonly inner: Strategy) {}
+  readonly nextTie?: (kinds: Int32Array, count: number, index: number) => number;
+  constructor(private readonly inner: Strategy) {
+    // A strategy that orders ties (PCT) keeps doing so when recorded.
+    const tie = inner.nextTie;
+    if (tie) this.nextTie = (kinds, count, index) => this.record(index, L_TIE, tie.call(inner, kinds, count, index));
+  }
   next(label: Label, n: number, probability: number, index: number): number {
-    const v = this.inner.next(label, n, probability, index);
+    return this.record(index, label, this.inner.next(label, n, probability, index));
+  }
+  measure() {
+    return this.inner.measure?.() ?? { actors: 0, tiePoints: 0 };
+  }
+  private record(index: number, label: Label, v: number): number {
     if (index < capacity) {
       values[index] = v;
       labels[index] = label;
@@ -59,10 +69,11 @@ async function main(): Promise<void> {
     const t = job.target;
     const system = makeCampaignSystem({ ...resolveTarget(t.scenario, t.profile, t.mutants), overrides: t.overrides, image: t.image, checks: t.checks });
     system.observer = publish;
-    const campaign = new Campaign(system, (seed) => new Recording(new RandomStrategy(seed)));
+    const inner = strategyOf(t.strategy, system);
+    const campaign = new Campaign(system, (seed) => new Recording(inner(seed)));
     post({ type: 'started', labels: names });
     campaign.runSeeds(job.seed, job.seed + 1);
-    post({ type: 'seed-done', slice: { runs: campaign.runs, steps: campaign.steps, failedRuns: campaign.failedRuns, findings: campaign.orderedFindings(), outcomes: campaign.orderedOutcomes() } });
+    post({ type: 'seed-done', slice: { runs: campaign.runs, steps: campaign.steps, failedRuns: campaign.failedRuns, findings: campaign.orderedFindings(), outcomes: campaign.orderedOutcomes(), ties: campaign.ties } });
   } else {
     post({ type: 'started', labels: names });
     // A replay's choices are the file's: nothing to record.

@@ -11,6 +11,7 @@ import { MODEL_HANG, type Violation } from '../sim/violation.js';
 import type { MachineParams } from '../model/params.js';
 import type { ReplayFile } from '../scenarios/replay-file.js';
 import type { SliceResult } from './campaign-worker.js';
+import type { StrategySpec } from '../scenarios/strategies.js';
 
 /** Default wall-clock limit of one campaign run, in seconds (`--watchdog`). */
 export const DEFAULT_WATCHDOG_SECONDS = 60;
@@ -35,6 +36,7 @@ export interface WatchedTarget {
   overrides?: Partial<MachineParams>;
   image?: Uint8Array;
   checks?: string[];
+  strategy?: StrategySpec;
 }
 
 export type WatchedJob = { kind: 'seed'; target: WatchedTarget; seed: number } | { kind: 'replay'; doc: ReplayFile; image?: Uint8Array };

@@ -7,6 +7,8 @@
 import { SCENARIOS } from '../scenarios/registry.js';
 import { shardText } from '../scenarios/shard.js';
 import type { BootFailureRecord, ResultReport, ResultRow, ViolationRecord } from './results.js';
+import { pctGuarantee } from '../sim/strategy/pct.js';
+import type { PctReport } from '../scenarios/strategies.js';
 
 /** A set of documents that cannot be merged (one line; exit 2). */
 export class MergeError extends Error {}
@@ -33,8 +35,10 @@ function mergeRows(a: ResultRow, b: ResultRow): ResultRow {
     boots.set(x.reason, known ? { reason: x.reason, runs: known.runs + x.runs, seed: Math.min(known.seed, x.seed) } : { ...x });
   }
   const first = [a.firstSeed, b.firstSeed].filter((x): x is number => x !== undefined);
+  if ((a.strategy ?? 'random') !== (b.strategy ?? 'random')) throw new MergeError(`cannot merge runs of strategies ${a.strategy ?? 'random'} and ${b.strategy ?? 'random'}`);
   return {
     ...a,
+    ...(a.pct || b.pct ? { pct: mergePct(a.pct, b.pct) } : {}),
     firstSeed: first.length ? Math.min(...first) : undefined,
     runs: a.runs + b.runs,
     steps: a.steps + b.steps,
@@ -43,6 +47,15 @@ function mergeRows(a: ResultRow, b: ResultRow): ResultRow {
     bootFailures: [...boots.values()].sort((x, y) => x.seed - y.seed),
     violations: orderViolations([...checks.values()]),
   };
+}
+
+/** PCT shards: the same depth and range; n and k are the most of either, the bound recomputed. */
+function mergePct(a: PctReport | undefined, b: PctReport | undefined): PctReport {
+  if (!a || !b) return (a ?? b)!;
+  if (a.depth !== b.depth || a.changePointRange !== b.changePointRange) throw new MergeError(`cannot merge PCT runs of depth ${a.depth} (range ${a.changePointRange}) and depth ${b.depth} (range ${b.changePointRange})`);
+  const actors = Math.max(a.actors, b.actors);
+  const tiePoints = Math.max(a.tiePoints, b.tiePoints);
+  return { ...a, actors, tiePoints, guarantee: pctGuarantee(actors, Math.max(tiePoints, a.changePointRange), a.depth), rangeExceeded: tiePoints > a.changePointRange };
 }
 
 const rowOrder = (r: ResultRow) => {

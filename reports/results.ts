@@ -6,6 +6,7 @@
  * Shapes: `run`/`explore --json` print one row with the head fields beside it (flat, as before);
  * `check --json` prints the head with `results: [row…]`.
  */
+import type { PctReport } from '../scenarios/strategies.js';
 import { z } from 'zod';
 import type { Finding } from '../scenarios/operations.js';
 import type { Shard } from '../scenarios/shard.js';
@@ -61,6 +62,10 @@ export interface ResultRow {
   ignoredChecks: string[];
   bootFailures: BootFailureRecord[];
   violations: ViolationRecord[];
+  /** seed and random: the strategy that answered the choices (`run --strategy`). */
+  strategy?: string;
+  /** PCT runs: the depth, the measured n and k, and the paper's bound (scenarios/strategies.ts). */
+  pct?: PctReport;
 }
 
 export interface ResultHead {
@@ -142,6 +147,10 @@ const rowFields = {
   ignoredChecks: z.array(z.string()),
   bootFailures: z.array(z.object({ reason: z.string(), runs: nonNeg, seed: nonNeg })),
   violations: z.array(violationSchema),
+  strategy: z.string().optional(),
+  pct: z
+    .object({ depth: z.number().int().positive(), actors: nonNeg, tiePoints: nonNeg, changePointRange: z.number().int().positive(), guarantee: z.number().positive(), rangeExceeded: z.boolean() })
+    .optional(),
 };
 const headFields = {
   command: z.enum(['run', 'explore', 'check']),

@@ -6,6 +6,7 @@
 import chalk from 'chalk';
 import { shardText } from '../scenarios/shard.js';
 import type { ResultReport } from './results.js';
+import { pctText } from '../scenarios/strategies.js';
 import { fmt, formatFinding, header, ok, table } from './terminal.js';
 
 /** `run`: the range, the counts and speed, boot failures, then each finding. */
@@ -21,6 +22,7 @@ export function runSummaryText(r: ResultReport, workers = 1): string {
   lines.push(
     `  ${fmt(row.runs)} run${row.runs === 1 ? '' : 's'}, ${fmt(row.steps)} events in ${seconds.toFixed(1)} s (${fmt(row.steps / Math.max(seconds, 1e-6))} events/s)${row.traceHash ? `, trace hash ${row.traceHash}` : ''}${r.head.interrupted ? ' — interrupted' : ''}`,
   );
+  if (row.pct) lines.push(`  ${pctText(row.pct)}`);
   for (const x of row.bootFailures) lines.push(`  ${x.reason} — ${fmt(x.runs)} run${x.runs === 1 ? '' : 's'} (first seed ${x.seed})`);
   if (row.violations.length === 0) lines.push(ok('no violation'));
   for (const v of row.violations) lines.push(formatFinding(v));

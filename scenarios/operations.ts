@@ -4,7 +4,7 @@
  * access here: cli/ reads and writes files, parses arguments and sets exit codes.
  */
 import type { Machine } from '../model/machine.js';
-import { Campaign, type CampaignFinding } from '../sim/campaign.js';
+import { Campaign, type CampaignFinding, type TieStats } from '../sim/campaign.js';
 import { Chooser } from '../sim/chooser.js';
 import { Explorer, type ExploreOptions, type ExplorerLike } from '../sim/explore.js';
 import { StatefulExplorer } from '../sim/explore-stateful.js';
@@ -12,7 +12,6 @@ import { Snapshot, Snapshotter } from '../sim/snapshot.js';
 import { label, type Label } from '../sim/labels.js';
 import { runOnce, type RunResult } from '../sim/run.js';
 import { shrink, type ShrinkResult } from '../sim/shrink.js';
-import { RandomStrategy } from '../sim/strategy/random.js';
 import { ReplayStrategy } from '../sim/strategy/replay.js';
 import type { Violation } from '../sim/violation.js';
 import { mutantInfo, MUTANTS } from '../model/mutants.js';
@@ -24,6 +23,8 @@ import type { Scenario } from './scenario.js';
 import { effectiveParams, ScenarioSystem } from './system.js';
 import { imageHash } from './fs-images.js';
 import { applySettings, ScopeError, type SettingValue } from './param-schema.js';
+import { strategyOf, type StrategySpec } from './strategies.js';
+import { RandomStrategy } from '../sim/strategy/random.js';
 
 /** Bad input from the user: one line, exit code 2. */
 export class InputError extends Error {}
@@ -43,6 +44,8 @@ export interface Target {
   image?: Uint8Array;
   /** Checks that may end a run (see SystemConfig.checks); all when absent. */
   checks?: string[];
+  /** How random runs answer their choices (`run --strategy`); random when absent. */
+  strategy?: StrategySpec;
 }
 
 /** Resolves names to a target, or throws InputError naming what is wrong and what is known. */
@@ -107,10 +110,12 @@ export function withSettings(t: Target, args: readonly string[], skipUnused = fa
 }
 
 /** One run of one seed; `keepTrace` records that many events (Infinity = all). */
-export function runSeed(t: Target, seed: number, keepTrace = 0): { result: RunResult; system: ScenarioSystem } {
+export function runSeed(t: Target, seed: number, keepTrace = 0): { result: RunResult; system: ScenarioSystem; ties: TieStats | null } {
   const system = makeSystem(t);
-  const result = runOnce(system, new RandomStrategy(seed), keepTrace);
-  return { result, system };
+  const strategy = strategyOf(t.strategy, system)(seed);
+  const result = runOnce(system, strategy, keepTrace);
+  const m = strategy.measure?.();
+  return { result, system, ties: m ? { maxActors: m.actors, maxTiePoints: m.tiePoints, tiePoints: m.tiePoints } : null };
 }
 
 /** A violation turned into a (shrunk) replay document. */

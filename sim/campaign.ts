@@ -41,12 +41,24 @@ export interface CampaignOutcome {
   count: number;
 }
 
+/**
+ * What the campaign's strategies measured of their runs (PCT's n and k): the most actors and the
+ * most tie points in one run, and the tie points of all runs. All zero for a strategy that does
+ * not measure (random).
+ */
+export interface TieStats {
+  maxActors: number;
+  maxTiePoints: number;
+  tiePoints: number;
+}
+
 export class Campaign {
   runs = 0;
   steps = 0;
   failedRuns = 0;
   readonly findings = new Map<string, CampaignFinding>();
   readonly outcomes = new Map<string, CampaignOutcome>();
+  readonly ties: TieStats = { maxActors: 0, maxTiePoints: 0, tiePoints: 0 };
   private readonly chooser = new Chooser(new RandomStrategy(0));
 
   /**
@@ -61,9 +73,16 @@ export class Campaign {
   /** Runs seeds [from, to). */
   runSeeds(from: number, to: number): void {
     for (let seed = from; seed < to; seed++) {
-      const r = runOnce(this.system, this.strategyOf(seed), 0, this.chooser);
+      const strategy = this.strategyOf(seed);
+      const r = runOnce(this.system, strategy, 0, this.chooser);
       this.runs++;
       this.steps += r.steps;
+      const m = strategy.measure?.();
+      if (m) {
+        if (m.actors > this.ties.maxActors) this.ties.maxActors = m.actors;
+        if (m.tiePoints > this.ties.maxTiePoints) this.ties.maxTiePoints = m.tiePoints;
+        this.ties.tiePoints += m.tiePoints;
+      }
       if (r.outcome !== null) {
         const o = this.outcomes.get(r.outcome);
         if (o) o.count++;
@@ -86,8 +105,13 @@ export class Campaign {
    * check the finding of the lowest seed wins, so the merge does not depend on which worker
    * finished first.
    */
-  merge(other: { runs: number; steps: number; failedRuns: number; findings: Iterable<CampaignFinding>; outcomes?: Iterable<CampaignOutcome> }): void {
+  merge(other: { runs: number; steps: number; failedRuns: number; findings: Iterable<CampaignFinding>; outcomes?: Iterable<CampaignOutcome>; ties?: TieStats }): void {
     this.runs += other.runs;
+    if (other.ties) {
+      this.ties.maxActors = Math.max(this.ties.maxActors, other.ties.maxActors);
+      this.ties.maxTiePoints = Math.max(this.ties.maxTiePoints, other.ties.maxTiePoints);
+      this.ties.tiePoints += other.ties.tiePoints;
+    }
     this.steps += other.steps;
     this.failedRuns += other.failedRuns;
     for (const o of other.outcomes ?? []) {

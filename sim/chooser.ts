@@ -1,4 +1,4 @@
-import type { Label } from './labels.js';
+import { L_TIE, type Label } from './labels.js';
 import { ChoiceLog } from './choice-log.js';
 import type { Strategy } from './strategy/strategy.js';
 
@@ -18,6 +18,18 @@ export class Chooser {
     if (n <= 1) return 0;
     const v = this.strategy.next(label, n, -1, this.log.length);
     this.log.push(label, v, n);
+    return v;
+  }
+
+  /**
+   * Which of `count` events due at the same instant fires: `kinds[0..count)` are theirs, in
+   * scheduling order. Recorded as a uniform L_TIE choice whatever the strategy asked.
+   */
+  chooseTie(kinds: Int32Array, count: number): number {
+    if (count <= 1) return 0;
+    const s = this.strategy;
+    const v = s.nextTie ? s.nextTie(kinds, count, this.log.length) : s.next(L_TIE, count, -1, this.log.length);
+    this.log.push(L_TIE, v, count);
     return v;
   }
 

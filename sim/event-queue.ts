@@ -1,4 +1,3 @@
-import { L_TIE } from './labels.js';
 import type { Chooser } from './chooser.js';
 import { Hasher64, mix4 } from './hash.js';
 import type { StateDecl } from './state-walk.js';
@@ -31,6 +30,7 @@ export class EventQueue {
   size = 0;
   private nextSeq = 0;
   private readonly ties = new Int32Array(64);
+  private readonly tieKinds = new Int32Array(64);
 
   // The event just popped (valid until the next pop).
   poppedTime = 0;
@@ -63,7 +63,7 @@ export class EventQueue {
 
   /**
    * Removes the next event into `popped*`. With several due at the earliest time, asks the chooser
-   * (label `engine.tie`) which one, counting in scheduling order. Returns false when empty.
+   * (label `engine.tie`, with the tied events' kinds) which one, counting in scheduling order. Returns false when empty.
    */
   pop(chooser: Chooser): boolean {
     const n = this.size;
@@ -118,7 +118,9 @@ export class EventQueue {
       }
       ties[j + 1] = x;
     }
-    return ties[chooser.choose(L_TIE, k)];
+    const kinds = k <= this.tieKinds.length ? this.tieKinds : new Int32Array(k);
+    for (let i = 0; i < k; i++) kinds[i] = this.kind[ties[i]];
+    return ties[chooser.chooseTie(kinds, k)];
   }
 
   /** Earliest pending time, or Infinity. */

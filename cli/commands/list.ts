@@ -4,6 +4,7 @@ import { PROFILES, PROFILE_DESCRIPTIONS } from '../../model/profile.js';
 import { SCENARIOS } from '../../scenarios/registry.js';
 import chalk from 'chalk';
 import { rangeText, scenarioParams } from '../../scenarios/param-schema.js';
+import { STRATEGIES } from '../../scenarios/strategies.js';
 
 export function listCommand(o: { json?: boolean }): void {
   if (o.json) {
@@ -31,6 +32,7 @@ export function listCommand(o: { json?: boolean }): void {
       profiles: PROFILES.map((p) => ({ name: p, description: PROFILE_DESCRIPTIONS[p] })),
       checks: ALL_CHECKS.map((c) => ({ id: c.id, subsystem: c.subsystem, kind: c.kind, title: c.title })),
       mutants: MUTANTS.map((m) => ({ name: m.name, subsystem: m.subsystem, description: m.description, caughtBy: m.catchers })),
+      strategies: STRATEGIES.map((s) => ({ name: s.name, description: s.description })),
     };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     return;
@@ -45,5 +47,7 @@ export function listCommand(o: { json?: boolean }): void {
   for (const c of ALL_CHECKS) lines.push(`  ${c.id.padEnd(9)} ${c.kind.padEnd(8)} ${c.subsystem.padEnd(9)} ${c.title}`);
   lines.push('', chalk.bold('Mutants'));
   for (const m of MUTANTS) lines.push(`  ${m.name.padEnd(22)} ${m.subsystem.padEnd(18)} ${m.description} ${chalk.dim(`(caught by ${m.catchers.join(', ')})`)}`);
+  lines.push('', chalk.bold('Strategies (run --strategy)'));
+  for (const s of STRATEGIES) lines.push(`  ${s.name.padEnd(16)} ${s.description}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }

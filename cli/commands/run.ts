@@ -13,7 +13,12 @@ import { ShrinkClock } from '../shrink-timer.js';
 import { checkDeterminismCommand } from './check-determinism.js';
 import { progressEnabled, startProgress } from '../progress.js';
 import { writeReportFiles } from '../report-files.js';
-import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';export interface RunOptions extends FindingCliOptions {
+import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';
+import { makeCampaignSystem, type Target } from '../../scenarios/operations.js';
+import { DEFAULT_PCT_DEPTH, pctRange, pctReport, type StrategyName } from '../../scenarios/strategies.js';
+import type { TieStats } from '../../sim/campaign.js';
+
+export interface RunOptions extends FindingCliOptions {
   seeds?: number;
   seed?: number;
   firstSeed: number;
@@ -22,11 +27,26 @@ import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';export i
   image?: string;
   checkDeterminism?: boolean;
   shard?: Shard;
+  strategy: StrategyName;
+  pctDepth?: number;
+}
+
+/**
+ * The target with its strategy: PCT measures the scenario's tie points first (seeds 1..3 at
+ * depth 1), the range its change points are drawn from.
+ */
+function withStrategy(t: Target, o: RunOptions): Target {
+  if (o.strategy !== 'pct') {
+    if (o.pctDepth !== undefined) throw new InputError(`--pct-depth goes with --strategy pct (this run's strategy is ${o.strategy})`);
+    return t;
+  }
+  if (o.checkDeterminism) throw new InputError('--check-determinism runs the random strategy; it does not go with --strategy pct');
+  return { ...t, strategy: { name: 'pct', depth: o.pctDepth ?? DEFAULT_PCT_DEPTH, range: pctRange(makeCampaignSystem(t)) } };
 }
 
 /** `run`: one seed (with its trace hash) or a campaign over consecutive seeds (or a shard of them). */
 export async function runCommand(scenarioName: string, o: RunOptions): Promise<void> {
-  const t = applyTargetOptions(resolveTarget(scenarioName, o.profile, o.mutant), o);
+  const t = withStrategy(applyTargetOptions(resolveTarget(scenarioName, o.profile, o.mutant), o), o);
   prepareHtmlDir(o.html);
   if (o.seed !== undefined && o.seeds !== undefined) throw new InputError('give either --seed or --seeds, not both');
   if (o.seed !== undefined && o.shard) throw new InputError('--shard splits a campaign; it does not go with --seed');
@@ -51,9 +71,12 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
   let firstSeed: number;
   let stopped = false;
   let outcomes: { outcome: string; seed: number; count: number }[] = [];
+  let ties: TieStats | null = null;
   if (o.seed !== undefined) {
     firstSeed = o.seed;
-    const { result, system } = runSeed(t, o.seed);
+    const one = runSeed(t, o.seed);
+    const { result, system } = one;
+    ties = one.ties;
     runs = 1;
     steps = result.steps;
     traceHash = result.traceHash;
@@ -74,7 +97,9 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
     steps = campaign.steps;
     findings = campaignFindings(t, campaign, budget, timer);
     outcomes = campaign.orderedOutcomes();
+    ties = campaign.ties;
   }
+  const pct = ties ? pctReport(t.strategy, ties) : undefined;
   const seconds = (performance.now() - started) / 1000;
   const paths = findings.map((f) => writeFinding(o.out, t.scenario.name, 'run', f));
   const pages = writeFindingPages(o.html, findings, paths);
@@ -95,6 +120,8 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
         bootFailures: outcomes.map((x) => ({ reason: x.outcome, runs: x.count, seed: x.seed })),
         violations: findings.map((f, i) => violationRecord(f, paths[i], pages[i])),
         ...(t.settings && Object.keys(t.settings).length > 0 ? { settings: t.settings } : {}),
+        strategy: o.strategy,
+        ...(pct ? { pct } : {}),
       },
     ],
   };

@@ -6,3 +6,4 @@ export type { Strategy } from './strategy.js';
 export { RandomStrategy } from './random.js';
 export { ReplayStrategy, ReplayDivergence } from './replay.js';
 export { DfsStrategy } from './dfs.js';
+export { PctStrategy, pctGuarantee, type PctOptions } from './pct.js';

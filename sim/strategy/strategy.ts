@@ -1,7 +1,15 @@
 import type { Label } from '../labels.js';
 
+/** What a strategy that orders ties by actor measured of its run: PCT's n and k. */
+export interface TieMeasure {
+  /** Distinct actors that took part in at least one tie. */
+  actors: number;
+  /** Tie points: choices between several events due at the same instant. */
+  tiePoints: number;
+}
+
 /**
- * How a run's choices are answered. One strategy per file (random, replay, dfs), all behind
+ * How a run's choices are answered. One strategy per file (random, replay, dfs, pct), all behind
  * this interface, in the manner of shuttle's `Scheduler` trait.
  */
 export interface Strategy {
@@ -10,4 +18,13 @@ export interface Strategy {
    * `chance` (1 = fault) or −1 for a uniform choice.
    */
   next(label: Label, n: number, probability: number, index: number): number;
+  /**
+   * Optional: answers a tie (label `engine.tie`) knowing who acts. `kinds[0..count)` are the
+   * kinds of the events due at the same instant, in scheduling order; the answer indexes them.
+   * A strategy without it is asked `next(L_TIE, count, −1, index)`; either way the answer is
+   * recorded as one L_TIE choice, so any run replays through `ReplayStrategy`.
+   */
+  nextTie?(kinds: Int32Array, count: number, index: number): number;
+  /** Optional: what the strategy measured of the run it answered (a strategy serves one run). */
+  measure?(): TieMeasure;
 }
