@@ -154,6 +154,7 @@ export class Machine implements PowerControl, FsCallSink {
       ev.register(this.procs, TIMER_EVENTS);
       ev.register(this.procs.ipc, IPC_EVENTS);
     }
+    ev.seal();
   }
 
   /** Power on: a fresh run answering choices from `chooser`. */
