@@ -5,7 +5,8 @@
  *   bare engine      events/s of the engine with a no-op model (queue, ties, chooser, trace hash)
  *   model            events/s of virtio-stress with every check on, and seeds/s
  *   campaign memory  heap after 200 and after 2,000 seeds: flat means nothing leaks per seed
- *   explore          states/s of exhaustive virtio-small, bytes per stored state, peak heap
+ *   explore          every *-small exploration and the clients=2 scope series: states, events
+ *                    per state, states/s, bytes per stored state, peak memory
  *   fs reads         read calls/s through the kernel path, cache, driver and device (fs-read)
  */
 import { performance } from 'node:perf_hooks';
@@ -14,7 +15,8 @@ import { RandomStrategy } from '../sim/strategy/random.js';
 import { Simulation, type EventHandler } from '../sim/simulation.js';
 import { Campaign } from '../sim/campaign.js';
 import { runOnce } from '../sim/run.js';
-import { makeExplorer, makeSystem, resolveTarget } from '../scenarios/operations.js';
+import { makeExplorer, makeSystem, resolveTarget, withSettings, type SearchMode } from '../scenarios/operations.js';
+import { SCENARIOS } from '../scenarios/registry.js';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
@@ -86,10 +88,13 @@ function campaignMemory(): void {
   });
 }
 
-function exploreSpeed(): void {
-  const t = resolveTarget('virtio-small', 'reference', []);
+/**
+ * One exhaustive exploration to its end: distinct states, events executed per state, states/s,
+ * bytes per stored state, peak memory (JS heap plus typed arrays: the store and the snapshots).
+ */
+function exploreRow(label: string, scenario: string, settings: string[], search: SearchMode): void {
+  const t = withSettings(resolveTarget(scenario, 'reference', []), settings);
   gc();
-  // Typed arrays (the state store) live outside the JS heap: count both.
   const used = () => {
     const m = process.memoryUsage();
     return m.heapUsed + m.arrayBuffers;
@@ -97,7 +102,7 @@ function exploreSpeed(): void {
   const before = used();
   let peak = before;
   const t0 = performance.now();
-  const { explorer } = makeExplorer(t, { maxDepth: 2000, maxStates: 50_000_000, maxMemoryBytes: 4096 * 1024 * 1024, stopAtFirstViolation: true });
+  const { explorer } = makeExplorer(t, { maxDepth: 20_000, maxStates: 100_000_000, maxMemoryBytes: 4096 * 1024 * 1024, stopAtFirstViolation: true }, search);
   while (!explorer.advance(500)) {
     const h = used();
     if (h > peak) peak = h;
@@ -105,12 +110,25 @@ function exploreSpeed(): void {
   const s = (performance.now() - t0) / 1000;
   const r = explorer.result;
   rows.push({
-    name: `explore virtio-small (${fmt(r.states)} states, ${r.complete ? 'complete' : 'incomplete'})`,
+    name: `explore ${label}${settings.length ? ` ${settings.join(' ')}` : ''}: ${fmt(r.states)} states${r.complete ? '' : ' (incomplete)'}, ${r.search}, ${(r.executedSteps / r.states).toFixed(2)} events/state`,
     figure: `${fmt(r.states / s)} states/s`,
-    target: '',
-    memory: `peak +${mib(peak - before)}`,
+    target: '≤ 64 B/state',
+    memory: `${(r.storeBytes / r.states).toFixed(1)} B/state, peak +${mib(peak - before)}, ${s.toFixed(1)} s`,
   });
-  rows.push({ name: 'explore state store', figure: `${(r.storeBytes / r.states).toFixed(1)} bytes/state`, target: '≤ 64', memory: mib(r.storeBytes) });
+}
+
+/**
+ * Every *-small exploration (auto search, and the other one beside it where auto is stateful),
+ * then the two-in-flight scope series clients=2, requestsPerClient=k for k = 1, 2 (k = 3, about
+ * 1.5 M states a request more each, with BENCH_SCOPE_K3=1).
+ */
+function explorations(): void {
+  for (const sc of SCENARIOS.filter((x) => x.explorable && x.name.endsWith('-small'))) {
+    exploreRow(sc.name, sc.name, [], 'auto');
+    if (rows[rows.length - 1].name.includes('stateful')) exploreRow(sc.name, sc.name, [], 'stateless');
+  }
+  const ks = process.env.BENCH_SCOPE_K3 === '1' ? [1, 2, 3] : [1, 2];
+  for (const k of ks) exploreRow('virtio-small', 'virtio-small', ['clients=2', `requestsPerClient=${k}`], 'auto');
 }
 
 /** File reads through the whole stack: kernel path, buffer cache, driver, virtqueue, device. */
@@ -145,14 +163,6 @@ function procSteps(): void {
   }
   const s = (performance.now() - t0) / 1000;
   rows.push({ name: 'fork-wait: process steps (fork/exec/exit/wait), all checks on', figure: `${fmt(steps / s)} steps/s`, target: '', memory: `${fmt(events / s)} events/s` });
-  const e = resolveTarget('proc-small', 'reference', []);
-  const { explorer } = makeExplorer(e, { maxDepth: 20_000, maxStates: 5_000_000, maxMemoryBytes: 1024 * 1024 * 1024, stopAtFirstViolation: true });
-  const t1 = performance.now();
-  while (!explorer.advance(500)) {
-    // run to the end
-  }
-  const r = explorer.result;
-  rows.push({ name: `explore proc-small (${fmt(r.states)} states, ${r.complete ? 'complete' : 'incomplete'})`, figure: `${fmt(r.states / ((performance.now() - t1) / 1000))} states/s`, target: '', memory: `${(r.storeBytes / r.states).toFixed(1)} bytes/state` });
 }
 
 /** The whole machine: boot from disk, init and five services for 2.5 s of simulated time. */
@@ -178,7 +188,7 @@ process.stdout.write(`eclipse-sim benchmarks (node ${process.version}, one core)
 bareEngine();
 modelSpeed();
 campaignMemory();
-exploreSpeed();
+explorations();
 fsReads();
 procSteps();
 fullBoot();
