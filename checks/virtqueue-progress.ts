@@ -29,6 +29,19 @@ export class VirtqueueProgressChecks extends CheckFamilyBase {
   private readonly requestAt: Float64Array;
   /** Per client: waiting for descriptors. */
   private readonly waiting: Uint8Array;
+  /**
+   * Per client: when it began to wait, as a sequence number (the ghost's own FIFO of descriptor
+   * waiters, from P_DESC_WAIT, not the driver's queue), and the type of its request.
+   */
+  private readonly waitSeq: Float64Array;
+  private waitNext = 0;
+  private readonly reqType: Int32Array;
+  /** Free descriptors as the allocation and free probes count them; chain length per head. */
+  private free = 0;
+  private readonly chainLen: Uint8Array;
+  /** DRIVER_OK written since the last reset; the device reported a failure since then. */
+  private driverOk = 0;
+  private failed = 0;
   /** Since when enough descriptors are free for the first waiter (NONE = not the case). */
   private enoughSince = NONE;
   private resetAt = NONE;
@@ -47,6 +60,9 @@ export class VirtqueueProgressChecks extends CheckFamilyBase {
     this.usedAt = new Float64Array(this.n);
     this.requestAt = new Float64Array(m.requester.slots);
     this.waiting = new Uint8Array(m.requester.slots);
+    this.waitSeq = new Float64Array(m.requester.slots);
+    this.reqType = new Int32Array(m.requester.slots);
+    this.chainLen = new Uint8Array(this.n);
   }
 
   begin(): void {
@@ -54,6 +70,13 @@ export class VirtqueueProgressChecks extends CheckFamilyBase {
     this.usedAt.fill(NONE);
     this.requestAt.fill(NONE);
     this.waiting.fill(0);
+    this.waitSeq.fill(0);
+    this.waitNext = 0;
+    this.reqType.fill(0);
+    this.free = this.n;
+    this.chainLen.fill(0);
+    this.driverOk = 0;
+    this.failed = 0;
     this.enoughSince = NONE;
     this.resetAt = NONE;
     this.needsResetAt = NONE;
@@ -78,6 +101,7 @@ export class VirtqueueProgressChecks extends CheckFamilyBase {
     const buf = probes.buf;
     const n = this.n;
     let livelock: Violation | null = null;
+    let powerLost = false;
     for (let i = 0; i < probes.count; i++) {
       const k = i * 4;
       const a = buf[k + 1];
@@ -99,9 +123,20 @@ export class VirtqueueProgressChecks extends CheckFamilyBase {
         case P.P_QUEUE_RESET:
           this.publishedAt.fill(NONE);
           this.usedAt.fill(NONE);
+          this.free = n;
+          this.chainLen.fill(0);
+          break;
+        case P.P_DRIVER_ALLOC:
+          this.free -= b;
+          this.chainLen[a] = b;
+          break;
+        case P.P_DRIVER_FREE:
+          this.free += this.chainLen[a];
+          this.chainLen[a] = 0;
           break;
         case P.P_REQUEST_START:
           this.requestAt[a] = now;
+          this.reqType[a] = buf[k + 3];
           break;
         case P.P_COMPLETE:
           this.requestAt[a] = NONE;
@@ -109,6 +144,7 @@ export class VirtqueueProgressChecks extends CheckFamilyBase {
           break;
         case P.P_DESC_WAIT:
           this.waiting[a] = 1;
+          this.waitSeq[a] = ++this.waitNext;
           break;
         case P.P_DESC_WAKE:
           this.waiting[a] = 0;
@@ -116,18 +152,23 @@ export class VirtqueueProgressChecks extends CheckFamilyBase {
         case P.P_DEVICE_RESET:
           this.resetAt = now;
           this.needsResetAt = NONE;
+          this.driverOk = 0;
+          this.failed = 0;
           break;
         case P.P_STATUS_WRITE:
           if ((b & (STATUS_DRIVER_OK | STATUS_FAILED)) !== 0) this.resetAt = NONE;
+          this.driverOk = (b & STATUS_DRIVER_OK) !== 0 ? 1 : 0;
           break;
         case P.P_DEVICE_NEEDS_RESET:
           if (this.needsResetAt === NONE) this.needsResetAt = now;
+          this.failed = 1;
           break;
         case P.P_POWER_LOSS:
-          // Nothing of the old boot can happen any more: its obligations end with it.
+          // Nothing of the old boot can happen any more: its obligations end with it (the rest
+          // of the step's probes, if any, belong to the new boot).
           this.begin();
-          this.lastEval = now;
-          return null;
+          powerLost = true;
+          break;
         case P.P_HANDLER_START:
           this.inHandler = 1;
           this.handlerReads = 0;
@@ -142,6 +183,10 @@ export class VirtqueueProgressChecks extends CheckFamilyBase {
           break;
       }
     }
+    if (powerLost) {
+      this.lastEval = now;
+      return null;
+    }
     if (livelock && this.selected(livelock.check)) return livelock;
     this.trackWaiters(now);
     if (now !== this.lastEval) {
@@ -151,17 +196,22 @@ export class VirtqueueProgressChecks extends CheckFamilyBase {
     return null;
   }
 
-  /** L-VQ-04 bookkeeping: since when could the first waiter have been served? */
+  /**
+   * L-VQ-04 bookkeeping: since when could the first waiter have been served? The first waiter, its
+   * need and the free count are the ghost's (the wait, allocation and free probes), not the
+   * driver's waiter queue and free counter, so a driver that loses a waiter or miscounts is seen.
+   */
   private trackWaiters(now: number): void {
-    const drv = this.m.driver;
     let first = -1;
-    if (drv.descLen > 0) first = drv.descWaiters[drv.descHead];
-    if (first < 0 || this.waiting[first] === 0 || drv.ready === 0) {
+    for (let c = 0; c < this.waiting.length; c++) {
+      if (this.waiting[c] === 1 && (first < 0 || this.waitSeq[c] < this.waitSeq[first])) first = c;
+    }
+    if (first < 0 || this.driverOk === 0) {
       this.enoughSince = NONE;
       return;
     }
-    const need = drv.reqType[first] === VIRTIO_BLK_T_FLUSH ? 2 : 3;
-    if (drv.numFree >= need) {
+    const need = this.reqType[first] === VIRTIO_BLK_T_FLUSH ? 2 : 3;
+    if (this.free >= need) {
       if (this.enoughSince === NONE) this.enoughSince = now;
     } else this.enoughSince = NONE;
   }
@@ -175,8 +225,7 @@ export class VirtqueueProgressChecks extends CheckFamilyBase {
     const m = this.m;
     const p = m.params;
     const settle = m.faults.settleUntil;
-    const dev = m.device;
-    const deviceLive = (dev.status & STATUS_DRIVER_OK) !== 0 && dev.failed === 0;
+    const deviceLive = this.driverOk === 1 && this.failed === 0;
     for (let s = 0; s < this.n; s++) {
       const t = this.publishedAt[s];
       if (t !== NONE && deviceLive && this.due(t, p.fetchBoundMicros, settle, now)) {
@@ -194,7 +243,7 @@ export class VirtqueueProgressChecks extends CheckFamilyBase {
       }
     }
     if (this.enoughSince !== NONE && this.due(this.enoughSince, p.consumeBoundMicros, settle, now)) {
-      return this.fail('L-VQ-04', `a client waiting for descriptors was not woken within ${p.consumeBoundMicros} µs although ${m.driver.numFree} are free`);
+      return this.fail('L-VQ-04', `a client waiting for descriptors was not woken within ${p.consumeBoundMicros} µs although ${this.free} are free`);
     }
     if (this.resetAt !== NONE && this.due(this.resetAt, p.resetBoundMicros, settle, now)) {
       return this.fail('L-VQ-05', `the device was reset at ${this.resetAt} µs and reached neither DRIVER_OK nor FAILED within ${p.resetBoundMicros} µs`);
@@ -210,16 +259,15 @@ export class VirtqueueProgressChecks extends CheckFamilyBase {
     const m = this.m;
     const now = m.sim.now;
     if (!quiescent) return this.deadlines(now);
-    const dev = m.device;
     for (let s = 0; s < this.n; s++) {
-      if (this.publishedAt[s] !== NONE && (dev.status & STATUS_DRIVER_OK) !== 0 && dev.failed === 0) return this.fail('L-VQ-01', `the run ended with the entry in avail slot ${s} (published at ${this.publishedAt[s]} µs) never fetched`);
+      if (this.publishedAt[s] !== NONE && this.driverOk === 1 && this.failed === 0) return this.fail('L-VQ-01', `the run ended with the entry in avail slot ${s} (published at ${this.publishedAt[s]} µs) never fetched`);
       if (this.usedAt[s] !== NONE) return this.fail('L-VQ-02', `the run ended with the used element in slot ${s} (published at ${this.usedAt[s]} µs) never consumed`);
     }
     for (let c = 0; c < this.requestAt.length; c++) {
       if (this.requestAt[c] !== NONE) return this.fail('L-VQ-03', `the run ended with client ${c}'s request (started at ${this.requestAt[c]} µs) neither completed nor failed`);
     }
     for (let c = 0; c < this.waiting.length; c++) {
-      if (this.waiting[c] === 1) return this.fail('L-VQ-04', `the run ended with client ${c} still waiting for descriptors (${m.driver.numFree} free)`);
+      if (this.waiting[c] === 1) return this.fail('L-VQ-04', `the run ended with client ${c} still waiting for descriptors (${this.free} free)`);
     }
     if (this.resetAt !== NONE) return this.fail('L-VQ-05', `the run ended with the device reset at ${this.resetAt} µs but never re-initialised`);
     if (this.needsResetAt !== NONE) return this.fail('L-VQ-06', `the run ended with DEVICE_NEEDS_RESET (set at ${this.needsResetAt} µs) never handled`);
@@ -235,7 +283,15 @@ export class VirtqueueProgressChecks extends CheckFamilyBase {
     for (let c = 0; c < this.requestAt.length; c++) {
       h.num(rel(this.requestAt[c]) + 1);
       h.int(this.waiting[c]);
+      if (this.requestAt[c] !== NONE) h.int(this.reqType[c]);
+      if (this.waiting[c] === 1) {
+        // The waiter's place in the FIFO (how many wait before it), not its sequence number.
+        let before = 0;
+        for (let d = 0; d < this.waiting.length; d++) if (this.waiting[d] === 1 && this.waitSeq[d] < this.waitSeq[c]) before++;
+        h.int(before);
+      }
     }
+    h.int(this.free | (this.driverOk << 16) | (this.failed << 17));
     h.num(rel(this.enoughSince) + 1);
     h.num(rel(this.resetAt) + 1);
     h.num(rel(this.needsResetAt) + 1);
