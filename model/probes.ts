@@ -46,7 +46,7 @@ export const P_CACHE_REQUEST = 40; // a = buffer, b = partition block, c = reque
 export const P_CACHE_VALID = 41; // a = buffer, b = partition block, c = 1 after a write
 export const P_CACHE_INVALID = 42; // a = buffer, b = partition block
 export const P_CACHE_EVICT = 43; // a = buffer, b = partition block, c = its state
-export const P_FS_CALL_START = 44; // a = client, b = operation
+export const P_FS_CALL_START = 44; // a = client, b = operation, c = length asked (read), else 0
 export const P_FS_CALL_END = 45; // a = client, b = operation, c = result (≥ 0 or −errno)
 export const P_FS_READ = 46; // a = client, b = file offset read from, c = bytes returned
 export const P_FS_WRITE = 47; // a = client, b = file offset written at, c = bytes written
