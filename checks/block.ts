@@ -171,18 +171,20 @@ export class BlockChecks extends CheckFamilyBase {
       this.flightSectors[head] = len / SECTOR_BYTES;
       this.flightType[head] = type;
     }
-    // S-BLK-02: whole sectors, within capacity, sector = block × 8.
-    if (len % SECTOR_BYTES !== 0 || len === 0) return this.fail('S-BLK-02', `head ${head}: data length ${len} is not a positive multiple of ${SECTOR_BYTES}`);
+    // S-BLK-02: whole sectors, within capacity, sector = block × 8. (Judged apart from S-BLK-06:
+    // a request at a wrong sector may also overlap another, and each is its own finding.)
+    let range: Violation | null = null;
     // (The capacity is the disk model's, not what the device was configured to report.)
     const capacity = m.disk.sectors;
-    if (sector * SECTOR_BYTES + len > capacity * SECTOR_BYTES) {
-      return this.fail('S-BLK-02', `head ${head}: sector ${sector} + ${len} bytes runs past the capacity of ${capacity} sectors`);
-    }
     const c = this.headClient[head];
-    if (c >= 0) {
+    if (len % SECTOR_BYTES !== 0 || len === 0) range = this.fail('S-BLK-02', `head ${head}: data length ${len} is not a positive multiple of ${SECTOR_BYTES}`);
+    else if (sector * SECTOR_BYTES + len > capacity * SECTOR_BYTES) range = this.fail('S-BLK-02', `head ${head}: sector ${sector} + ${len} bytes runs past the capacity of ${capacity} sectors`);
+    else if (c >= 0 && sector !== this.clientBlock[c] * SECTORS_PER_BLOCK) {
       const block = this.clientBlock[c];
-      if (sector !== block * SECTORS_PER_BLOCK) return this.fail('S-BLK-02', `head ${head}: client ${c} asked for block ${block}, so sector must be ${block * SECTORS_PER_BLOCK}, but the header says ${sector}`);
+      range = this.fail('S-BLK-02', `head ${head}: client ${c} asked for block ${block}, so sector must be ${block * SECTORS_PER_BLOCK}, but the header says ${sector}`);
     }
+    if (range && this.selected(range.check)) return range;
+    if (len % SECTOR_BYTES !== 0 || len === 0) return null;
     // S-BLK-06: no overlap with another request in flight when either writes.
     for (let h = 0; h < this.n; h++) {
       const os = this.flightSector[h];
