@@ -382,9 +382,13 @@ export class VirtqueueChecks extends CheckFamilyBase {
         if ((a & STATUS_DRIVER_OK) === 0) return this.fail('S-VQ-18', `the driver notified the device before DRIVER_OK (status ${a})`);
         return null;
       case P.P_DEVICE_FETCH: {
+        const expected = this.fetchPos;
         this.statusWritten[a] = 0;
         this.slotFetched[b & (n - 1)] = 1;
         this.fetchPos = (b + 1) & mask;
+        // S-VQ-06: the device reads the avail ring in order, from where it last read (its
+        // last_avail as its fetches show it; a position skipped or read again moved it by itself).
+        if (b !== expected) return this.fail('S-VQ-06', `the device read avail position ${b}, but its last_avail was ${expected} (it moved without a fetch)`);
         if ((this.gStatus & STATUS_DRIVER_OK) === 0) return this.fail('S-VQ-18', `the device consumed avail position ${b} without DRIVER_OK`);
         if (this.resetQuiet === 1) return this.fail('S-VQ-20', 'the device consumed the ring before re-initialisation');
         return this.chainWellFormed(a);
