@@ -41,6 +41,14 @@ export class BlockChecks extends CheckFamilyBase {
   /** Per client: the block and type the client asked for. */
   private readonly clientBlock: Int32Array;
   private readonly clientType: Int32Array;
+  /**
+   * Per head: the request the device fetched and has not yet completed (used.idx passed its
+   * element) — first sector, sector count, type; −1 when none. The ghost's own record of what is in
+   * flight, from the fetch and publish probes, never the device's request table.
+   */
+  private readonly flightSector: Int32Array;
+  private readonly flightSectors: Int32Array;
+  private readonly flightType: Int32Array;
   /** Scratch for one chain walk. */
   private readonly chainAddr: Int32Array;
   private readonly chainLen: Int32Array;
@@ -53,6 +61,9 @@ export class BlockChecks extends CheckFamilyBase {
     this.deviceStatus = new Int32Array(this.n);
     this.clientBlock = new Int32Array(m.requester.slots);
     this.clientType = new Int32Array(m.requester.slots);
+    this.flightSector = new Int32Array(this.n);
+    this.flightSectors = new Int32Array(this.n);
+    this.flightType = new Int32Array(this.n);
     this.chainAddr = new Int32Array(this.n);
     this.chainLen = new Int32Array(this.n);
     this.chainWritable = new Uint8Array(this.n);
@@ -63,6 +74,7 @@ export class BlockChecks extends CheckFamilyBase {
     this.deviceStatus.fill(-1);
     this.clientBlock.fill(0);
     this.clientType.fill(0);
+    this.flightSector.fill(-1);
   }
 
 
@@ -85,14 +97,22 @@ export class BlockChecks extends CheckFamilyBase {
         break;
       case P.P_DEVICE_FETCH:
         this.deviceStatus[a] = -1;
+        if (a < this.n) this.flightSector[a] = -1;
         v = this.fetched(a);
+        break;
+      case P.P_DEVICE_RESET:
+        // A reset drops every request the device had (§2.4): nothing of them is in flight.
+        this.flightSector.fill(-1);
         break;
       case P.P_DEVICE_STATUS:
         this.deviceStatus[a] = b;
         break;
-      case P.P_USED_PUBLISH:
+      case P.P_USED_PUBLISH: {
+        const id = this.m.mem.usedElemId(a & (this.n - 1));
+        if (id < this.n) this.flightSector[id] = -1;
         v = this.statusDomain(a);
         break;
+      }
       case P.P_COMPLETE:
         v = this.completed(a, b, c);
         break;
@@ -144,27 +164,34 @@ export class BlockChecks extends CheckFamilyBase {
     if (count !== 3) return this.fail('S-BLK-01', `head ${head}: an ${type === VIRTIO_BLK_T_IN ? 'IN' : 'OUT'} request needs header, data and status (${count} descriptors)`);
     if ((writable[1] === 1) !== (type === VIRTIO_BLK_T_IN)) return this.fail('S-BLK-01', `head ${head}: data must be device-${type === VIRTIO_BLK_T_IN ? 'writable for IN' : 'readable for OUT'}`);
     const len = lens[1];
-    // S-BLK-02: whole sectors, within capacity, sector = block × 8.
-    if (len % SECTOR_BYTES !== 0 || len === 0) return this.fail('S-BLK-02', `head ${head}: data length ${len} is not a positive multiple of ${SECTOR_BYTES}`);
-    if (sector * SECTOR_BYTES + len > m.device.capacitySectors * SECTOR_BYTES) {
-      return this.fail('S-BLK-02', `head ${head}: sector ${sector} + ${len} bytes runs past the capacity of ${m.device.capacitySectors} sectors`);
-    }
-    const c = this.headClient[head];
-    if (c >= 0) {
-      const block = this.clientBlock[c];
-      if (sector !== block * SECTORS_PER_BLOCK) return this.fail('S-BLK-02', `head ${head}: client ${c} asked for block ${block}, so sector must be ${block * SECTORS_PER_BLOCK}, but the header says ${sector}`);
-    }
-    // S-BLK-06: no overlap with another request in flight when either writes.
-    const dev = m.device;
+    // In flight from now until used.idx passes its element (recorded before any verdict).
     const end = sector + len / SECTOR_BYTES;
-    for (let s = 0; s < dev.slotHead.length; s++) {
-      if (!dev.isSlotBusy(s) || dev.slotHead[s] === head) continue;
-      const t = dev.slotType[s];
-      if (t !== VIRTIO_BLK_T_IN && t !== VIRTIO_BLK_T_OUT) continue;
-      if (t !== VIRTIO_BLK_T_OUT && type !== VIRTIO_BLK_T_OUT) continue;
-      const os = dev.slotSector[s];
-      const oe = os + dev.slotDataLen[s] / SECTOR_BYTES;
-      if (os < end && sector < oe) return this.fail('S-BLK-06', `head ${head} (sectors ${sector}..${end - 1}) overlaps head ${dev.slotHead[s]} (sectors ${os}..${oe - 1}) in flight, and one of them writes`);
+    if (len % SECTOR_BYTES === 0 && len > 0 && sector <= 0x7fffffff) {
+      this.flightSector[head] = sector;
+      this.flightSectors[head] = len / SECTOR_BYTES;
+      this.flightType[head] = type;
+    }
+    // S-BLK-02: whole sectors, within capacity, sector = block × 8. (Judged apart from S-BLK-06:
+    // a request at a wrong sector may also overlap another, and each is its own finding.)
+    let range: Violation | null = null;
+    // (The capacity is the disk model's, not what the device was configured to report.)
+    const capacity = m.disk.sectors;
+    const c = this.headClient[head];
+    if (len % SECTOR_BYTES !== 0 || len === 0) range = this.fail('S-BLK-02', `head ${head}: data length ${len} is not a positive multiple of ${SECTOR_BYTES}`);
+    else if (sector * SECTOR_BYTES + len > capacity * SECTOR_BYTES) range = this.fail('S-BLK-02', `head ${head}: sector ${sector} + ${len} bytes runs past the capacity of ${capacity} sectors`);
+    else if (c >= 0 && sector !== this.clientBlock[c] * SECTORS_PER_BLOCK) {
+      const block = this.clientBlock[c];
+      range = this.fail('S-BLK-02', `head ${head}: client ${c} asked for block ${block}, so sector must be ${block * SECTORS_PER_BLOCK}, but the header says ${sector}`);
+    }
+    if (range && this.selected(range.check)) return range;
+    if (len % SECTOR_BYTES !== 0 || len === 0) return null;
+    // S-BLK-06: no overlap with another request in flight when either writes.
+    for (let h = 0; h < this.n; h++) {
+      const os = this.flightSector[h];
+      if (os < 0 || h === head) continue;
+      if (this.flightType[h] !== VIRTIO_BLK_T_OUT && type !== VIRTIO_BLK_T_OUT) continue;
+      const oe = os + this.flightSectors[h];
+      if (os < end && sector < oe) return this.fail('S-BLK-06', `head ${head} (sectors ${sector}..${end - 1}) overlaps head ${h} (sectors ${os}..${oe - 1}) in flight, and one of them writes`);
     }
     return null;
   }
@@ -208,6 +235,8 @@ export class BlockChecks extends CheckFamilyBase {
     for (let i = 0; i < this.n; i++) {
       h.int(this.headClient[i]);
       h.int(this.deviceStatus[i]);
+      h.int(this.flightSector[i]);
+      if (this.flightSector[i] >= 0) h.int(this.flightSectors[i] * 16 + this.flightType[i]);
     }
     for (let c = 0; c < this.clientBlock.length; c++) {
       h.int(this.clientBlock[c]);

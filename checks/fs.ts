@@ -23,7 +23,7 @@ import { fsck } from '../model/fs/host/fsck.js';
 import { HostReader } from '../model/fs/host/host-reader.js';
 import { FS_BLOCK_BYTES, NODE_FILE } from '../model/fs/format.js';
 import { MAX_FDS } from '../model/proc/abi.js';
-import { MAX_READ, OP_NAMES, OP_OPEN } from '../model/fs/fs-call-abi.js';
+import { MAX_READ, OP_CLOSE, OP_LSEEK, OP_NAMES, OP_OPEN, OP_READ } from '../model/fs/fs-call-abi.js';
 import { SparseDisk } from '../model/disk/sparse-disk.js';
 import { SECTOR_BYTES, VIRTIO_BLK_T_OUT } from '../model/virtio/constants.js';
 import { R_OK } from '../model/block/block-port.js';
@@ -57,6 +57,14 @@ export class FsChecks extends CheckFamilyBase {
   private readonly inflight: Int32Array;
   private readonly callStart: Float64Array;
   /**
+   * Per client, the ghost of its open file: the fd its open returned (−1: none), the offset it
+   * is at (0 at open, + what each read or write returned, what lseek returned), and the length
+   * its current read asked for — from the call probes, never the kernel's fd table or askLen.
+   */
+  private readonly gFd: Int32Array;
+  private readonly gPos: Float64Array;
+  private readonly gAsk: Int32Array;
+  /**
    * Calls started and not yet returned. With none, L-FS-01 has nothing to look at, and the scan
    * (one client per process slot) is skipped.
    */
@@ -86,6 +94,9 @@ export class FsChecks extends CheckFamilyBase {
     this.completedOk = new Uint8Array(m.cache!.slots);
     this.inflight = new Int32Array(this.partitionBytes / FS_BLOCK_BYTES);
     this.callStart = new Float64Array(m.kfs!.clients);
+    this.gFd = new Int32Array(m.kfs!.clients);
+    this.gPos = new Float64Array(m.kfs!.clients);
+    this.gAsk = new Int32Array(m.kfs!.clients);
   }
 
   begin(): void {
@@ -101,6 +112,9 @@ export class FsChecks extends CheckFamilyBase {
     this.completedOk.fill(0);
     this.inflight.fill(0);
     this.callStart.fill(NONE);
+    this.gFd.fill(-1);
+    this.gPos.fill(0);
+    this.gAsk.fill(0);
     this.openCalls = 0;
     this.pending.clear();
     this.lastEval = -1;
@@ -164,14 +178,26 @@ export class FsChecks extends CheckFamilyBase {
       case P.P_FS_CALL_START:
         if (this.callStart[a] === NONE) this.openCalls++;
         this.callStart[a] = m.sim.now;
+        if (b === OP_READ) this.gAsk[a] = c;
         return null;
       case P.P_FS_CALL_END:
         if (this.callStart[a] !== NONE) this.openCalls--;
         this.callStart[a] = NONE;
+        if (b === OP_OPEN && c >= 0) {
+          this.gFd[a] = c;
+          this.gPos[a] = 0;
+        } else if (b === OP_LSEEK && c >= 0) this.gPos[a] = c;
+        else if (b === OP_CLOSE && c >= 0) this.gFd[a] = -1;
         if (b === OP_OPEN && a < m.fsClients!.count) return this.openResult(a, c);
         return null;
-      case P.P_FS_READ:
-        return this.readResult(a, b, c);
+      case P.P_FS_READ: {
+        const at = this.gPos[a];
+        this.gPos[a] = at + c;
+        return this.readResult(a, b, c, at);
+      }
+      case P.P_FS_WRITE:
+        this.gPos[a] += c;
+        return null;
       case P.P_POWER_LOSS: {
         const v = this.crashConsistent();
         this.perBoot();
@@ -203,21 +229,31 @@ export class FsChecks extends CheckFamilyBase {
     return null;
   }
 
-  /** S-FS-03 for read: the bytes returned for (file, offset the caller was at, length). */
-  private readResult(c: number, pos: number, n: number): Violation | null {
+  /**
+   * S-FS-03 for read: the bytes returned for (file, offset the caller is at, length asked). For a
+   * workload client the offset is the ghost's (its open, reads, writes and seeks as their probes
+   * returned them), so a kernel that reads from a wrong offset — or forgets to advance one — is
+   * seen; `pos` is the offset the kernel says it read from. A process's file is known only by the
+   * kernel's fd table (its inode) and the kernel's offset (fds are shared across fork and exec):
+   * that part still reads the kernel's record.
+   */
+  private readResult(c: number, pos: number, n: number, ghostPos: number): Violation | null {
     if (this.imageDamaged) return null;
     const m = this.m;
     const kfs = m.kfs!;
     // A workload client names its file by path; a process's file is known by its inode.
     const workload = c < m.fsClients!.count;
+    const at = workload ? ghostPos : pos;
+    const ask = Math.min(this.gAsk[c], MAX_READ);
     const inode = workload ? 0 : kfs.fdInode[kfs.fileRow[c] * MAX_FDS + kfs.argFd[c]];
     const path = workload ? m.fsClients!.files.paths[m.fsClients!.file[c]] : `inode ${inode}`;
-    const want = workload ? this.oracle.read(path, pos, Math.min(kfs.askLen[c], MAX_READ)) : this.oracle.readInode(inode, pos, Math.min(kfs.askLen[c], MAX_READ));
+    const want = workload ? this.oracle.read(path, at, ask) : this.oracle.readInode(inode, at, ask);
+    const where = at === pos ? `offset ${at}` : `offset ${at} (the kernel read from ${pos})`;
     if (!want) return this.fail('S-FS-03', `read of "${path}" returned ${n} bytes, but the host parser finds no such file`);
-    if (want.length !== n) return this.fail('S-FS-03', `read of "${path}" at offset ${pos} returned ${n} bytes; the host parser returns ${want.length}`);
+    if (want.length !== n) return this.fail('S-FS-03', `read of "${path}" at ${where} returned ${n} bytes; the host parser returns ${want.length}`);
     const base = c * MAX_READ;
     for (let i = 0; i < n; i++) {
-      if (kfs.readBuf[base + i] !== want[i]) return this.fail('S-FS-03', `read of "${path}" at offset ${pos}: byte ${i} is 0x${kfs.readBuf[base + i].toString(16)}, the host parser says 0x${want[i].toString(16)}`);
+      if (kfs.readBuf[base + i] !== want[i]) return this.fail('S-FS-03', `read of "${path}" at ${where}: byte ${i} is 0x${kfs.readBuf[base + i].toString(16)}, the host parser says 0x${want[i].toString(16)}`);
     }
     return null;
   }
@@ -268,7 +304,12 @@ export class FsChecks extends CheckFamilyBase {
 
   fingerprint(h: Hasher64, now: number): void {
     for (let i = 0; i < this.reqBlock.length; i++) h.int(this.reqBlock[i] * 2 + this.completedOk[i]);
-    for (let c = 0; c < this.callStart.length; c++) h.num(this.callStart[c] === NONE ? 0 : now - this.callStart[c] + 1);
+    for (let c = 0; c < this.callStart.length; c++) {
+      h.num(this.callStart[c] === NONE ? 0 : now - this.callStart[c] + 1);
+      h.int(this.gFd[c]);
+      if (this.gFd[c] >= 0) h.num(this.gPos[c]);
+      if (this.callStart[c] !== NONE) h.int(this.gAsk[c]);
+    }
     // The expected image changes only by completed writes, which the disk hash already reflects.
   }
 }

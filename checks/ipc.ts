@@ -21,7 +21,6 @@ import type { Hasher64 } from '../sim/hash.js';
 import type { Violation } from '../sim/violation.js';
 import * as A from '../model/proc/abi.js';
 import { DROP_NAMES } from '../model/ipc/ipc.js';
-import { B_RECV } from '../model/proc/process-table.js';
 import * as P from '../model/probes.js';
 import type { Machine } from '../model/machine.js';
 import { CheckFamilyBase, type CheckInfo, type ProbeHandler } from './check.js';
@@ -51,12 +50,21 @@ export class IpcChecks extends CheckFamilyBase {
   private readonly lastReceive = new Map<number, number>();
   private pendingId = -1;
   private readonly dead: number[] = [];
+  /**
+   * PIDs alive as the process probes reported them (born at spawn or fork, dead at exit), and the
+   * receivers blocked in a receive (PID → the sender it waits for, 0 for any) from the wait
+   * probes: the family's own view, never the process table's states or the kernel's wait records.
+   */
+  private readonly live = new Set<number>();
+  private readonly waits = new Map<number, number>();
   private lastEval = -1;
 
 
   begin(): void {
     this.out.clear();
     this.lastReceive.clear();
+    this.live.clear();
+    this.waits.clear();
     this.pendingId = -1;
     this.lastEval = -1;
   }
@@ -67,11 +75,11 @@ export class IpcChecks extends CheckFamilyBase {
   afterStep(): Violation | null {
     if (this.dead.length > 0) this.dead.length = 0;
     const first = this.readStepProbes(this.handle);
-    if (first) return first;
     if (this.dead.length > 0) {
-      const v = this.waitersUnblocked();
-      if (v) return v;
+      const v = this.pass(this.waitersUnblocked());
+      if (first || v) return first ?? v;
     }
+    if (first) return first;
     const now = this.m.sim.now;
     if (this.out.size > 0 && now !== this.lastEval) {
       this.lastEval = now;
@@ -106,8 +114,20 @@ export class IpcChecks extends CheckFamilyBase {
       case P.P_PROC_SYSCALL:
         if (b === A.SYS_RECEIVE) this.lastReceive.set(a, this.m.sim.now);
         return null;
+      case P.P_PROC_SPAWN:
+      case P.P_PROC_FORK:
+        this.live.add(a);
+        return null;
       case P.P_PROC_EXIT:
         this.dead.push(a);
+        this.live.delete(a);
+        this.waits.delete(a);
+        return null;
+      case P.P_IPC_WAIT:
+        this.waits.set(a, b);
+        return null;
+      case P.P_IPC_WAIT_END:
+        this.waits.delete(a);
         return null;
       case P.P_POWER_LOSS:
         this.begin();
@@ -118,9 +138,7 @@ export class IpcChecks extends CheckFamilyBase {
   }
 
   private alive(pid: number): boolean {
-    const t = this.m.procs!.t;
-    const s = pid > 0 ? t.slotOf(pid) : -1;
-    return s >= 0 && t.state[s] !== A.PS_ZOMBIE;
+    return pid > 0 && this.live.has(pid);
   }
 
   private sent(id: number, from: number, to: number): Violation | null {
@@ -162,12 +180,8 @@ export class IpcChecks extends CheckFamilyBase {
 
   /** S-IPC-03: nobody is still blocked in a receive from a process that died in this step. */
   private waitersUnblocked(): Violation | null {
-    const procs = this.m.procs!;
-    const t = procs.t;
-    for (let s = 0; s < A.MAX_PROCS; s++) {
-      if (t.state[s] !== A.PS_BLOCKED || t.block[s] !== B_RECV) continue;
-      const from = procs.ipc.rFrom[s];
-      if (from !== 0 && this.dead.includes(from)) return this.fail('S-IPC-03', `PID ${t.pid[s]} is still blocked receiving from PID ${from}, which died`);
+    for (const [pid, from] of this.waits) {
+      if (from !== 0 && this.dead.includes(from)) return this.fail('S-IPC-03', `PID ${pid} is still blocked receiving from PID ${from}, which died`);
     }
     return null;
   }
@@ -193,6 +207,16 @@ export class IpcChecks extends CheckFamilyBase {
   }
 
   fingerprint(h: Hasher64, now: number): void {
+    // The live set and the waits, in PID order (insertion order differs between equal states).
+    const live = [...this.live].sort((x, y) => x - y);
+    h.int(live.length);
+    for (const pid of live) h.int(pid);
+    const waits = [...this.waits.keys()].sort((x, y) => x - y);
+    h.int(waits.length);
+    for (const pid of waits) {
+      h.int(pid);
+      h.int(this.waits.get(pid)!);
+    }
     h.int(this.out.size);
     for (const msg of this.out.values()) {
       h.int(msg.from);

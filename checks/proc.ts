@@ -74,6 +74,9 @@ export class ProcChecks extends CheckFamilyBase {
   private readonly gStoreVal = new Int32Array(MAX_PROCS * STORES);
   private readonly gStores = new Uint8Array(MAX_PROCS);
   private maxPid = 0;
+  /** The process on the CPU as the dispatch probes reported it (slot, PID), not the scheduler's field. */
+  private gRunSlot = 0;
+  private gRunPid = 0;
   private zombies = 0;
   /** init has reaped and must drain (L-PM-03). */
   private initDraining = 0;
@@ -110,6 +113,8 @@ export class ProcChecks extends CheckFamilyBase {
     this.gWaitFor.fill(0);
     this.gStores.fill(0);
     this.maxPid = 0;
+    this.gRunSlot = 0;
+    this.gRunPid = 0;
     this.zombies = 0;
     this.initDraining = 0;
     this.lastEval = -1;
@@ -141,15 +146,17 @@ export class ProcChecks extends CheckFamilyBase {
     if (this.sigchld.length > 0) this.sigchld.length = 0;
     this.reapedPid = -1;
     const first = this.readStepProbes(this.handle);
-    if (first) return first;
+    // The structural checks run after a probe's violation too (what exited in this step is judged
+    // in this step or never).
     if (this.touched) {
-      const v = this.structure();
-      if (v) return v;
+      const v = this.pass(this.structure());
+      if (first || v) return first ?? v;
     } else if (this.m.bootFailure === 0 && this.gLife[0] !== FREE) {
       // (Once the kernel's own loop, PID 0, exists: before that there is no CPU to judge.)
-      const v = this.readyRing();
-      if (v) return v;
+      const v = this.pass(this.readyRing());
+      if (first || v) return first ?? v;
     }
+    if (first) return first;
     const now = this.m.sim.now;
     if (now !== this.lastEval && (this.zombies > 0 || this.touched)) {
       this.lastEval = now;
@@ -188,6 +195,8 @@ export class ProcChecks extends CheckFamilyBase {
       case P.P_PROC_WAIT_BLOCK:
         return this.waitBlocked(a, b, c);
       case P.P_PROC_SCHED:
+        this.gRunSlot = a;
+        this.gRunPid = b;
         if (c !== PS_READY) return this.fail('S-PM-12', `slot ${a} (PID ${b}) was scheduled while ${STATE_NAMES[c] ?? c}`);
         return null;
       case P.P_PROC_EXEC_START:
@@ -234,12 +243,12 @@ export class ProcChecks extends CheckFamilyBase {
     this.gStores[slot] = 0;
     if (!fork) return v;
     const procs = this.m.procs!;
-    // The caller is the process on the CPU.
-    const caller = procs.t.pid[procs.running];
+    // The caller is the process on the CPU: the one the last dispatch probe named.
+    const caller = this.gRunPid;
     if (!v && parent !== caller) v = this.fail('S-PM-06', `fork by PID ${caller} made PID ${pid} with parent ${parent}`);
     if (!v && procs.t.ppid[slot] !== caller) v = this.fail('S-PM-06', `the kernel records PID ${pid}'s parent as ${procs.t.ppid[slot]}, but PID ${caller} forked it`);
     // The child starts with the parent's memory, so it inherits what the parent stored.
-    const ps = procs.running;
+    const ps = this.gRunSlot;
     this.gStores[slot] = this.gStores[ps];
     for (let i = 0; i < STORES; i++) {
       this.gStoreAddr[slot * STORES + i] = this.gStoreAddr[ps * STORES + i];
@@ -283,18 +292,19 @@ export class ProcChecks extends CheckFamilyBase {
   }
 
   private exit(pid: number, status: number, parent: number): Violation | null {
-    if (pid === 1) return this.fail('S-PM-01', `init (PID 1) exited with status ${status}`);
+    // init's exit is recorded like any other (the ghost follows what happened), then reported.
+    let v = pid === 1 ? this.fail('S-PM-01', `init (PID 1) exited with status ${status}`) : null;
     const s = this.slotOf(pid);
-    if (s < 0) return this.fail('S-PM-03', `PID ${pid} exited but is not a live process`);
-    if (this.gLife[s] === ZOMBIE) return null; // eclipse-b: a second exit of a terminated process
+    if (s < 0) return v ?? this.fail('S-PM-03', `PID ${pid} exited but is not a live process`);
+    if (this.gLife[s] === ZOMBIE) return v; // eclipse-b: a second exit of a terminated process
     this.gLife[s] = ZOMBIE;
     this.gStatus[s] = status;
     this.gExitAt[s] = this.m.sim.now;
     this.gWaitAt[s] = -1;
     this.zombies++;
     this.exited.push(s);
-    if (parent !== this.gParent[s]) return this.fail('S-PM-06', `PID ${pid} exited with parent ${parent}, but its parent is ${this.gParent[s]}`);
-    return null;
+    if (!v && parent !== this.gParent[s]) v = this.fail('S-PM-06', `PID ${pid} exited with parent ${parent}, but its parent is ${this.gParent[s]}`);
+    return v;
   }
 
   private reaped(pid: number, status: number, reaper: number): Violation | null {
@@ -546,6 +556,8 @@ export class ProcChecks extends CheckFamilyBase {
   fingerprint(h: Hasher64, now: number): void {
     h.int(this.maxPid);
     h.int(this.initDraining);
+    h.int(this.gRunSlot);
+    h.int(this.gRunPid);
     for (let s = 0; s < MAX_PROCS; s++) {
       if (this.gLife[s] === FREE) continue;
       h.int(s);

@@ -92,6 +92,11 @@ export class ServiceChecks extends CheckFamilyBase {
   /** PID → service whose program it exec'd. */
   private readonly serviceOf = new Map<number, number>();
   private readonly deadPids = new Set<number>();
+  /**
+   * PIDs alive as the spawn, fork and exit probes reported them, with the program each last
+   * exec'd (−1: none yet, it runs what its parent ran): S-SM-02 asks these, not the process table.
+   */
+  private readonly liveProgram = new Map<number, number>();
   /** PIDs whose READY reached init. */
   private readonly readyFrom = new Set<number>();
   /** init's children that exited and are not yet reaped. */
@@ -134,6 +139,7 @@ export class ServiceChecks extends CheckFamilyBase {
     this.down = false;
     this.serviceOf.clear();
     this.deadPids.clear();
+    this.liveProgram.clear();
     this.liveDirty = false;
     this.recordDirty = true;
     this.seenTable = null;
@@ -164,11 +170,12 @@ export class ServiceChecks extends CheckFamilyBase {
   }
 
   afterStep(): Violation | null {
+    // A probe's violation does not skip reading the table: its transitions are judged only in the
+    // step init made them, and the ghost (starts, deaths, READYs) must follow them.
     const first = this.readStepProbes(this.handle);
-    if (first) return first;
     const s = this.down ? null : this.table();
-    if (!s) return null;
-    let v: Violation | null = null;
+    if (!s) return first;
+    let v: Violation | null = first;
     let changed = false;
     // init's table changes only when init's program takes a step (or a new one is loaded): the
     // keyed reads below are most of this family's time, so skip them on every other event.
@@ -198,7 +205,6 @@ export class ServiceChecks extends CheckFamilyBase {
       }
       this.reapedThisPass.length = 0;
     }
-    if (v) return v;
     const now = this.m.sim.now;
     // L-SM-05 watches a busy init: waiting in receive for the next deadline or message is idle.
     const t = this.m.procs!.t;
@@ -213,6 +219,7 @@ export class ServiceChecks extends CheckFamilyBase {
       this.hangsSeen = hangs;
       this.noteHangs();
     }
+    if (v) return v;
     if (now !== this.lastEval) {
       this.lastEval = now;
       return this.deadlines(now, s);
@@ -224,6 +231,7 @@ export class ServiceChecks extends CheckFamilyBase {
     switch (kind) {
       case P.P_PROC_EXEC:
         this.recordDirty = true;
+        if (b === 0 && this.liveProgram.has(a)) this.liveProgram.set(a, c);
         if (b === 0) {
           const i = this.serviceProgram.indexOf(c);
           if (i >= 0) {
@@ -233,6 +241,7 @@ export class ServiceChecks extends CheckFamilyBase {
         }
         return null;
       case P.P_PROC_EXIT: {
+        this.liveProgram.delete(a);
         if (a === 1) return this.fail('S-SM-09', `init exited (status 0x${b.toString(16)})`);
         this.deadPids.add(a);
         this.liveDirty = true;
@@ -282,6 +291,13 @@ export class ServiceChecks extends CheckFamilyBase {
         return null;
       case P.P_PROC_SPAWN:
         this.down = false;
+        this.liveProgram.set(a, -1);
+        this.recordDirty = true;
+        return null;
+      case P.P_PROC_FORK:
+        // The child runs its parent's program until it execs.
+        this.liveProgram.set(a, this.liveProgram.get(b) ?? -1);
+        this.recordDirty = true;
         return null;
       default:
         return null;
@@ -446,13 +462,12 @@ export class ServiceChecks extends CheckFamilyBase {
       }
       // S-SM-02: one live process per service; the recorded PID exists and runs that service.
       // (Its answer changes only with a recorded PID, an exec, an exit or a reap: recordDirty.)
+      // (Who exists and what it runs: the family's own record from the process probes.)
       if (this.recordDirty && this.pid[i] > 0 && on('S-SM-02')) {
-        const t = this.m.procs!.t;
-        const slot = t.slotOf(this.pid[i]);
-        if (slot < 0 && !this.deadPids.has(this.pid[i])) return this.fail('S-SM-02', `${name} records PID ${this.pid[i]}, which does not exist`);
-        if (slot >= 0 && t.state[slot] !== A.PS_ZOMBIE) {
-          const prog = t.program[slot];
-          const ok = prog === this.initProgram || this.serviceProgram[2 * i] === prog || this.serviceProgram[2 * i + 1] === prog;
+        const prog = this.liveProgram.get(this.pid[i]);
+        if (prog === undefined && !this.deadPids.has(this.pid[i])) return this.fail('S-SM-02', `${name} records PID ${this.pid[i]}, which does not exist`);
+        if (prog !== undefined) {
+          const ok = prog === -1 || prog === this.initProgram || this.serviceProgram[2 * i] === prog || this.serviceProgram[2 * i + 1] === prog;
           if (!ok) return this.fail('S-SM-02', `${name} records PID ${this.pid[i]}, which runs ${PROGRAMS[prog]?.name ?? 'nothing'}`);
         }
       }
@@ -532,6 +547,12 @@ export class ServiceChecks extends CheckFamilyBase {
     h.int(this.readyFrom.size);
     h.int(this.initZombies.size);
     h.int(this.serviceOf.size);
+    const live = [...this.liveProgram.keys()].sort((x, y) => x - y);
+    h.int(live.length);
+    for (const pid of live) {
+      h.int(pid);
+      h.int(this.liveProgram.get(pid)!);
+    }
     h.int((this.liveDirty ? 1 : 0) | (this.recordDirty ? 2 : 0));
   }
 }

@@ -15,7 +15,7 @@ export const MUTANTS: readonly MutantInfo[] = [
   { name: 'wrap-compare', subsystem: 'virtqueue driver', description: 'while (last_used < used.idx) instead of != (no wrap)', catchers: ['L-VQ-08', 'L-VQ-02', 'S-VQ-06'] },
   { name: 'modulo-index', subsystem: 'virtqueue driver', description: 'stores avail.idx as (idx + 1) mod N', catchers: ['S-VQ-05', 'S-VQ-06', 'L-VQ-01'] },
   { name: 'leak-on-error', subsystem: 'block driver', description: 'the IOERR/UNSUPP path returns without freeing the chain', catchers: ['S-VQ-02', 'L-VQ-04'] },
-  { name: 'double-complete', subsystem: 'block driver', description: 'the error path skips last_used += 1', catchers: ['S-VQ-08', 'S-VQ-09'] },
+  { name: 'double-complete', subsystem: 'block driver', description: 'the error path skips last_used += 1', catchers: ['S-VQ-14', 'S-VQ-08', 'S-VQ-09'] },
   { name: 'event-idx-off-by-one', subsystem: 'virtqueue driver', description: 'writes used_event = last_used + 1', catchers: ['S-VQ-16', 'L-VQ-02'] },
   { name: 'single-pop-per-irq', subsystem: 'interrupt handler', description: 'handles one used element per interrupt (if instead of while)', catchers: ['L-VQ-02'] },
   { name: 'spurious-irq-assert', subsystem: 'interrupt handler', description: 'treats an interrupt with an empty used ring as an error', catchers: ['S-VQ-23'] },

@@ -41,12 +41,13 @@ export const P_PANIC = 33; // a = reason code
 export const P_ABANDON = 34; // a = client, b = head (eclipse-b spin timeout)
 export const P_DEVICE_NOTIFIED = 35; // a = 1 if accepted, 0 if ignored
 export const P_DRIVER_BAD_USED = 36; // a = used position, b = id
+export const P_FEATURES = 37; // a = the feature bits the driver accepted (written to the device)
 // file system (kernel.md §3)
 export const P_CACHE_REQUEST = 40; // a = buffer, b = partition block, c = request type
 export const P_CACHE_VALID = 41; // a = buffer, b = partition block, c = 1 after a write
 export const P_CACHE_INVALID = 42; // a = buffer, b = partition block
 export const P_CACHE_EVICT = 43; // a = buffer, b = partition block, c = its state
-export const P_FS_CALL_START = 44; // a = client, b = operation
+export const P_FS_CALL_START = 44; // a = client, b = operation, c = length asked (read), else 0
 export const P_FS_CALL_END = 45; // a = client, b = operation, c = result (≥ 0 or −errno)
 export const P_FS_READ = 46; // a = client, b = file offset read from, c = bytes returned
 export const P_FS_WRITE = 47; // a = client, b = file offset written at, c = bytes written

@@ -30,10 +30,11 @@ export class KernelFs extends KernelFsWalk implements CacheClient {
   // Calls
   // =====================================================================================
 
-  protected start(c: number, op: number): void {
+  /** `arg`: what the caller asked for, for the checks (the length of a read). */
+  protected start(c: number, op: number, arg = 0): void {
     this.op[c] = op;
     this.ioError[c] = 0;
-    this.probes.add(P_FS_CALL_START, c, op, 0);
+    this.probes.add(P_FS_CALL_START, c, op, arg);
   }
 
   mount(c: number): void {
@@ -60,7 +61,7 @@ export class KernelFs extends KernelFsWalk implements CacheClient {
 
 
   read(c: number, fd: number, len: number): void {
-    this.start(c, OP_READ);
+    this.start(c, OP_READ, len);
     this.argFd[c] = fd;
     this.argLen[c] = len;
     this.askLen[c] = len;

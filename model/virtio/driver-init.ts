@@ -4,7 +4,7 @@
  * virtqueue lock that serialises submit, handler, poll and recovery.
  */
 import { FEATURE_EVENT_IDX, FEATURE_VERSION_1, STATUS_ACKNOWLEDGE, STATUS_DRIVER, STATUS_DRIVER_OK, STATUS_FAILED, STATUS_FEATURES_OK } from './constants.js';
-import { P_QUEUE_READY, P_QUEUE_RESET, P_STATUS_READ, P_STATUS_WRITE } from '../probes.js';
+import { P_FEATURES, P_QUEUE_READY, P_QUEUE_RESET, P_STATUS_READ, P_STATUS_WRITE } from '../probes.js';
 import { R_IOERR } from '../block/block-port.js';
 import { DriverState, E_DRV_HANDLER_ISR, E_DRV_INIT_STEP, E_DRV_POLL_STATUS, E_DRV_SUBMIT_STEP, RQ_IDLE, RQ_SUBMITTING, RQ_IN_FLIGHT, RQ_HELD, LOCK_NONE, LOCK_INIT, LOCK_HANDLER, LOCK_SUBMIT, LOCK_POLL, PH_ALLOC, INIT_RESET, INIT_WAIT_RESET, INIT_ACK, INIT_DRIVER, INIT_FEATURES, INIT_FEATURES_OK, INIT_CHECK_FEATURES, INIT_QUEUE, INIT_DRIVER_OK } from './driver-state.js';
 export abstract class DriverInit extends DriverState {
@@ -91,6 +91,7 @@ export abstract class DriverInit extends DriverState {
         const offered = dev.featuresOffered;
         const accepted = this.reference ? offered & (FEATURE_VERSION_1 | (this.wantEventIdx === 1 ? FEATURE_EVENT_IDX : 0)) : 0;
         dev.driverFeatures = accepted;
+        this.probes.add(P_FEATURES, accepted, 0, 0);
         this.eventIdx = (accepted & FEATURE_EVENT_IDX) !== 0 ? 1 : 0;
         break;
       }

@@ -90,17 +90,21 @@ test('checks: S-VQ-05: avail.idx moved by anyone but the driver’s publish, or 
   t.is(judge(vq, m, [[P.P_AVAIL_PUBLISH, 0, 2, 0]])?.check, 'S-VQ-05', 'a publish that adds two heads at once');
 });
 
-test('checks: S-VQ-06: index windows: the driver past used.idx, the device past avail.idx', (t) => {
+test('checks: S-VQ-06: index windows: the device reads an entry past avail.idx', (t) => {
+  // The windows are taken from the positions the probes report (the device's fetches, the
+  // driver's consumes), not from last_avail / last_used: a device whose last_avail ran past
+  // avail.idx shows it by fetching there (test/checks/trust.test.ts corrupts the counter itself).
   {
-    const { vq, m } = good(usedPending);
-    m.driver.lastUsed = (m.mem.usedIdx() + 1) & m.indexMask;
-    const v = judge(vq, m);
-    t.is(v?.check, 'S-VQ-06');
-    t.regex(v?.message ?? '', /used\.idx − last_used/);
+    const { vq, m } = good(publishedUnfetched);
+    const pos = m.device.lastAvail;
+    t.is(judge(vq, m, [[P.P_DEVICE_FETCH, m.mem.availRing(pos & (m.params.queueSize - 1)), pos, 0]]), null, 'fetching the published entry');
   }
   const { vq, m } = good(justDriverOk);
-  m.device.lastAvail = (m.mem.availIdx() + 1) & m.indexMask;
-  t.is(judge(vq, m)?.check, 'S-VQ-06');
+  const pos = (m.mem.availIdx() + 1) & m.indexMask;
+  const v = judge(vq, m, [[P.P_DEVICE_FETCH, m.mem.availRing(pos & (m.params.queueSize - 1)), pos, 0]]);
+  t.is(v?.check, 'S-VQ-06');
+  // (It skipped position 0: seen at the fetch itself, before the window is.)
+  t.regex(v?.message ?? '', /the device read avail position 1, but its last_avail was 0/);
 });
 
 test('checks: S-VQ-07: avail.idx bumped before the ring slot, or before the descriptors, were written', (t) => {
