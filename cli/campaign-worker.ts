@@ -27,6 +27,8 @@ export interface SliceResult {
   failedRuns: number;
   findings: CampaignFinding[];
   outcomes: CampaignOutcome[];
+  /** Coverage probe hits of the slice's runs, by probe id (model/coverage.ts). */
+  coverage?: number[];
 }
 
 const systems = new Map<string, ReturnType<typeof makeCampaignSystem>>();
@@ -55,5 +57,5 @@ export default async function runSlice(task: SliceTask): Promise<SliceResult> {
       campaign.runSeeds(seed, seed + 1);
     }
   } else campaign.runSeeds(task.from, task.to);
-  return { runs: campaign.runs, steps: campaign.steps, failedRuns: campaign.failedRuns, findings: campaign.orderedFindings(), outcomes: campaign.orderedOutcomes() };
+  return { runs: campaign.runs, steps: campaign.steps, failedRuns: campaign.failedRuns, findings: campaign.orderedFindings(), outcomes: campaign.orderedOutcomes(), coverage: campaign.coverage ? Array.from(campaign.coverage) : undefined };
 }

@@ -7,6 +7,7 @@
 import { SCENARIOS } from '../scenarios/registry.js';
 import { shardText } from '../scenarios/shard.js';
 import type { BootFailureRecord, ResultReport, ResultRow, ViolationRecord } from './results.js';
+import { sumCoverage } from './coverage.js';
 
 /** A set of documents that cannot be merged (one line; exit 2). */
 export class MergeError extends Error {}
@@ -42,6 +43,7 @@ function mergeRows(a: ResultRow, b: ResultRow): ResultRow {
     checks: a.checks.length >= b.checks.length ? a.checks : b.checks,
     bootFailures: [...boots.values()].sort((x, y) => x.seed - y.seed),
     violations: orderViolations([...checks.values()]),
+    ...(a.coverage || b.coverage ? { coverage: sumCoverage([a.coverage, b.coverage]) } : {}),
   };
 }
 

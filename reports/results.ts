@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { Finding } from '../scenarios/operations.js';
 import type { Shard } from '../scenarios/shard.js';
+import { sumCoverage, type CoverageRecord } from './coverage.js';
 
 export interface ViolationRecord {
   check: string;
@@ -56,6 +57,8 @@ export interface ResultRow {
   ignoredChecks: string[];
   bootFailures: BootFailureRecord[];
   violations: ViolationRecord[];
+  /** `--coverage`: hits per coverage probe (reports/coverage.ts) of this row's runs. */
+  coverage?: CoverageRecord;
 }
 
 export interface ResultHead {
@@ -90,7 +93,10 @@ export function violationRecord(f: Finding, replayPath: string, htmlPath?: strin
 /** The JSON document a command prints for a report. */
 export function reportToJson(r: ResultReport): unknown {
   const head = { command: r.head.command, profile: r.head.profile, mutants: r.head.mutants, only: r.head.only, shard: r.head.shard, interrupted: r.head.interrupted };
-  if (r.head.command === 'check') return { mode: 'check', ...head, results: r.rows };
+  if (r.head.command === 'check') {
+    const withCoverage = r.rows.some((x) => x.coverage);
+    return { mode: 'check', ...head, results: r.rows, ...(withCoverage ? { coverage: sumCoverage(r.rows.map((x) => x.coverage)) } : {}) };
+  }
   const row = r.rows[0];
   const { scenario, mode, ...rest } = row;
   // The old flat order first (scenario, profile, mutants, mode), then the rest.
@@ -124,6 +130,7 @@ const rowFields = {
   ignoredChecks: z.array(z.string()),
   bootFailures: z.array(z.object({ reason: z.string(), runs: nonNeg, seed: nonNeg })),
   violations: z.array(violationSchema),
+  coverage: z.record(z.string(), nonNeg).optional(),
 };
 const headFields = {
   command: z.enum(['run', 'explore', 'check']),

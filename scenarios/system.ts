@@ -194,6 +194,10 @@ export class ScenarioSystem implements SimSystem {
     return this.machine.sim.trace.hex();
   }
 
+  coverageCounts(): Float64Array {
+    return this.machine.coverage.counts;
+  }
+
   fingerprint(h: Hasher64): void {
     this.machine.fingerprint(h);
     const now = this.machine.sim.now;

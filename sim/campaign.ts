@@ -47,6 +47,11 @@ export class Campaign {
   failedRuns = 0;
   readonly findings = new Map<string, CampaignFinding>();
   readonly outcomes = new Map<string, CampaignOutcome>();
+  /**
+   * Coverage probe hits of the campaign's own runs (not of shrinking or anything else the system
+   * ran), when the system counts them.
+   */
+  readonly coverage: Float64Array | null;
   private readonly chooser = new Chooser(new RandomStrategy(0));
 
   /**
@@ -56,10 +61,23 @@ export class Campaign {
   constructor(
     private readonly system: SimSystem,
     private readonly strategyOf: (seed: number) => Strategy = (seed) => new RandomStrategy(seed),
-  ) {}
+  ) {
+    const c = system.coverageCounts?.();
+    this.coverage = c ? new Float64Array(c.length) : null;
+  }
 
   /** Runs seeds [from, to). */
   runSeeds(from: number, to: number): void {
+    const counts = this.coverage ? this.system.coverageCounts!() : null;
+    const before = counts ? counts.slice() : null;
+    try {
+      this.runRange(from, to);
+    } finally {
+      if (counts && before) for (let i = 0; i < counts.length; i++) this.coverage![i] += counts[i] - before[i];
+    }
+  }
+
+  private runRange(from: number, to: number): void {
     for (let seed = from; seed < to; seed++) {
       const r = runOnce(this.system, this.strategyOf(seed), 0, this.chooser);
       this.runs++;
@@ -86,7 +104,8 @@ export class Campaign {
    * check the finding of the lowest seed wins, so the merge does not depend on which worker
    * finished first.
    */
-  merge(other: { runs: number; steps: number; failedRuns: number; findings: Iterable<CampaignFinding>; outcomes?: Iterable<CampaignOutcome> }): void {
+  merge(other: { runs: number; steps: number; failedRuns: number; findings: Iterable<CampaignFinding>; outcomes?: Iterable<CampaignOutcome>; coverage?: ArrayLike<number> | null }): void {
+    if (this.coverage && other.coverage) for (let i = 0; i < this.coverage.length && i < other.coverage.length; i++) this.coverage[i] += other.coverage[i];
     this.runs += other.runs;
     this.steps += other.steps;
     this.failedRuns += other.failedRuns;

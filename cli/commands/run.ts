@@ -12,7 +12,8 @@ import { applyTargetOptions, writeFinding } from '../files.js';
 import { checkDeterminismCommand } from './check-determinism.js';
 import { progressEnabled, startProgress } from '../progress.js';
 import { writeReportFiles } from '../report-files.js';
-import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';export interface RunOptions extends FindingCliOptions {
+import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';
+import { coverageRecord, coverageText, type CoverageRecord } from '../../reports/coverage.js';export interface RunOptions extends FindingCliOptions {
   seeds?: number;
   seed?: number;
   firstSeed: number;
@@ -49,6 +50,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
   let firstSeed: number;
   let stopped = false;
   let outcomes: { outcome: string; seed: number; count: number }[] = [];
+  let coverage: CoverageRecord | undefined;
   if (o.seed !== undefined) {
     firstSeed = o.seed;
     const { result, system } = runSeed(t, o.seed);
@@ -56,6 +58,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
     steps = result.steps;
     traceHash = result.traceHash;
     if (result.outcome !== null) outcomes = [{ outcome: result.outcome, seed: o.seed, count: 1 }];
+    if (o.coverage) coverage = coverageRecord(system.coverageCounts());
     findings = result.violation
       ? [findingFrom(t, system, { check: result.violation.check, seed: o.seed, count: 1, choices: result.choices, labels: result.labels, violation: result.violation }, budget)]
       : [];
@@ -72,6 +75,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
     steps = campaign.steps;
     findings = campaignFindings(t, campaign, budget);
     outcomes = campaign.orderedOutcomes();
+    if (o.coverage && campaign.coverage) coverage = coverageRecord(campaign.coverage);
   }
   const seconds = (performance.now() - started) / 1000;
   const paths = findings.map((f) => writeFinding(o.out, t.scenario.name, 'run', f));
@@ -93,10 +97,12 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
         bootFailures: outcomes.map((x) => ({ reason: x.outcome, runs: x.count, seed: x.seed })),
         violations: findings.map((f, i) => violationRecord(f, paths[i], pages[i])),
         ...(t.settings && Object.keys(t.settings).length > 0 ? { settings: t.settings } : {}),
+        ...(coverage ? { coverage } : {}),
       },
     ],
   };
   process.stdout.write(o.json ? `${toJsonText(reportToJson(report))}\n` : runSummaryText(report, o.seed !== undefined ? 1 : o.workers));
+  if (coverage && !o.json) process.stdout.write(coverageText(coverage, `${runs} run${runs === 1 ? '' : 's'}`));
   writeReportFiles(report, o);
   process.exitCode = findings.length > 0 ? 1 : stopped ? 130 : 0;
 }
