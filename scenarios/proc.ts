@@ -66,6 +66,16 @@ export const PROC_SCENARIOS: Scenario[] = [
     exploreMaxStates: 1_000_000,
   },
   {
+    name: 'lineage',
+    description: 'three generations: a middle process exits with zombie children while its parent lives on past the reap bound; kills of children blocked in wait, receive and a file-system call',
+    purpose: 'init woken when it inherits zombies (not only when its own child dies), kill × the target’s blocked state, a kill that waits for a file-system call to return',
+    params: { ...PROC_BASE, maxTimeMicros: 400_000, faults: { ...PROC_FAULTS, crash: 0.002 }, faultBudget: 3, swarm: true, fs: bootDisk('proc-lineage', { cacheBlocks: 3 }), proc: proc({ workload: { children: 3 } }) },
+    campaignSeeds: 200,
+    explorable: false,
+    exploreMaxDepth: 50_000,
+    exploreMaxStates: 1_000_000,
+  },
+  {
     name: 'proc-small',
     description: 'init runs /bin/pair (fork, the child exits 3, the parent waits), with at most one crash or frame shortage: small enough to explore exhaustively',
     purpose: 'every interleaving of boot from disk, fork, exit, wait and the timer',
