@@ -55,7 +55,8 @@ export const BOOT_SCENARIOS: Scenario[] = [
     description: 'the whole machine: boot from disk, init and the five services, every fault kind at low rates',
     purpose: 'boot order, service start in dependency order, READY, health pings, restarts, IPC between services, reaping',
     // (A 10 ms slow start takes two or three CPU slices: some make the start timeout, some do not.)
-    params: { ...BOOT_BASE, faults: LOW_FAULTS, faultBudget: 6, swarm: true, fs: disk(1), proc: proc({ slowStartMicros: 10_000 }) },
+    // 8 descriptors: two requests in flight, so services loading at once wait for descriptors.
+    params: { ...BOOT_BASE, queueSize: 8, faults: LOW_FAULTS, faultBudget: 6, swarm: true, fs: disk(1), proc: proc({ slowStartMicros: 10_000 }) },
     campaignSeeds: 200,
     explorable: false,
     exploreMaxDepth: 100_000,

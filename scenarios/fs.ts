@@ -26,6 +26,8 @@ export const FS_SCENARIOS: Scenario[] = [
     purpose: 'the kernel read path (mount, lookup, open/read/lseek/close) and the buffer cache under I/O errors, interrupt faults and device failure',
     params: {
       ...FS_BASE,
+      // 8 descriptors: two requests in flight for four clients, so requests wait for descriptors.
+      queueSize: 8,
       faults: { ...NO_FAULTS, ioError: 0.03, unsupported: 0.01, latencySpike: 0.01, irqDelay: 0.03, irqCoalesce: 0.03, irqLost: 0.02, irqSpurious: 0.03, deviceFailure: 0.003 },
       faultBudget: 10,
       swarm: true,
