@@ -8,9 +8,12 @@
  * E and blocks in `wait`, a child R that blocks in `receive`, and a child F that blocks in a
  * file-system call (reads of /data/big, which A opened); after each fork A yields so the child can block,
  * kills it (SIGKILL, SIGTERM, SIGKILL), and reaps it. It also kills init (EPERM), a reaped PID
- * (ESRCH) and itself with signal 0, computes for LINEAGE_LONG_STEPS steps and kills itself.
+ * (ESRCH) and itself with signal 0, makes the calls a kernel must refuse (bad descriptors, empty
+ * paths, a poll of an empty mailbox, a wait for no child), computes for LINEAGE_LONG_STEPS steps and
+ * kills itself.
  */
-import { BUF_BASE, SIGKILL, SIGTERM, STACK_PAGE, SYS_CLOSE, SYS_EXIT, SYS_FORK, SYS_GETPID, SYS_KILL, SYS_OPEN, SYS_READ, SYS_RECEIVE, SYS_WAIT, SYS_WAITPID, SYS_YIELD } from '../abi.js';
+import { BUF_BASE, SIGKILL, SIGTERM, STACK_PAGE, SYS_CLOSE, SYS_EXEC_PATH, SYS_EXIT, SYS_FORK, SYS_GET_SERVICE_BINARY, SYS_GETPID, SYS_GETPPID, SYS_KILL, SYS_LSEEK, SYS_OPEN, SYS_READ, SYS_RECEIVE, SYS_WAIT, SYS_WAITPID, SYS_WRITE, SYS_YIELD } from '../abi.js';
+import { SEEK_SET } from '../../fs/fs-call-abi.js';
 import { compute, layoutStrings, sys, type Action, type ProgramDef, type ProgramState } from './program.js';
 
 const STR = layoutStrings(['/data/big']);
@@ -155,9 +158,36 @@ export const LINEAGE: ProgramDef = {
         return sys(out, SYS_GETPID);
       case 18:
         return sys(out, SYS_KILL, last, 0);
+      // Each syscall's other outcomes, with arguments the kernel must refuse (kernel.md §4.3).
       case 19:
-        return compute(out, LINEAGE_LONG_STEPS);
+        return sys(out, SYS_READ, 0, BUF_BASE, 16); // end of input: 0
       case 20:
+        return sys(out, SYS_READ, 99, BUF_BASE, 16); // EBADF
+      case 21:
+        return sys(out, SYS_WRITE, 99, BUF_BASE, 16); // EBADF
+      case 22:
+        return sys(out, SYS_CLOSE, 99); // EBADF
+      case 23:
+        return sys(out, SYS_LSEEK, s.fd, 0, SEEK_SET); // 0
+      case 24:
+        return sys(out, SYS_LSEEK, 99, 0, SEEK_SET); // EBADF
+      case 25:
+        return sys(out, SYS_OPEN, STR.addr[0], 0, 0); // EINVAL (empty path)
+      case 26:
+        return sys(out, SYS_EXEC_PATH, STR.addr[0], 0); // EINVAL
+      case 27:
+        return sys(out, SYS_RECEIVE, BUF_BASE, 64, 0, 0, 0); // EAGAIN: nothing to poll
+      case 28:
+        return sys(out, SYS_WAITPID, 99_999, 0, 0); // ECHILD
+      case 29:
+        return sys(out, SYS_GETPPID);
+      case 30:
+        return sys(out, SYS_GET_SERVICE_BINARY, 0, BUF_BASE, STACK_PAGE);
+      case 31:
+        return sys(out, SYS_GET_SERVICE_BINARY, 99, BUF_BASE, STACK_PAGE); // EINVAL
+      case 32:
+        return compute(out, LINEAGE_LONG_STEPS);
+      case 33:
         return sys(out, SYS_GETPID);
       default:
         // The end: A kills itself.
