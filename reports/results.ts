@@ -29,6 +29,8 @@ export interface ViolationRecord {
   notShrunk?: string;
   /** Its HTML timeline page (--html), if one was written. */
   html?: string;
+  /** The swarm knobs its (shrunk) run drew, when the scenario has any. */
+  knobs?: Record<string, number>;
 }
 
 export interface BootFailureRecord {
@@ -57,6 +59,8 @@ export interface ResultRow {
   ignoredChecks: string[];
   bootFailures: BootFailureRecord[];
   violations: ViolationRecord[];
+  /** run --seed: the swarm knobs the seed drew (scenarios/swarm-knobs.ts). */
+  knobs?: Record<string, number>;
   /** `--coverage`: hits per coverage probe (reports/coverage.ts) of this row's runs. */
   coverage?: CoverageRecord;
 }
@@ -87,6 +91,7 @@ export function violationRecord(f: Finding, replayPath: string, htmlPath?: strin
     shrunk: { fromChoices: f.originalChoices, fromStep: f.originalStep, choices: f.replay.choices.length },
     ...(f.notShrunk ? { notShrunk: f.notShrunk } : {}),
     ...(htmlPath ? { html: htmlPath } : {}),
+    ...(f.replay.knobs ? { knobs: f.replay.knobs } : {}),
   };
 }
 
@@ -115,6 +120,7 @@ const violationSchema = z.object({
   runs: nonNeg,
   replay: z.string(),
   shrunk: z.object({ fromChoices: nonNeg, fromStep: nonNeg, choices: nonNeg }),
+  knobs: z.record(z.string(), z.number()).optional(),
 });
 const rowFields = {
   scenario: z.string(),
@@ -131,6 +137,7 @@ const rowFields = {
   bootFailures: z.array(z.object({ reason: z.string(), runs: nonNeg, seed: nonNeg })),
   violations: z.array(violationSchema),
   coverage: z.record(z.string(), nonNeg).optional(),
+  knobs: z.record(z.string(), z.number()).optional(),
 };
 const headFields = {
   command: z.enum(['run', 'explore', 'check']),

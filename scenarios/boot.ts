@@ -57,6 +57,7 @@ export const BOOT_SCENARIOS: Scenario[] = [
     // (A 10 ms slow start takes two or three CPU slices: some make the start timeout, some do not.)
     // 8 descriptors: two requests in flight, so services loading at once wait for descriptors.
     params: { ...BOOT_BASE, queueSize: 8, faults: LOW_FAULTS, faultBudget: 6, swarm: true, fs: disk(1), proc: proc({ slowStartMicros: 10_000 }) },
+    swarmKnobs: [{ key: 'faults.crash', values: [0.0005, 0, 0.002] }],
     campaignSeeds: 200,
     explorable: false,
     exploreMaxDepth: 100_000,

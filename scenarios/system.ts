@@ -12,6 +12,7 @@ import type { Profile } from '../model/profile.js';
 import { Machine } from '../model/machine.js';
 import type { Scenario } from './scenario.js';
 import { builtInImage, fileList } from './fs-images.js';
+import { paramsForKnobs, SwarmKnobs } from './swarm-knobs.js';
 
 /** How one system is configured: which scenario, profile and mutants, and any overrides. */
 export interface SystemConfig {
@@ -64,6 +65,13 @@ export class ScenarioSystem implements SimSystem {
   readonly machine: Machine;
   readonly families: CheckFamily[];
   readonly params: MachineParams;
+  /**
+   * The parameters as configured, before any swarm knob: what a replay file records (`params` is
+   * the system's own copy, which the knobs change from run to run).
+   */
+  readonly baseParams: MachineParams;
+  /** The scenario's swarm knobs, drawn at the start of every run (null without swarm or knobs). */
+  readonly knobs: SwarmKnobs | null;
   violation: Violation | null = null;
   readonly violations: Violation[] = [];
   private readonly found = new Set<string>();
@@ -75,7 +83,12 @@ export class ScenarioSystem implements SimSystem {
   observer: ((m: Machine) => void) | null = null;
 
   constructor(readonly config: SystemConfig) {
-    this.params = effectiveParams(config);
+    const params = effectiveParams(config);
+    const declared = config.scenario.swarmKnobs ?? [];
+    const withKnobs = declared.length > 0 && params.swarm;
+    this.baseParams = params;
+    // The knobs write into the system's own copy of the parameters, which the parts read.
+    this.params = withKnobs ? paramsForKnobs(params) : params;
     let fs: { image: Uint8Array; files: ReturnType<typeof fileList> } | undefined;
     if (this.params.fs) {
       const image = config.image ?? builtInImage(this.params.fs.image, config.profile);
@@ -83,6 +96,7 @@ export class ScenarioSystem implements SimSystem {
       fs = { image, files: fileList(image) };
     }
     this.machine = new Machine({ profile: config.profile, mutants: config.mutants, params: this.params, fs }, new Chooser(new RandomStrategy(0)));
+    this.knobs = withKnobs ? new SwarmKnobs(declared, this.params) : null;
     this.families = checkFamilies(this.machine);
     const only = config.checks;
     // A check already violated in this run is not reported again (collect mode).
@@ -104,6 +118,8 @@ export class ScenarioSystem implements SimSystem {
     this.over = false;
     this.stopStep = Infinity;
     this.stopTime = Infinity;
+    // The workload's knobs before the machine: it begins with what they drew.
+    if (this.knobs) this.knobs.draw(chooser, this.machine);
     // The machine first: the families read its fresh state (clock at 0, fault counters at 0) as
     // their starting point, never what the previous run left.
     this.machine.begin(chooser, keepTrace);
@@ -199,6 +215,7 @@ export class ScenarioSystem implements SimSystem {
   }
 
   fingerprint(h: Hasher64): void {
+    this.knobs?.fingerprint(h);
     this.machine.fingerprint(h);
     const now = this.machine.sim.now;
     for (const f of this.families) f.fingerprint(h, now);

@@ -13,7 +13,8 @@ import { checkDeterminismCommand } from './check-determinism.js';
 import { progressEnabled, startProgress } from '../progress.js';
 import { writeReportFiles } from '../report-files.js';
 import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';
-import { coverageRecord, coverageText, type CoverageRecord } from '../../reports/coverage.js';export interface RunOptions extends FindingCliOptions {
+import { coverageRecord, coverageText, type CoverageRecord } from '../../reports/coverage.js';
+import { knobsText } from '../../scenarios/swarm-knobs.js';export interface RunOptions extends FindingCliOptions {
   seeds?: number;
   seed?: number;
   firstSeed: number;
@@ -51,6 +52,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
   let stopped = false;
   let outcomes: { outcome: string; seed: number; count: number }[] = [];
   let coverage: CoverageRecord | undefined;
+  let knobs: Record<string, number> | undefined;
   if (o.seed !== undefined) {
     firstSeed = o.seed;
     const { result, system } = runSeed(t, o.seed);
@@ -59,6 +61,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
     traceHash = result.traceHash;
     if (result.outcome !== null) outcomes = [{ outcome: result.outcome, seed: o.seed, count: 1 }];
     if (o.coverage) coverage = coverageRecord(system.coverageCounts());
+    if (system.knobs) knobs = system.knobs.values();
     findings = result.violation
       ? [findingFrom(t, system, { check: result.violation.check, seed: o.seed, count: 1, choices: result.choices, labels: result.labels, violation: result.violation }, budget)]
       : [];
@@ -97,11 +100,13 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
         bootFailures: outcomes.map((x) => ({ reason: x.outcome, runs: x.count, seed: x.seed })),
         violations: findings.map((f, i) => violationRecord(f, paths[i], pages[i])),
         ...(t.settings && Object.keys(t.settings).length > 0 ? { settings: t.settings } : {}),
+        ...(knobs ? { knobs } : {}),
         ...(coverage ? { coverage } : {}),
       },
     ],
   };
   process.stdout.write(o.json ? `${toJsonText(reportToJson(report))}\n` : runSummaryText(report, o.seed !== undefined ? 1 : o.workers));
+  if (knobs && !o.json) process.stdout.write(`  swarm knobs of seed ${o.seed}: ${knobsText(knobs)}\n`);
   if (coverage && !o.json) process.stdout.write(coverageText(coverage, `${runs} run${runs === 1 ? '' : 's'}`));
   writeReportFiles(report, o);
   process.exitCode = findings.length > 0 ? 1 : stopped ? 130 : 0;
