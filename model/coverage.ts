@@ -132,7 +132,8 @@ const FAULT_PHASES: Record<string, number[]> = {
   irqCoalesce: [PH_ONE, PH_SEVERAL],
   irqLost: [PH_ONE, PH_SEVERAL],
   irqSpurious: [PH_NONE, PH_ONE, PH_SEVERAL],
-  deviceFailure: [PH_NONE, PH_ONE, PH_SEVERAL, PH_DESC_SHORT],
+  // The device fails as it finishes a request's I/O (virtio/device.ts ioDone): never with none.
+  deviceFailure: [PH_ONE, PH_SEVERAL, PH_DESC_SHORT],
 };
 export const FAULT_PHASE_SLOTS = 4;
 /** Fault kind × phase → probe id, or −1; kinds without phases have one probe at PHASE_NONE. */
