@@ -66,7 +66,7 @@ export const PROC_SCENARIOS: Scenario[] = [
     description: 'a parent forks 20 children that exit at once, then reaps them; four rounds',
     purpose: 'many zombies at once: reaping exactly once, slot reuse, the 64-slot table (S-PM-13)',
     params: { ...PROC_BASE, faults: { ...PROC_FAULTS, frameShortage: 0.01 }, faultBudget: 4, swarm: true, fs: bootDisk('proc-storm'), proc: proc({ workload: { children: 20, rounds: 4, compute: 30 } }) },
-    swarmKnobs: [{ key: 'proc.workload.children', values: [20, 5, 10, 30] }, KILL_RATES],
+    swarmKnobs: [{ key: 'proc.workload.children', values: [20, 5, 10, 62] }, KILL_RATES],
     campaignSeeds: 300,
     explorable: false,
     exploreMaxDepth: 50_000,
