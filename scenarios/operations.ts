@@ -162,7 +162,7 @@ export function findingFrom(t: Target, system: ScenarioSystem, input: { check: s
     mutants: t.mutants,
     checks: t.checks ?? null,
     settings: t.settings ?? null,
-    parameters: system.baseParams,
+    parameters: system.params,
     knobs,
     seed: input.seed,
     choices,

@@ -35,8 +35,8 @@ const PROC_BASE: MachineParams = { ...FS_BASE, maxSteps: 300_000, maxTimeMicros:
 /** Faults a process scenario takes: crashes, frame shortage, and the disk's own faults under exec. */
 const PROC_FAULTS = { ...NO_FAULTS, crash: 0.004, frameShortage: 0.05, ioError: 0.01, irqLost: 0.01, irqSpurious: 0.01, latencySpike: 0.01 };
 
-/** Kill rates a seed may draw: the scenarios' own crash rate first, then none, half and double. */
-const KILL_RATES: SwarmKnob = { key: 'faults.crash', values: [PROC_FAULTS.crash, 0, PROC_FAULTS.crash / 2, PROC_FAULTS.crash * 2] };
+/** Kill rates a seed may draw: the scenarios' own crash rate first, then none and half of it. */
+const KILL_RATES: SwarmKnob = { key: 'faults.crash', values: [PROC_FAULTS.crash, 0, PROC_FAULTS.crash / 2] };
 
 export const PROC_SCENARIOS: Scenario[] = [
   {
@@ -44,7 +44,7 @@ export const PROC_SCENARIOS: Scenario[] = [
     description: 'init runs a fork tree (fanout 2, depth 2) whose leaves exec /bin/worker from the disk, and two execs that must fail; crashes and frame shortage',
     purpose: 'fork, exec from an ELF file on disk, exit, wait and reaping, fd inheritance, exec atomicity, under crashes at any step and I/O errors',
     params: { ...PROC_BASE, faults: PROC_FAULTS, faultBudget: 6, swarm: true, fs: bootDisk('proc-forks'), proc: proc({ workload: {} }) },
-    swarmKnobs: [{ key: 'proc.workload.fanout', values: [2, 1, 3] }, KILL_RATES],
+    swarmKnobs: [{ key: 'proc.workload.fanout', values: [2, 3] }, KILL_RATES],
     campaignSeeds: 500,
     explorable: false,
     exploreMaxDepth: 50_000,
@@ -55,7 +55,7 @@ export const PROC_SCENARIOS: Scenario[] = [
     description: 'two parents each fork four children and exit before them; init inherits and reaps the orphans',
     purpose: 'reparenting to init in the same step, SIGCHLD, init as the reaper of inherited children',
     params: { ...PROC_BASE, faults: PROC_FAULTS, faultBudget: 6, swarm: true, fs: bootDisk('proc-orphans'), proc: proc({ workload: { children: 4, compute: 40 } }) },
-    swarmKnobs: [{ key: 'proc.workload.children', values: [4, 1, 2, 6] }, KILL_RATES],
+    swarmKnobs: [{ key: 'proc.workload.children', values: [4, 2, 6] }, KILL_RATES],
     campaignSeeds: 500,
     explorable: false,
     exploreMaxDepth: 50_000,

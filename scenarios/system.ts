@@ -64,12 +64,13 @@ export function effectiveParams(config: SystemConfig): MachineParams {
 export class ScenarioSystem implements SimSystem {
   readonly machine: Machine;
   readonly families: CheckFamily[];
+  /** The parameters as configured (before any swarm knob): what a replay file records. */
   readonly params: MachineParams;
   /**
-   * The parameters as configured, before any swarm knob: what a replay file records (`params` is
-   * the system's own copy, which the knobs change from run to run).
+   * What the machine's parts read: `params` itself, or with swarm knobs the system's own copy,
+   * which the knobs change from run to run.
    */
-  readonly baseParams: MachineParams;
+  readonly runParams: MachineParams;
   /** The scenario's swarm knobs, drawn at the start of every run (null without swarm or knobs). */
   readonly knobs: SwarmKnobs | null;
   violation: Violation | null = null;
@@ -86,17 +87,17 @@ export class ScenarioSystem implements SimSystem {
     const params = effectiveParams(config);
     const declared = config.scenario.swarmKnobs ?? [];
     const withKnobs = declared.length > 0 && params.swarm;
-    this.baseParams = params;
+    this.params = params;
     // The knobs write into the system's own copy of the parameters, which the parts read.
-    this.params = withKnobs ? paramsForKnobs(params) : params;
+    this.runParams = withKnobs ? paramsForKnobs(params) : params;
     let fs: { image: Uint8Array; files: ReturnType<typeof fileList> } | undefined;
     if (this.params.fs) {
       const image = config.image ?? builtInImage(this.params.fs.image, config.profile);
       if (!image) throw new Error(`no image "${this.params.fs.image}"`);
       fs = { image, files: fileList(image) };
     }
-    this.machine = new Machine({ profile: config.profile, mutants: config.mutants, params: this.params, fs }, new Chooser(new RandomStrategy(0)));
-    this.knobs = withKnobs ? new SwarmKnobs(declared, this.params) : null;
+    this.machine = new Machine({ profile: config.profile, mutants: config.mutants, params: this.runParams, fs }, new Chooser(new RandomStrategy(0)));
+    this.knobs = withKnobs ? new SwarmKnobs(declared, this.runParams) : null;
     this.families = checkFamilies(this.machine);
     const only = config.checks;
     // A check already violated in this run is not reported again (collect mode).

@@ -60,7 +60,7 @@ test('swarm knobs: a seed draws them (same seed, same values; seeds differ), and
     // The first fs.clients clients made calls; the rest made none.
     const active = ka['fs.clients'];
     t.is(a.system.machine.fsClients!.active, active);
-    t.is(a.system.params.fs!.opsPerClient, ka['fs.opsPerClient']);
+    t.is(a.system.machine.params.fs!.opsPerClient, ka['fs.opsPerClient']);
     seen.set(`${active}/${ka['fs.opsPerClient']}`, (seen.get(`${active}/${ka['fs.opsPerClient']}`) ?? 0) + 1);
   }
   t.true(seen.size >= 6, `40 seeds drew ${seen.size} combinations of 12`);
