@@ -27,6 +27,7 @@
  * and reaping); and the numbers init is configured with (they come from the scenario, and the
  * rules are recomputed here from observed times, so only init's decisions are judged).
  */
+import * as C from '../model/coverage.js';
 import type { Hasher64 } from '../sim/hash.js';
 import type { Violation } from '../sim/violation.js';
 import * as A from '../model/proc/abi.js';
@@ -36,7 +37,7 @@ import { serviceState, servicePid, serviceTable } from '../model/init/service-ta
 import { E_CPU_STEP } from '../model/proc/scheduler.js';
 import { B_RECV } from '../model/proc/process-table.js';
 import { programIndex, PROGRAMS } from '../model/proc/programs/registry.js';
-import { DEPENDS, OP_READY, SERVICES, SHIPPED_NAMES, SV_FAILED, SV_NAMES, SV_RUNNING, SV_STARTING } from '../model/init/service-protocol.js';
+import { DEPENDS, OP_READY, SERVICES, SHIPPED_NAMES, SV_FAILED, SV_NAMES, SV_RUNNING, SV_STARTING, SV_STOPPED } from '../model/init/service-protocol.js';
 import { CheckFamilyBase, type CheckInfo, type ProbeHandler } from './check.js';
 const sm = (id: string, kind: 'safety' | 'progress', title: string): CheckInfo => ({ id, subsystem: 'service manager', kind, title });
 
@@ -247,9 +248,13 @@ export class ServiceChecks extends CheckFamilyBase {
         this.liveDirty = true;
         this.recordDirty = true;
         if (c === 1) this.initZombies.add(a);
+        let dead = 0;
         for (let i = 0; i < N; i++) {
           if (this.pid[i] === a && this.diedAt[i] === NONE) this.diedAt[i] = this.m.sim.now;
+          if (this.pid[i] > 0 && this.diedAt[i] !== NONE) dead++;
         }
+        // Coverage (model/coverage.ts): a second service dead before init has acted on the first.
+        if (dead >= 2) this.m.coverage.hit(C.C_SERVICE_TWO_DEAD);
         return null;
       }
       case P.P_PROC_REPARENT:
@@ -335,6 +340,7 @@ export class ServiceChecks extends CheckFamilyBase {
     const sv = this.sv;
     const name = A.SERVICE_NAMES[i];
     let v: Violation | null = null;
+    coverTransition(this.m.coverage, from, to, oldPid, newPid);
     const hit = (id: string, msg: string): void => {
       if (!v && this.selected(id)) v = this.fail(id, msg);
     };
@@ -555,4 +561,14 @@ export class ServiceChecks extends CheckFamilyBase {
     }
     h.int((this.liveDirty ? 1 : 0) | (this.recordDirty ? 2 : 0));
   }
+}
+
+/** Coverage (model/coverage.ts): an allowed transition of a service in init's table. */
+function coverTransition(cov: C.Coverage, from: number, to: number, oldPid: number, newPid: number): void {
+  if (from === SV_STOPPED && to === SV_STARTING) cov.hit(C.C_SERVICE_STOPPED_STARTING);
+  else if (from === SV_STARTING && to === SV_RUNNING) cov.hit(C.C_SERVICE_STARTING_RUNNING);
+  else if (from === SV_RUNNING && to === SV_STARTING) cov.hit(C.C_SERVICE_RUNNING_STARTING);
+  else if (from === SV_STARTING && to === SV_STARTING && newPid > 0 && newPid !== oldPid) cov.hit(C.C_SERVICE_STARTING_RESTART);
+  else if (from === SV_STARTING && to === SV_FAILED) cov.hit(C.C_SERVICE_STARTING_FAILED);
+  else if (from === SV_RUNNING && to === SV_FAILED) cov.hit(C.C_SERVICE_RUNNING_FAILED);
 }

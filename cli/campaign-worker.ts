@@ -30,6 +30,8 @@ export interface SliceResult {
   findings: CampaignFinding[];
   outcomes: CampaignOutcome[];
   ties: TieStats;
+  /** Coverage probe hits of the slice's runs, by probe id (model/coverage.ts). */
+  coverage?: number[];
 }
 
 const systems = new Map<string, ReturnType<typeof makeCampaignSystem>>();
@@ -58,5 +60,5 @@ export default async function runSlice(task: SliceTask): Promise<SliceResult> {
       campaign.runSeeds(seed, seed + 1);
     }
   } else campaign.runSeeds(task.from, task.to);
-  return { runs: campaign.runs, steps: campaign.steps, failedRuns: campaign.failedRuns, findings: campaign.orderedFindings(), outcomes: campaign.orderedOutcomes(), ties: campaign.ties };
+  return { runs: campaign.runs, steps: campaign.steps, failedRuns: campaign.failedRuns, findings: campaign.orderedFindings(), outcomes: campaign.orderedOutcomes(), ties: campaign.ties, coverage: campaign.coverage ? Array.from(campaign.coverage) : undefined };
 }

@@ -118,6 +118,7 @@ function build(): Command {
       .option('--markdown <file>', 'also write a Markdown summary (for a CI job page)')
       .option('--result <file>', 'also write the --json result document (what merge reads)')
       .option('--html <dir>', 'also write an HTML timeline page per finding into this directory')
+      .option('--coverage', 'print how often each coverage probe was hit, and those never hit (--json: a coverage field)')
       .addOption(new Option('--set <key=value>', 'set a scenario parameter (repeatable; dotted keys like faults.ioError; see list --json)').argParser(collect).default([]))
       .option('--only <checks>', 'only these checks end a run: ids or prefixes, comma-separated (e.g. "S-FS-*,L-FS-01")');
 

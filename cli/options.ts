@@ -19,6 +19,8 @@ export interface FindingCliOptions {
   /** Directory for an HTML timeline page per finding. */
   html?: string;
   only?: string;
+  /** `--coverage`: count and print the coverage probes (model/coverage.ts). */
+  coverage?: boolean;
   /** `--set key=value`, in order. */
   set: string[];
 }

@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     const campaign = new Campaign(system, (seed) => new Recording(inner(seed)));
     post({ type: 'started', labels: names });
     campaign.runSeeds(job.seed, job.seed + 1);
-    post({ type: 'seed-done', slice: { runs: campaign.runs, steps: campaign.steps, failedRuns: campaign.failedRuns, findings: campaign.orderedFindings(), outcomes: campaign.orderedOutcomes(), ties: campaign.ties } });
+    post({ type: 'seed-done', slice: { runs: campaign.runs, steps: campaign.steps, failedRuns: campaign.failedRuns, findings: campaign.orderedFindings(), outcomes: campaign.orderedOutcomes(), ties: campaign.ties, coverage: campaign.coverage ? Array.from(campaign.coverage) : undefined } });
   } else {
     post({ type: 'started', labels: names });
     // A replay's choices are the file's: nothing to record.

@@ -5,6 +5,7 @@
  * no part holds the machine.
  */
 import type { Engine } from '../sim/engine.js';
+import type { Coverage } from './coverage.js';
 import type { Faults } from './faults.js';
 import type { MutantSet } from './mutants.js';
 import type { Profile } from './profile.js';
@@ -17,6 +18,8 @@ export interface ProbeSink {
 export interface ModelContext {
   readonly engine: Engine;
   readonly probes: ProbeSink;
+  /** Coverage probe counters (model/coverage.ts): observation only, never read by the model. */
+  readonly coverage: Coverage;
   readonly faults: Faults;
   readonly profile: Profile;
   readonly mutants: MutantSet;

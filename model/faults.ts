@@ -41,6 +41,11 @@ export class Faults {
   settleUntil: Micros = 0;
   readonly counts = new Int32Array(FAULT_KINDS.length);
   total = 0;
+  /**
+   * Told of every fault that strikes (the machine's coverage probes: model/coverage.ts). It only
+   * counts; it never changes what happens.
+   */
+  onStrike: ((kind: number) => void) | null = null;
 
   constructor(private readonly sim: Engine) {}
 
@@ -72,6 +77,7 @@ export class Faults {
     const until = this.sim.now + recovery;
     if (until > this.settleUntil) this.settleUntil = until;
     this.sim.note(NOTE_FAULT, kind, detail, 0);
+    if (this.onStrike !== null) this.onStrike(kind);
     return true;
   }
 

@@ -18,6 +18,8 @@ import type { ModelContext } from './context.js';
 import { Disk } from './disk/disk.js';
 import type { DiskModel } from './disk/disk-model.js';
 import { SparseDisk } from './disk/sparse-disk.js';
+import { Coverage } from './coverage.js';
+import { coverFault, coverPowerLoss } from './coverage-sites.js';
 import { Faults } from './faults.js';
 import { BufferCache } from './fs/buffer-cache.js';
 import { FS_BLOCK_BYTES, PARTITION_BLOCK_ECLIPSE_B, PARTITION_BLOCK_REFERENCE } from './fs/format.js';
@@ -68,6 +70,8 @@ export class Machine implements PowerControl, FsCallSink {
   readonly sim: Simulation;
   readonly events = new EventRegistry();
   readonly probes = new Probes();
+  /** Coverage probe counters: observation only, not model state (not fingerprinted; model/coverage.ts). */
+  readonly coverage = new Coverage();
   readonly faults: Faults;
   readonly mem: RingMemory;
   readonly disk: DiskModel;
@@ -100,7 +104,7 @@ export class Machine implements PowerControl, FsCallSink {
     this.sim = new Simulation(chooser);
     this.sim.handler = this.events;
     this.faults = new Faults(this.sim);
-    const ctx: ModelContext = { engine: this.sim, probes: this.probes, faults: this.faults, profile: this.profile, mutants: this.mutants };
+    const ctx: ModelContext = { engine: this.sim, probes: this.probes, coverage: this.coverage, faults: this.faults, profile: this.profile, mutants: this.mutants };
     const p = config.params;
     this.mem = new RingMemory(p.queueSize);
     this.clients = new BlockClients(ctx, p);
@@ -135,6 +139,7 @@ export class Machine implements PowerControl, FsCallSink {
     this.irq.connect(this.driver);
     this.clients.connect(this.driver);
     cache?.connect(this.driver);
+    this.faults.onStrike = (kind) => coverFault(this.coverage, kind, this.driver);
     this.registerEvents();
   }
 
@@ -188,7 +193,8 @@ export class Machine implements PowerControl, FsCallSink {
    * Then the machine boots again from the same disk.
    */
   powerLoss(): void {
-    tearInFlightWrites(this.sim, this.device, this.mem, this.disk);
+    coverPowerLoss(this.coverage, this.driver, this.device);
+    tearInFlightWrites(this.sim, this.device, this.mem, this.disk, this.coverage);
     this.probes.add(P_POWER_LOSS, this.fsClients ? this.fsClients.boots : 0, 0, 0);
     this.sim.queue.clear();
     this.sim.after(1, E_REBOOT, 0, 0);

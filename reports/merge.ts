@@ -9,6 +9,7 @@ import { shardText } from '../scenarios/shard.js';
 import type { BootFailureRecord, ResultReport, ResultRow, ViolationRecord } from './results.js';
 import { pctGuarantee } from '../sim/strategy/pct.js';
 import type { PctReport } from '../scenarios/strategies.js';
+import { sumCoverage } from './coverage.js';
 
 /** A set of documents that cannot be merged (one line; exit 2). */
 export class MergeError extends Error {}
@@ -46,6 +47,7 @@ function mergeRows(a: ResultRow, b: ResultRow): ResultRow {
     checks: a.checks.length >= b.checks.length ? a.checks : b.checks,
     bootFailures: [...boots.values()].sort((x, y) => x.seed - y.seed),
     violations: orderViolations([...checks.values()]),
+    ...(a.coverage || b.coverage ? { coverage: sumCoverage([a.coverage, b.coverage]) } : {}),
   };
 }
 

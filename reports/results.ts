@@ -10,6 +10,7 @@ import type { PctReport } from '../scenarios/strategies.js';
 import { z } from 'zod';
 import type { Finding } from '../scenarios/operations.js';
 import type { Shard } from '../scenarios/shard.js';
+import { sumCoverage, type CoverageRecord } from './coverage.js';
 
 export interface ViolationRecord {
   check: string;
@@ -34,6 +35,8 @@ export interface ViolationRecord {
   notShrunk?: string;
   /** Its HTML timeline page (--html), if one was written. */
   html?: string;
+  /** The swarm knobs its (shrunk) run drew, when the scenario has any. */
+  knobs?: Record<string, number>;
 }
 
 export interface BootFailureRecord {
@@ -66,6 +69,10 @@ export interface ResultRow {
   strategy?: string;
   /** PCT runs: the depth, the measured n and k, and the paper's bound (scenarios/strategies.ts). */
   pct?: PctReport;
+  /** run --seed: the swarm knobs the seed drew (scenarios/swarm-knobs.ts). */
+  knobs?: Record<string, number>;
+  /** `--coverage`: hits per coverage probe (reports/coverage.ts) of this row's runs. */
+  coverage?: CoverageRecord;
 }
 
 export interface ResultHead {
@@ -99,13 +106,17 @@ export function violationRecord(f: Finding, replayPath: string, htmlPath?: strin
     },
     ...(f.notShrunk ? { notShrunk: f.notShrunk } : {}),
     ...(htmlPath ? { html: htmlPath } : {}),
+    ...(f.replay.knobs ? { knobs: f.replay.knobs } : {}),
   };
 }
 
 /** The JSON document a command prints for a report. */
 export function reportToJson(r: ResultReport): unknown {
   const head = { command: r.head.command, profile: r.head.profile, mutants: r.head.mutants, only: r.head.only, shard: r.head.shard, interrupted: r.head.interrupted };
-  if (r.head.command === 'check') return { mode: 'check', ...head, results: r.rows };
+  if (r.head.command === 'check') {
+    const withCoverage = r.rows.some((x) => x.coverage);
+    return { mode: 'check', ...head, results: r.rows, ...(withCoverage ? { coverage: sumCoverage(r.rows.map((x) => x.coverage)) } : {}) };
+  }
   const row = r.rows[0];
   const { scenario, mode, ...rest } = row;
   // The old flat order first (scenario, profile, mutants, mode), then the rest.
@@ -132,6 +143,7 @@ const violationSchema = z.object({
     seconds: z.number().nonnegative().optional(),
   }),
   notShrunk: z.string().optional(),
+  knobs: z.record(z.string(), z.number()).optional(),
 });
 const rowFields = {
   scenario: z.string(),
@@ -151,6 +163,8 @@ const rowFields = {
   pct: z
     .object({ depth: z.number().int().positive(), actors: nonNeg, tiePoints: nonNeg, changePointRange: z.number().int().positive(), guarantee: z.number().positive(), rangeExceeded: z.boolean() })
     .optional(),
+  coverage: z.record(z.string(), nonNeg).optional(),
+  knobs: z.record(z.string(), z.number()).optional(),
 };
 const headFields = {
   command: z.enum(['run', 'explore', 'check']),

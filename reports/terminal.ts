@@ -24,6 +24,7 @@ export function formatFinding(v: ViolationRecord): string {
     `${chalk.red.bold('VIOLATION')} ${chalk.bold(v.check)}${info ? ` ${info.title} (${info.subsystem})` : model ? ` ${model}` : ''}`,
     `  ${v.seed !== null ? `seed ${v.seed}, ` : ''}step ${v.step}, t = ${fmt(v.time)} µs: ${escapeText(v.message, 1000)}`,
   ];
+  if (v.knobs) lines.push(`  swarm knobs: ${Object.entries(v.knobs).map(([k, x]) => `${k}=${x}`).join(' ')}`);
   if (v.runs > 1) lines.push(`  failed in ${fmt(v.runs)} runs; the first is shown`);
   if (v.notShrunk) lines.push(`  not shrunk (${v.notShrunk}): ${v.shrunk.choices} choices`);
   else lines.push(`  shrunk from ${v.shrunk.fromChoices} choices (step ${v.shrunk.fromStep}) to ${v.shrunk.choices} choices (step ${v.step})${shrinkCost(v.shrunk)}`);

@@ -26,12 +26,15 @@ export const FS_SCENARIOS: Scenario[] = [
     purpose: 'the kernel read path (mount, lookup, open/read/lseek/close) and the buffer cache under I/O errors, interrupt faults and device failure',
     params: {
       ...FS_BASE,
+      // 8 descriptors: two requests in flight for four clients, so requests wait for descriptors.
+      queueSize: 8,
       faults: { ...NO_FAULTS, ioError: 0.03, unsupported: 0.01, latencySpike: 0.01, irqDelay: 0.03, irqCoalesce: 0.03, irqLost: 0.02, irqSpurious: 0.03, deviceFailure: 0.003 },
       faultBudget: 10,
       swarm: true,
       fs: fsParams('sample', {
         cacheBlocks: 12,
-        readRetries: 3,
+        // One retry: two errors in a row on one block exhaust it (the EIO path), which 3 retries almost never reach.
+        readRetries: 1,
         clients: 4,
         opsPerClient: 25,
         workload: 'read',
@@ -41,6 +44,7 @@ export const FS_SCENARIOS: Scenario[] = [
         callBoundMicros: 20_000,
       }),
     },
+    swarmKnobs: [{ key: 'fs.clients', values: [4, 1, 2, 3] }, { key: 'fs.opsPerClient', values: [25, 5, 10] }],
     campaignSeeds: 1000,
     explorable: false,
     exploreMaxDepth: 20_000,
@@ -67,6 +71,7 @@ export const FS_SCENARIOS: Scenario[] = [
         callBoundMicros: 20_000,
       }),
     },
+    swarmKnobs: [{ key: 'fs.clients', values: [4, 1, 2] }, { key: 'fs.opsPerClient', values: [25, 10] }],
     campaignSeeds: 1000,
     explorable: false,
     exploreMaxDepth: 20_000,

@@ -194,6 +194,12 @@ export function findingFrom(
     labels = result.labels.slice(0, n);
   }
   const violation = result.violation ?? input.violation;
+  // The knobs of the run the replay reproduces: shrinking may have run other sequences since.
+  let knobs: Record<string, number> | null = null;
+  if (system.knobs) {
+    runOnce(system, new ReplayStrategy(choices, null, false));
+    knobs = system.knobs.values();
+  }
   const replay = makeReplay({
     scenario: t.scenario.name,
     profile: t.profile,
@@ -201,6 +207,7 @@ export function findingFrom(
     checks: t.checks ?? null,
     settings: t.settings ?? null,
     parameters: system.params,
+    knobs,
     seed: input.seed,
     choices,
     labels,

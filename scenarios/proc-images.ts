@@ -6,7 +6,7 @@
  */
 import { programElf } from '../model/proc/programs/registry.js';
 import { SERVICE_NAMES } from '../model/proc/abi.js';
-import { dir, file, type TreeNode } from '../model/fs/host/tree.js';
+import { dir, file, type DirNode, type TreeNode } from '../model/fs/host/tree.js';
 
 function system(rc: string[], programs: string[]): TreeNode {
   const bin: Record<string, TreeNode> = {};
@@ -41,6 +41,14 @@ export const PROC_IMAGES: Record<string, () => TreeNode> = {
   'proc-forks': () => system(['/bin/forktree', '/bin/missing', '/bin/notelf'], ['forktree', 'worker']),
   'proc-orphans': () => system(['/bin/orphaner', '/bin/orphaner'], ['orphaner']),
   'proc-storm': () => system(['/bin/storm'], ['storm']),
+  // /data/big: 40 KiB no one has read, so each 4 KiB read of it waits for the disk.
+  'proc-lineage': () => {
+    const root = system(['/bin/lineage'], ['lineage']) as DirNode;
+    const big = new Uint8Array(40 * 1024);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7 + 3) & 0xff;
+    root.entries.set('data', dir({ big: file(big) }));
+    return root;
+  },
   'proc-small': () =>
     dir({
       sbin: dir({ init: file(programElf('init')) }),

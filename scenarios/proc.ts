@@ -1,5 +1,6 @@
 import { NO_FAULTS, type FsParams, type ProcParams, type MachineParams, type Workload } from '../model/params.js';
 import { builtInImage, imageHash } from './fs-images.js';
+import type { SwarmKnob } from './swarm-knobs.js';
 import type { Scenario } from './scenario.js';
 import { FS_BASE } from './fs.js';
 
@@ -34,12 +35,16 @@ const PROC_BASE: MachineParams = { ...FS_BASE, maxSteps: 300_000, maxTimeMicros:
 /** Faults a process scenario takes: crashes, frame shortage, and the disk's own faults under exec. */
 const PROC_FAULTS = { ...NO_FAULTS, crash: 0.004, frameShortage: 0.05, ioError: 0.01, irqLost: 0.01, irqSpurious: 0.01, latencySpike: 0.01 };
 
+/** Kill rates a seed may draw: the scenarios' own crash rate first, then none and half of it. */
+const KILL_RATES: SwarmKnob = { key: 'faults.crash', values: [PROC_FAULTS.crash, 0, PROC_FAULTS.crash / 2] };
+
 export const PROC_SCENARIOS: Scenario[] = [
   {
     name: 'fork-wait',
     description: 'init runs a fork tree (fanout 2, depth 2) whose leaves exec /bin/worker from the disk, and two execs that must fail; crashes and frame shortage',
     purpose: 'fork, exec from an ELF file on disk, exit, wait and reaping, fd inheritance, exec atomicity, under crashes at any step and I/O errors',
     params: { ...PROC_BASE, faults: PROC_FAULTS, faultBudget: 6, swarm: true, fs: bootDisk('proc-forks'), proc: proc({ workload: {} }) },
+    swarmKnobs: [{ key: 'proc.workload.fanout', values: [2, 3] }, KILL_RATES],
     campaignSeeds: 500,
     explorable: false,
     exploreMaxDepth: 50_000,
@@ -50,6 +55,7 @@ export const PROC_SCENARIOS: Scenario[] = [
     description: 'two parents each fork four children and exit before them; init inherits and reaps the orphans',
     purpose: 'reparenting to init in the same step, SIGCHLD, init as the reaper of inherited children',
     params: { ...PROC_BASE, faults: PROC_FAULTS, faultBudget: 6, swarm: true, fs: bootDisk('proc-orphans'), proc: proc({ workload: { children: 4, compute: 40 } }) },
+    swarmKnobs: [{ key: 'proc.workload.children', values: [4, 2, 6] }, KILL_RATES],
     campaignSeeds: 500,
     explorable: false,
     exploreMaxDepth: 50_000,
@@ -60,7 +66,19 @@ export const PROC_SCENARIOS: Scenario[] = [
     description: 'a parent forks 20 children that exit at once, then reaps them; four rounds',
     purpose: 'many zombies at once: reaping exactly once, slot reuse, the 64-slot table (S-PM-13)',
     params: { ...PROC_BASE, faults: { ...PROC_FAULTS, frameShortage: 0.01 }, faultBudget: 4, swarm: true, fs: bootDisk('proc-storm'), proc: proc({ workload: { children: 20, rounds: 4, compute: 30 } }) },
+    swarmKnobs: [{ key: 'proc.workload.children', values: [20, 5, 10, 62] }, KILL_RATES],
     campaignSeeds: 300,
+    explorable: false,
+    exploreMaxDepth: 50_000,
+    exploreMaxStates: 1_000_000,
+  },
+  {
+    name: 'lineage',
+    description: 'three generations: a middle process exits with zombie children while its parent lives on past the reap bound; kills of children blocked in wait, receive and a file-system call',
+    purpose: 'init woken when it inherits zombies (not only when its own child dies), kill × the target’s blocked state, a kill that waits for a file-system call to return',
+    params: { ...PROC_BASE, maxTimeMicros: 400_000, faults: { ...PROC_FAULTS, crash: 0.002 }, faultBudget: 3, swarm: true, fs: bootDisk('proc-lineage', { cacheBlocks: 3 }), proc: proc({ workload: { children: 3 } }) },
+    swarmKnobs: [{ key: 'proc.workload.children', values: [3, 1, 2, 5] }, { key: 'faults.crash', values: [0.002, 0, 0.006] }],
+    campaignSeeds: 200,
     explorable: false,
     exploreMaxDepth: 50_000,
     exploreMaxStates: 1_000_000,

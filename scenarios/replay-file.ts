@@ -52,6 +52,7 @@ const replaySchema = z.object({
   checks: z.array(name).max(REPLAY_LIMITS.checks).nullable().optional(),
   settings: z.record(z.string().max(REPLAY_LIMITS.name), settingValue).optional(),
   parameters: paramsSchema,
+  knobs: z.record(z.string().max(REPLAY_LIMITS.name), z.number()).optional(),
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
   labels: z.array(name).max(REPLAY_LIMITS.labels),
   choices: z.array(z.tuple([small, small])).max(REPLAY_LIMITS.choices),
@@ -78,6 +79,11 @@ export interface ReplayFile {
    */
   settings?: Record<string, SettingValue>;
   parameters: MachineParams;
+  /**
+   * The swarm knobs the run drew (scenarios/swarm-knobs.ts), by key, when the scenario has any:
+   * the choices reproduce them; replay checks it got the same.
+   */
+  knobs?: Record<string, number>;
   /** The seed the failing run came from (before shrinking), or null. */
   seed: number | null;
   labels: string[];
@@ -97,6 +103,7 @@ export function makeReplay(input: {
   checks?: readonly string[] | null;
   settings?: Readonly<Record<string, SettingValue>> | null;
   parameters: MachineParams;
+  knobs?: Readonly<Record<string, number>> | null;
   seed: number | null;
   choices: readonly number[];
   labels: readonly Label[];
@@ -127,6 +134,7 @@ export function makeReplay(input: {
     checks: input.checks ? [...input.checks] : null,
     ...(input.settings && Object.keys(input.settings).length > 0 ? { settings: { ...input.settings } } : {}),
     parameters: input.parameters,
+    ...(input.knobs ? { knobs: { ...input.knobs } } : {}),
     seed: input.seed,
     labels: names,
     choices: pairs,

@@ -1,4 +1,5 @@
 import type { MachineParams } from '../model/params.js';
+import type { SwarmKnob } from './swarm-knobs.js';
 
 /**
  * A named scenario: the workload, fault plan and bounds of a run, as data (in the manner of
@@ -17,4 +18,9 @@ export interface Scenario {
   /** Default bounds for `explore`. */
   exploreMaxDepth: number;
   exploreMaxStates: number;
+  /**
+   * Workload knobs each seed of a random campaign draws (scenarios/swarm-knobs.ts), when `swarm`
+   * is on. None: every seed runs the workload as `params` give it.
+   */
+  swarmKnobs?: readonly SwarmKnob[];
 }

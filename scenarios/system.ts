@@ -13,6 +13,7 @@ import { Machine } from '../model/machine.js';
 import type { Scenario } from './scenario.js';
 import { builtInImage, fileList } from './fs-images.js';
 import type { StateDecl } from '../sim/state-walk.js';
+import { paramsForKnobs, SwarmKnobs } from './swarm-knobs.js';
 
 /** How one system is configured: which scenario, profile and mutants, and any overrides. */
 export interface SystemConfig {
@@ -62,11 +63,19 @@ export function effectiveParams(config: SystemConfig): MachineParams {
  * MODEL-CRASH violation (with the replay that reproduces it), never a crash of the tool.
  */
 export class ScenarioSystem implements SimSystem {
-  static readonly stateDecl: StateDecl = { fixed: ['config', 'params'], observed: ['observer', 'choosingKinds', 'chooser'] };
+  static readonly stateDecl: StateDecl = { fixed: ['config', 'params', 'runParams', 'knobs'], observed: ['observer', 'choosingKinds', 'chooser'] };
 
   readonly machine: Machine;
   readonly families: CheckFamily[];
+  /** The parameters as configured (before any swarm knob): what a replay file records. */
   readonly params: MachineParams;
+  /**
+   * What the machine's parts read: `params` itself, or with swarm knobs the system's own copy,
+   * which the knobs change from run to run.
+   */
+  readonly runParams: MachineParams;
+  /** The scenario's swarm knobs, drawn at the start of every run (null without swarm or knobs). */
+  readonly knobs: SwarmKnobs | null;
   violation: Violation | null = null;
   readonly violations: Violation[] = [];
   private readonly found = new Set<string>();
@@ -81,14 +90,20 @@ export class ScenarioSystem implements SimSystem {
   observer: ((m: Machine) => void) | null = null;
 
   constructor(readonly config: SystemConfig) {
-    this.params = effectiveParams(config);
+    const params = effectiveParams(config);
+    const declared = config.scenario.swarmKnobs ?? [];
+    const withKnobs = declared.length > 0 && params.swarm;
+    this.params = params;
+    // The knobs write into the system's own copy of the parameters, which the parts read.
+    this.runParams = withKnobs ? paramsForKnobs(params) : params;
     let fs: { image: Uint8Array; files: ReturnType<typeof fileList> } | undefined;
     if (this.params.fs) {
       const image = config.image ?? builtInImage(this.params.fs.image, config.profile);
       if (!image) throw new Error(`no image "${this.params.fs.image}"`);
       fs = { image, files: fileList(image) };
     }
-    this.machine = new Machine({ profile: config.profile, mutants: config.mutants, params: this.params, fs }, new Chooser(new RandomStrategy(0)));
+    this.machine = new Machine({ profile: config.profile, mutants: config.mutants, params: this.runParams, fs }, new Chooser(new RandomStrategy(0)));
+    this.knobs = withKnobs ? new SwarmKnobs(declared, this.runParams) : null;
     this.families = checkFamilies(this.machine);
     const only = config.checks;
     // A check already violated in this run is not reported again (collect mode).
@@ -111,6 +126,8 @@ export class ScenarioSystem implements SimSystem {
     this.stopStep = Infinity;
     this.stopTime = Infinity;
     this.chooser = chooser;
+    // The workload's knobs before the machine: it begins with what they drew.
+    if (this.knobs) this.knobs.draw(chooser, this.machine);
     // The machine first: the families read its fresh state (clock at 0, fault counters at 0) as
     // their starting point, never what the previous run left.
     this.machine.begin(chooser, keepTrace);
@@ -222,7 +239,12 @@ export class ScenarioSystem implements SimSystem {
     return [this];
   }
 
+  coverageCounts(): Float64Array {
+    return this.machine.coverage.counts;
+  }
+
   fingerprint(h: Hasher64): void {
+    this.knobs?.fingerprint(h);
     this.machine.fingerprint(h);
     const now = this.machine.sim.now;
     for (const f of this.families) f.fingerprint(h, now);

@@ -79,6 +79,7 @@ export const VIRTIO_SCENARIOS: Scenario[] = [
       faultBudget: 20,
       swarm: true,
     },
+    swarmKnobs: [{ key: 'clients', values: [8, 2, 4, 6] }, { key: 'requestsPerClient', values: [20, 5, 10] }, { key: 'thinkMicrosMax', values: [20, 1, 5] }],
     campaignSeeds: 2000,
     explorable: false,
     exploreMaxDepth: 5000,

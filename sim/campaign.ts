@@ -59,6 +59,11 @@ export class Campaign {
   readonly findings = new Map<string, CampaignFinding>();
   readonly outcomes = new Map<string, CampaignOutcome>();
   readonly ties: TieStats = { maxActors: 0, maxTiePoints: 0, tiePoints: 0 };
+  /**
+   * Coverage probe hits of the campaign's own runs (not of shrinking or anything else the system
+   * ran), when the system counts them.
+   */
+  readonly coverage: Float64Array | null;
   private readonly chooser = new Chooser(new RandomStrategy(0));
 
   /**
@@ -68,10 +73,23 @@ export class Campaign {
   constructor(
     private readonly system: SimSystem,
     private readonly strategyOf: (seed: number) => Strategy = (seed) => new RandomStrategy(seed),
-  ) {}
+  ) {
+    const c = system.coverageCounts?.();
+    this.coverage = c ? new Float64Array(c.length) : null;
+  }
 
   /** Runs seeds [from, to). */
   runSeeds(from: number, to: number): void {
+    const counts = this.coverage ? this.system.coverageCounts!() : null;
+    const before = counts ? counts.slice() : null;
+    try {
+      this.runRange(from, to);
+    } finally {
+      if (counts && before) for (let i = 0; i < counts.length; i++) this.coverage![i] += counts[i] - before[i];
+    }
+  }
+
+  private runRange(from: number, to: number): void {
     for (let seed = from; seed < to; seed++) {
       const strategy = this.strategyOf(seed);
       const r = runOnce(this.system, strategy, 0, this.chooser);
@@ -105,7 +123,8 @@ export class Campaign {
    * check the finding of the lowest seed wins, so the merge does not depend on which worker
    * finished first.
    */
-  merge(other: { runs: number; steps: number; failedRuns: number; findings: Iterable<CampaignFinding>; outcomes?: Iterable<CampaignOutcome>; ties?: TieStats }): void {
+  merge(other: { runs: number; steps: number; failedRuns: number; findings: Iterable<CampaignFinding>; outcomes?: Iterable<CampaignOutcome>; ties?: TieStats; coverage?: ArrayLike<number> | null }): void {
+    if (this.coverage && other.coverage) for (let i = 0; i < this.coverage.length && i < other.coverage.length; i++) this.coverage[i] += other.coverage[i];
     this.runs += other.runs;
     if (other.ties) {
       this.ties.maxActors = Math.max(this.ties.maxActors, other.ties.maxActors);

@@ -29,6 +29,11 @@ export interface SimSystem {
   readonly now: number;
   /** Running trace hash, 16 hex digits. */
   traceHash(): string;
+  /**
+   * Coverage probe counters, added up over every run since the owner last cleared them
+   * (observation only: never part of the fingerprint). Absent when the system has none.
+   */
+  coverageCounts?(): Float64Array;
   /** Mixes everything that can still influence the future into `h` (exhaustive mode). */
   fingerprint(h: Hasher64): void;
   /**

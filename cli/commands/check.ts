@@ -13,7 +13,8 @@ import { applyTargetOptions, writeFinding } from '../files.js';
 import { ShrinkClock } from '../shrink-timer.js';
 import { progressEnabled, startProgress } from '../progress.js';
 import { writeReportFiles } from '../report-files.js';
-import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';export interface CheckOptions extends FindingCliOptions {
+import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';
+import { coverageRecord, coverageText, sumCoverage } from '../../reports/coverage.js';export interface CheckOptions extends FindingCliOptions {
   seedsScale: number;
   workers: number;
   shard?: Shard;
@@ -73,6 +74,7 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
           ignoredChecks: ignored,
           bootFailures: campaign.orderedOutcomes().map((x) => ({ reason: x.outcome, runs: x.count, seed: x.seed })),
           violations: findings.map((f, i) => violationRecord(f, paths[i], pages[i])),
+          ...(o.coverage && campaign.coverage ? { coverage: coverageRecord(campaign.coverage) } : {}),
         });
         if (interrupted()) break outer;
       }
@@ -88,6 +90,8 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
         const r = explorer.result;
         bar.update(r.states, r.violations.length);
         bar.stop();
+        // The exploration's own runs, before shrinking runs the same system again.
+        const coverage = o.coverage ? coverageRecord(system.coverageCounts()) : undefined;
         const findings = r.violations.map((v) => findingFrom(target, system, { check: v.violation.check, seed: null, count: 1, choices: v.choices, labels: v.labels, violation: v.violation }, budget, timer));
         const paths = findings.map((f) => writeFinding(o.out, scenario.name, 'explore', f));
         const pages = writeFindingPages(o.html, findings, paths);
@@ -103,6 +107,7 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
           ignoredChecks: ignored,
           bootFailures: [],
           violations: findings.map((f, i) => violationRecord(f, paths[i], pages[i])),
+          ...(coverage ? { coverage } : {}),
         });
         if (interrupted()) break;
       }
@@ -112,6 +117,7 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
   }
   const report: ResultReport = { head: { command: 'check', profile: o.profile, mutants: [...new Set(o.mutant)], only, shard, interrupted: interrupted() }, rows };
   process.stdout.write(o.json ? `${toJsonText(reportToJson(report))}\n` : checkSummaryText(report));
+  if (o.coverage && !o.json) process.stdout.write(coverageText(sumCoverage(rows.map((r) => r.coverage)), `${rows.length} campaigns and explorations`));
   writeReportFiles(report, o);
   const failed = rows.some((r) => r.violations.length > 0);
   process.exitCode = failed ? 1 : interrupted() ? 130 : 0;

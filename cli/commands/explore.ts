@@ -15,6 +15,7 @@ import { shortestViolation, type ShortestResult } from '../../sim/shortest.js';
 import { formatExploreProgress } from '../../reports/progress-line.js';
 import { InputError } from '../../scenarios/operations.js';
 import { settingsText } from '../../reports/terminal.js';
+import { coverageRecord, coverageText } from '../../reports/coverage.js';
 export interface ExploreCliOptions extends FindingCliOptions {
   maxDepth?: number;
   maxStates?: number;
@@ -93,6 +94,8 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
   status.done();
   const seconds = (performance.now() - started) / 1000;
   const timer = new ShrinkClock(o);
+  // The exploration's own runs, before shrinking runs the same system again.
+  const coverage = o.coverage ? coverageRecord(system.coverageCounts()) : undefined;
   const findings: Finding[] = r.violations.map((v) =>
     findingFrom(target, system, { check: v.violation.check, seed: null, count: 1, choices: v.choices, labels: v.labels, violation: v.violation }, o.shrink ? o.shrinkBudget : 0, timer),
   );
@@ -127,6 +130,7 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
       ...(shortest ? { shortest: { events: shortest.events, depthFirstEvents: shortest.firstEvents, proven: shortest.proven, searches: shortest.searches.length } } : {}),
       ...(r.audit ? { audit: { audited: r.audit.audited, finding: r.audit.finding } } : {}),
       violations: records,
+      ...(coverage ? { coverage } : {}),
     };
     process.stdout.write(`${toJsonText(doc)}\n`);
   } else {
@@ -146,11 +150,12 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
     if (findings.length === 0) lines.push(ok('no violation'));
     for (const v of records) lines.push(formatFinding(v));
     process.stdout.write(`${lines.join('\n')}\n`);
+    if (coverage) process.stdout.write(coverageText(coverage, `${fmt(r.runs)} paths explored`));
   }
   const { checks, ignored } = targetChecks(target);
   const report: ResultReport = {
     head: { command: 'explore', profile: target.profile, mutants: target.mutants, only: target.checks ?? null, shard: null, interrupted: r.stoppedBy === 'interrupt' },
-    rows: [{ scenario: target.scenario.name, mode: 'explore', runs: r.runs, steps: r.executedSteps, states: r.states, complete: r.complete, elapsedSeconds: Number(seconds.toFixed(3)), checks, ignoredChecks: ignored, bootFailures: [], violations: records }],
+    rows: [{ scenario: target.scenario.name, mode: 'explore', runs: r.runs, steps: r.executedSteps, states: r.states, complete: r.complete, elapsedSeconds: Number(seconds.toFixed(3)), checks, ignoredChecks: ignored, bootFailures: [], violations: records, ...(coverage ? { coverage } : {}) }],
   };
   writeReportFiles(report, o);
   // --require-complete (CI): a search that did not cover everything is a failure of its own, 4.

@@ -2,6 +2,7 @@ import { ALL_CHECKS } from '../../checks/registry.js';
 import { MUTANTS } from '../../model/mutants.js';
 import { PROFILES, PROFILE_DESCRIPTIONS } from '../../model/profile.js';
 import { SCENARIOS } from '../../scenarios/registry.js';
+import { KNOB_MEANING } from '../../scenarios/swarm-knobs.js';
 import chalk from 'chalk';
 import { rangeText, scenarioParams } from '../../scenarios/param-schema.js';
 import { STRATEGIES } from '../../scenarios/strategies.js';
@@ -28,6 +29,8 @@ export function listCommand(o: { json?: boolean }): void {
           ...(minItems !== undefined ? { minItems } : {}),
           description,
         })),
+        // Swarm knobs: the values each seed of a campaign may draw (scenarios/swarm-knobs.ts).
+        swarmKnobs: (s.swarmKnobs ?? []).map((k) => ({ key: k.key, values: [...k.values], description: KNOB_MEANING[k.key] })),
       })),
       profiles: PROFILES.map((p) => ({ name: p, description: PROFILE_DESCRIPTIONS[p] })),
       checks: ALL_CHECKS.map((c) => ({ id: c.id, subsystem: c.subsystem, kind: c.kind, title: c.title })),

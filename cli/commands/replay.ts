@@ -13,6 +13,7 @@ import { DEFAULT_WATCHDOG_SECONDS, isWatchdogHang, replayHang, WatchedRunError }
 import { escapeText, toJsonText } from '../../reports/escape.js';
 import { traceEvents } from '../../reports/trace-events.js';
 import { writeTimelinePage } from '../html-timeline.js';
+import { knobsText } from '../../scenarios/swarm-knobs.js';
 
 /**
  * The trace, one line per event and fault note, each step followed by what it did (its
@@ -49,6 +50,9 @@ export async function replayCommand(file: string, o: { trace?: boolean; last?: n
   const expected = doc.violation;
   const reproduced = expected !== null && v !== null && v.check === expected.check && v.step === expected.step;
   const hashMatches = result.traceHash === doc.traceHash;
+  // The swarm knobs this run drew (the choices decide them), against those the file records.
+  const knobs = system.knobs ? system.knobs.values() : null;
+  const knobsMatch = JSON.stringify(knobs ?? {}) === JSON.stringify(doc.knobs ?? knobs ?? {});
   if (o.json) {
     const out = {
       scenario: doc.scenario,
@@ -61,6 +65,7 @@ export async function replayCommand(file: string, o: { trace?: boolean; last?: n
       traceHash: result.traceHash,
       recordedTraceHash: doc.traceHash,
       reproduced,
+      ...(knobs ? { knobs } : {}),
       violations: v ? [{ check: v.check, seed: doc.seed, step: v.step, time: v.time, message: v.message, replay: file }] : [],
       ...(notes ? { trace: traceEvents(system.machine.sim.trace.records(), system.machine.events, notes, from).map(({ topics: _, ...e }) => e) } : {}),
       ...(o.html ? { html: o.html } : {}),
@@ -75,6 +80,7 @@ export async function replayCommand(file: string, o: { trace?: boolean; last?: n
       lines.push(...traceLines(system.machine.sim.trace.records(), system.machine.events, notes, from));
     }
     if (o.html) lines.push(`  timeline page: ${o.html}`);
+    if (knobs) lines.push(`  swarm knobs: ${knobsText(knobs)}${knobsMatch ? '' : chalk.yellow(` (recorded ${knobsText(doc.knobs ?? {})})`)}`);
     lines.push(`  ${fmt(result.steps)} events, trace hash ${result.traceHash}${hashMatches ? '' : chalk.yellow(` (recorded ${doc.traceHash})`)}`);
     if (v) {
       const info = checkInfo(v.check);
@@ -87,6 +93,11 @@ export async function replayCommand(file: string, o: { trace?: boolean; last?: n
       lines.push(ok('no violation'));
     }
     process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  if (!knobsMatch) {
+    process.stderr.write(`eclipse-sim: replay diverged: the run drew swarm knobs ${knobsText(knobs ?? {})}, the file records ${knobsText(doc.knobs ?? {})}\n`);
+    process.exitCode = 2;
+    return;
   }
   if (!hashMatches) {
     // Same choices, different events: the model is not the one that wrote the file.

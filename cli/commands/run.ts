@@ -17,6 +17,8 @@ import { prepareHtmlDir, writeFindingPages } from '../html-timeline.js';
 import { makeCampaignSystem, type Target } from '../../scenarios/operations.js';
 import { DEFAULT_PCT_DEPTH, pctRange, pctReport, type StrategyName } from '../../scenarios/strategies.js';
 import type { TieStats } from '../../sim/campaign.js';
+import { coverageRecord, coverageText, type CoverageRecord } from '../../reports/coverage.js';
+import { knobsText } from '../../scenarios/swarm-knobs.js';
 
 export interface RunOptions extends FindingCliOptions {
   seeds?: number;
@@ -72,6 +74,8 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
   let stopped = false;
   let outcomes: { outcome: string; seed: number; count: number }[] = [];
   let ties: TieStats | null = null;
+  let coverage: CoverageRecord | undefined;
+  let knobs: Record<string, number> | undefined;
   if (o.seed !== undefined) {
     firstSeed = o.seed;
     const one = runSeed(t, o.seed);
@@ -81,6 +85,8 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
     steps = result.steps;
     traceHash = result.traceHash;
     if (result.outcome !== null) outcomes = [{ outcome: result.outcome, seed: o.seed, count: 1 }];
+    if (o.coverage) coverage = coverageRecord(system.coverageCounts());
+    if (system.knobs) knobs = system.knobs.values();
     findings = result.violation
       ? [findingFrom(t, system, { check: result.violation.check, seed: o.seed, count: 1, choices: result.choices, labels: result.labels, violation: result.violation }, budget, timer)]
       : [];
@@ -98,6 +104,7 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
     findings = campaignFindings(t, campaign, budget, timer);
     outcomes = campaign.orderedOutcomes();
     ties = campaign.ties;
+    if (o.coverage && campaign.coverage) coverage = coverageRecord(campaign.coverage);
   }
   const pct = ties ? pctReport(t.strategy, ties) : undefined;
   const seconds = (performance.now() - started) / 1000;
@@ -122,10 +129,14 @@ export async function runCommand(scenarioName: string, o: RunOptions): Promise<v
         ...(t.settings && Object.keys(t.settings).length > 0 ? { settings: t.settings } : {}),
         strategy: o.strategy,
         ...(pct ? { pct } : {}),
+        ...(knobs ? { knobs } : {}),
+        ...(coverage ? { coverage } : {}),
       },
     ],
   };
   process.stdout.write(o.json ? `${toJsonText(reportToJson(report))}\n` : runSummaryText(report, o.seed !== undefined ? 1 : o.workers));
+  if (knobs && !o.json) process.stdout.write(`  swarm knobs of seed ${o.seed}: ${knobsText(knobs)}\n`);
+  if (coverage && !o.json) process.stdout.write(coverageText(coverage, `${runs} run${runs === 1 ? '' : 's'}`));
   writeReportFiles(report, o);
   process.exitCode = findings.length > 0 ? 1 : stopped ? 130 : 0;
 }

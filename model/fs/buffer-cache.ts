@@ -14,6 +14,8 @@
  *
  * Buffer index = requester slot: each buffer has at most one device request outstanding.
  */
+import * as C from '../coverage.js';
+import type { Coverage } from '../coverage.js';
 import type { Hasher64 } from '../../sim/hash.js';
 import { BLOCK_BYTES, VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT } from '../virtio/constants.js';
 import { R_OK } from '../block/block-port.js';
@@ -58,6 +60,8 @@ export class BufferCache implements BlockRequester {
   uncached = false;
 
   private readonly probes: ProbeSink;
+  /** Coverage probe counters: observation only (model/coverage.ts). */
+  private readonly cov: Coverage;
   /** The driver, connected when the machine is wired (it is built after its requester). */
   private driver: BlockPort | null = null;
 
@@ -79,6 +83,7 @@ export class BufferCache implements BlockRequester {
     this.waiters = new Int32Array(capacity);
     this.map = new Int32Array(partitionBlocks);
     this.probes = ctx.probes;
+    this.cov = ctx.coverage;
   }
 
   /** Requests go to `driver`. */
@@ -110,14 +115,17 @@ export class BufferCache implements BlockRequester {
     const i = this.map[b];
     if (i >= 0) {
       if (this.state[i] === BUF_VALID) {
+        this.cov.hit(C.C_CACHE_HIT);
         this.used[i] = ++this.clock;
         return i;
       }
+      this.cov.hit(C.C_CACHE_JOIN);
       this.waiters[i] |= 1 << c; // a request for this block is in flight: wait for it
       return -1;
     }
     const j = this.allocate();
     if (j < 0) {
+      this.cov.hit(C.C_CACHE_FULL);
       this.fullWaiters |= 1 << c;
       return -1;
     }
@@ -125,6 +133,7 @@ export class BufferCache implements BlockRequester {
     this.map[b] = j;
     this.retries[j] = 0;
     this.waiters[j] = 1 << c;
+    this.cov.hit(C.C_CACHE_MISS);
     this.startRead(j);
     return -1;
   }
@@ -137,6 +146,7 @@ export class BufferCache implements BlockRequester {
       if (this.state[i] === BUF_VALID && this.waiters[i] === 0 && (victim < 0 || this.used[i] < this.used[victim])) victim = i;
     }
     if (victim >= 0) {
+      this.cov.hit(C.C_CACHE_EVICT);
       this.probes.add(P_CACHE_EVICT, victim, this.block[victim], this.state[victim]);
       this.map[this.block[victim]] = -1;
       this.block[victim] = -1;
@@ -155,6 +165,7 @@ export class BufferCache implements BlockRequester {
   writeThrough(i: number, c: number): void {
     this.state[i] = BUF_WRITING;
     this.waiters[i] |= 1 << c;
+    this.cov.hit(C.C_CACHE_WRITE);
     this.probes.add(P_CACHE_REQUEST, i, this.block[i], VIRTIO_BLK_T_OUT);
     this.driver!.request(i, VIRTIO_BLK_T_OUT, this.partitionStartBlock + this.block[i], ++this.serial);
   }
@@ -191,6 +202,7 @@ export class BufferCache implements BlockRequester {
       if (result === R_OK) {
         this.state[i] = BUF_VALID;
         this.used[i] = ++this.clock;
+        this.cov.hit(C.C_CACHE_READ_OK);
         this.probes.add(P_CACHE_VALID, i, this.block[i], 0);
         this.wakeAll(i, WAKE_OK);
         return;
@@ -198,11 +210,13 @@ export class BufferCache implements BlockRequester {
       // An error is never cached: retry, then fail back to every waiter.
       if (this.retries[i] < this.readRetries) {
         this.retries[i]++;
+        this.cov.hit(C.C_CACHE_READ_RETRY);
         this.startRead(i);
         return;
       }
       const w = this.waiters[i];
       this.waiters[i] = 0;
+      this.cov.hit(C.C_CACHE_READ_EIO);
       this.drop(i);
       this.wakeMask(w, WAKE_EIO);
       return;
@@ -210,6 +224,7 @@ export class BufferCache implements BlockRequester {
     if (st === BUF_WRITING) {
       if (result === R_OK) {
         this.state[i] = BUF_VALID;
+        this.cov.hit(C.C_CACHE_WRITE_OK);
         this.probes.add(P_CACHE_VALID, i, this.block[i], 1);
         this.wakeAll(i, WAKE_OK);
         if (this.uncached) this.release(this.block[i]);
@@ -217,6 +232,7 @@ export class BufferCache implements BlockRequester {
       }
       const w = this.waiters[i];
       this.waiters[i] = 0;
+      this.cov.hit(C.C_CACHE_WRITE_EIO);
       this.drop(i);
       this.wakeMask(w, WAKE_EIO);
     }

@@ -4,6 +4,7 @@
  */
 import { Scheduler, K_NONE, K_OPEN, K_READ, K_WRITE, K_EXEC_OPEN, K_EXEC_READ } from './scheduler.js';
 import { MAX_READ, MAX_WRITE, SEEK_CUR, SEEK_SET } from '../fs/fs-call-abi.js';
+import { C_KILL_FS_DIES_ON_RETURN } from '../coverage.js';
 import * as P from '../probes.js';
 import * as A from './abi.js';
 import { B_FS, B_NONE } from './process-table.js';
@@ -148,6 +149,7 @@ export abstract class FileSyscalls extends Scheduler {
       const sig = this.t.killPending[s];
       this.t.killPending[s] = 0;
       this.t.block[s] = B_NONE;
+      this.cov.hit(C_KILL_FS_DIES_ON_RETURN);
       return this.terminate(s, sig);
     }
     this.wake(s, r);

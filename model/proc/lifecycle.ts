@@ -5,6 +5,7 @@
 import { K_NONE, E_CPU_STEP } from './scheduler.js';
 import { Loader } from './exec.js';
 import { F_FRAME_SHORTAGE } from '../faults.js';
+import * as C from '../coverage.js';
 import * as P from '../probes.js';
 import * as A from './abi.js';
 import { B_FS, B_NONE, B_RECV, B_WAIT } from './process-table.js';
@@ -49,6 +50,7 @@ export abstract class Lifecycle extends Loader {
   }
 
   protected forkFailed(p: number, errno: number): number {
+    this.cov.hit(errno === A.EAGAIN ? C.C_FORK_EAGAIN : C.C_FORK_ENOMEM);
     this.probes.add(P.P_PROC_FORK_FAIL, this.t.pid[p], errno, this.t.inUse());
     return this.err(errno);
   }
@@ -80,6 +82,7 @@ export abstract class Lifecycle extends Loader {
       return this.checkHalt();
     }
     const st = sig >= 0 ? sig : status;
+    this.cov.hit(sig < 0 ? C.C_DEATH_EXIT : sig === A.SIGKILL ? C.C_DEATH_SIGKILL : sig === A.SIGTERM ? C.C_DEATH_SIGTERM : C.C_DEATH_SIGSEGV);
     if (t.state[s] === A.PS_READY) t.unqueue(s);
     t.state[s] = A.PS_ZOMBIE;
     t.block[s] = B_NONE;
@@ -97,18 +100,36 @@ export abstract class Lifecycle extends Loader {
     this.probes.add(P.P_PROC_EXIT, pid, st, t.ppid[s]);
     // Reparent every child to init, in this same step (S-PM-02).
     let zombieForInit = false;
+    let children = 0;
     if (!this.noReparent) {
       for (let c = 0; c < A.MAX_PROCS; c++) {
         if (t.state[c] === A.PS_FREE || t.ppid[c] !== pid || c === s) continue;
         t.ppid[c] = 1;
+        children++;
         this.probes.add(P.P_PROC_REPARENT, t.pid[c], 1, 0);
         if (t.state[c] === A.PS_ZOMBIE) zombieForInit = true;
       }
     }
+    this.coverDeath(t.ppid[s], children, zombieForInit);
     this.childExited(t.ppid[s], pid);
     if (zombieForInit) this.childExited(1, -1);
     if (wasRunning) this.dispatchNext();
     this.checkHalt();
+  }
+
+  /** Coverage: a death with `children` handed to init (zombies among them or not), and its parent's state. */
+  private coverDeath(parentPid: number, children: number, zombies: boolean): void {
+    const t = this.t;
+    if (children === 0) this.cov.hit(C.C_DEATH_NO_CHILDREN);
+    else if (!zombies) this.cov.hit(C.C_DEATH_LIVE_CHILDREN);
+    else this.cov.hit(this.blockedIn(1, B_WAIT) ? C.C_ZOMBIES_TO_INIT_WAITING : this.blockedIn(1, B_RECV) ? C.C_ZOMBIES_TO_INIT_RECEIVING : C.C_ZOMBIES_TO_INIT_BUSY);
+    const p = t.slotOf(parentPid);
+    if (p < 0 || t.state[p] === A.PS_ZOMBIE) return;
+    this.cov.hit(this.blockedIn(p, B_WAIT) ? C.C_PARENT_WAITING : this.blockedIn(p, B_RECV) ? C.C_PARENT_RECEIVING : C.C_PARENT_BUSY);
+  }
+
+  private blockedIn(s: number, why: number): boolean {
+    return this.t.state[s] === A.PS_BLOCKED && this.t.block[s] === why;
   }
 
   /** SIGCHLD at the parent; a parent blocked in wait for this child reaps it now. */
@@ -124,6 +145,7 @@ export abstract class Lifecycle extends Loader {
     const z = this.zombieChild(p, t.waitPid[p]);
     if (z < 0) return;
     const r = this.reap(p, z, t.waitPtr[p]);
+    this.cov.hit(C.C_REAP_WOKEN);
     this.probes.add(P.P_PROC_WAIT, parentPid, t.waitPid[p], r);
     this.wake(p, r);
   }
@@ -171,8 +193,10 @@ export abstract class Lifecycle extends Loader {
     else if (ptr !== 0 && this.badPtr(s, ptr, 4, true)) r = -A.EFAULT;
     else {
       const z = this.zombieChild(s, pid);
-      if (z >= 0) r = this.reap(s, z, ptr);
-      else if ((flags & A.WNOHANG) !== 0) r = 0;
+      if (z >= 0) {
+        r = this.reap(s, z, ptr);
+        this.cov.hit(C.C_REAP_FOUND);
+      } else if ((flags & A.WNOHANG) !== 0) r = 0;
       else {
         t.waitPid[s] = pid;
         t.waitPtr[s] = ptr;
@@ -196,10 +220,17 @@ export abstract class Lifecycle extends Loader {
   /** reference kill(pid, sig): SIGKILL and SIGTERM terminate; PID 0 and 1 are refused. */
   protected sysKill(s: number, pid: number, sig: number): void {
     const t = this.t;
-    if (pid === 0 || pid === 1) return this.resume(s, -A.EPERM);
+    if (pid === 0 || pid === 1) {
+      this.cov.hit(C.C_KILL_REFUSED);
+      return this.resume(s, -A.EPERM);
+    }
     if (sig !== 0 && sig !== A.SIGKILL && sig !== A.SIGTERM && sig !== A.SIGCHLD) return this.resume(s, -A.EINVAL);
     const v = Number.isInteger(pid) && pid > 0 ? t.slotOf(pid) : -1;
-    if (v < 0) return this.resume(s, -A.ESRCH);
+    if (v < 0) {
+      this.cov.hit(C.C_KILL_NO_SUCH);
+      return this.resume(s, -A.ESRCH);
+    }
+    this.coverKill(s, v, sig);
     if (sig === 0 || sig === A.SIGCHLD || t.state[v] === A.PS_ZOMBIE) return this.resume(s, 0);
     if (v === s) return this.terminate(s, sig);
     if (t.block[v] === B_FS) {
@@ -209,6 +240,17 @@ export abstract class Lifecycle extends Loader {
     }
     this.terminate(v, sig);
     this.resume(s, 0);
+  }
+
+  /** Coverage: a kill by slot s of slot v, by v's state (model/coverage.ts). */
+  private coverKill(s: number, v: number, sig: number): void {
+    const t = this.t;
+    if (sig === 0 || sig === A.SIGCHLD) return this.cov.hit(C.C_KILL_PROBE);
+    if (t.state[v] === A.PS_ZOMBIE) return this.cov.hit(C.C_KILL_ZOMBIE);
+    if (v === s) return this.cov.hit(C.C_KILL_SELF);
+    if (t.state[v] !== A.PS_BLOCKED) return this.cov.hit(C.C_KILL_READY);
+    const b = t.block[v];
+    this.cov.hit(b === B_WAIT ? C.C_KILL_WAIT : b === B_RECV ? C.C_KILL_RECV : C.C_KILL_FS);
   }
 
   /**

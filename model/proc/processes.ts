@@ -22,6 +22,7 @@ import { Lifecycle } from './lifecycle.js';
 import { eventTable } from '../../sim/event-table.js';
 import type { ProcessPort } from '../ipc/ipc.js';
 import { F_CRASH, F_HANG } from '../faults.js';
+import * as C from '../coverage.js';
 import * as P from '../probes.js';
 import * as A from './abi.js';
 import { B_RECV } from './process-table.js';
@@ -75,8 +76,19 @@ export class Processes extends Lifecycle implements ProcessPort {
       case A_CRASH:
         return this.terminate(s, A.SIGSEGV);
       default:
-        return this.syscall(s, out);
+        this.syscall(s, out);
+        return this.coverSyscall(s, pid, out.nr);
     }
+  }
+
+  /** Coverage: how syscall `nr` of slot s (PID `pid`) ended its step (model/coverage.ts). */
+  private coverSyscall(s: number, pid: number, nr: number): void {
+    if (!(nr >= 0 && nr < C.SYSCALL_SLOTS)) return;
+    const t = this.t;
+    const st = t.state[s];
+    const o = t.pid[s] !== pid || st === A.PS_ZOMBIE || st === A.PS_FREE ? C.SO_DIED : st === A.PS_BLOCKED ? C.SO_BLOCKED : t.last[s] >= 0 ? C.SO_OK : C.SO_ERROR;
+    const id = C.SYSCALL_PROBE[nr * 4 + o];
+    if (id >= 0) this.cov.hit(id);
   }
 
   /** After a syscall that returned `r` at once: the process goes on with its next step. */

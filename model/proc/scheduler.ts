@@ -9,6 +9,7 @@ import { label } from '../../sim/labels.js';
 import type { Hasher64 } from '../../sim/hash.js';
 import type { Engine } from '../../sim/engine.js';
 import type { ModelContext, ProbeSink } from '../context.js';
+import * as C from '../coverage.js';
 import type { PowerLossSite } from '../power.js';
 import type { MutantSet } from '../mutants.js';
 import type { Faults } from '../faults.js';
@@ -18,7 +19,7 @@ import type { ProcParams } from '../params.js';
 import * as P from '../probes.js';
 import * as A from './abi.js';
 import { Memory } from './memory.js';
-import { B_NONE, ProcessTable } from './process-table.js';
+import { B_FS, B_NONE, B_RECV, B_WAIT, ProcessTable } from './process-table.js';
 import { newAction, type Action, type ProgramEnv } from './programs/program.js';
 
 export const L_STEP = label('cpu.step-time');
@@ -69,6 +70,8 @@ export abstract class Scheduler {
 
   protected readonly engine: Engine;
   protected readonly probes: ProbeSink;
+  /** Coverage probe counters: observation only (model/coverage.ts). */
+  protected readonly cov: C.Coverage;
   protected readonly faults: Faults;
   protected readonly mutants: MutantSet;
 
@@ -85,6 +88,7 @@ export abstract class Scheduler {
   ) {
     this.engine = ctx.engine;
     this.probes = ctx.probes;
+    this.cov = ctx.coverage;
     this.faults = ctx.faults;
     this.mutants = ctx.mutants;
     this.mem = new Memory(p.frames);
@@ -230,9 +234,17 @@ export abstract class Scheduler {
   /** A blocked process gets its result and is Ready again. */
   wake(s: number, r: number): void {
     const t = this.t;
+    this.coverWake(t.block[s], r);
     t.last[s] = r;
     t.block[s] = B_NONE;
     this.makeReady(s);
+  }
+
+  /** Coverage: a blocked call returns `r` (model/coverage.ts). */
+  private coverWake(block: number, r: number): void {
+    if (block === B_FS) this.cov.hit(r >= 0 ? C.C_WAKE_FS_OK : C.C_WAKE_FS_ERROR);
+    else if (block === B_WAIT) this.cov.hit(C.C_WAKE_WAIT_REAPED);
+    else if (block === B_RECV) this.cov.hit(r >= 0 ? C.C_WAKE_RECV_MESSAGE : C.C_WAKE_RECV_ERROR);
   }
 
   err(errno: number): number {

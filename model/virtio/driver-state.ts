@@ -3,6 +3,7 @@
  * fingerprint. The behaviour is layered on top: driver-init.ts (initialisation, recovery, the
  * lock), driver.ts (requests and completions). See driver.ts for the protocol summary.
  */
+import type { Coverage } from '../coverage.js';
 import type { Hasher64 } from '../../sim/hash.js';
 import { indexMask } from './index-math.js';
 import type { DeviceRegisters } from './device.js';
@@ -148,6 +149,8 @@ export abstract class DriverState {
 
   protected readonly engine: Engine;
   protected readonly probes: ProbeSink;
+  /** Coverage probe counters: observation only (model/coverage.ts). */
+  protected readonly cov: Coverage;
   protected readonly mutants: MutantSet;
   protected readonly indexMask: number;
 
@@ -162,6 +165,7 @@ export abstract class DriverState {
   ) {
     this.engine = ctx.engine;
     this.probes = ctx.probes;
+    this.cov = ctx.coverage;
     this.mutants = ctx.mutants;
     this.indexMask = indexMask(params.indexBits);
     this.reference = ctx.profile === 'reference';

@@ -14,6 +14,7 @@
  *   by spin-polling used.idx with a budget; on timeout the chain stays posted and is forgotten, and
  *   the next request takes the first used element it sees (kernel.md §2.4).
  */
+import { C_DESC_SHORT, C_DESC_SHORT_BEHIND, C_DESC_WAKE } from '../coverage.js';
 import { BLOCK_BYTES, ISR_CONFIG_CHANGE, ISR_USED_BUFFER, SECTORS_PER_BLOCK, STATUS_DEVICE_NEEDS_RESET, STATUS_SENTINEL, VIRTIO_BLK_S_IOERR, VIRTIO_BLK_S_OK, VIRTIO_BLK_S_UNSUPP, VIRTIO_BLK_T_FLUSH, VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE, VIRTQ_USED_F_NO_NOTIFY } from './constants.js';
 import { needEvent } from './index-math.js';
 import { PANIC_SPURIOUS_INTERRUPT, P_ABANDON, P_AVAIL_PUBLISH, P_COMPLETE, P_DESC_WAIT, P_DESC_WAKE, P_DRIVER_ALLOC, P_DRIVER_BAD_USED, P_DRIVER_CONSUME, P_DRIVER_FILL, P_DRIVER_FREE, P_DRIVER_NOTIFY, P_DRIVER_READ_USED, P_HANDLER_END, P_HANDLER_START, P_ISR_ACK, P_ISR_READ, P_KICK_DECISION, P_PANIC, P_REQUEST_START, P_SLOT_WRITE, P_STATUS_READ } from '../probes.js';
@@ -82,6 +83,7 @@ export class VirtioDriver extends DriverInit implements BlockPort, InterruptTarg
     const need = this.reqType[c] === VIRTIO_BLK_T_FLUSH ? 2 : 3;
     if (this.numFree < need) {
       if (this.reference) {
+        this.cov.hit(this.descLen > 0 ? C_DESC_SHORT_BEHIND : C_DESC_SHORT);
         this.reqState[c] = RQ_WAIT_DESC;
         this.descWaiters[(this.descHead + this.descLen) % this.descWaiters.length] = c;
         this.descLen++;
@@ -347,6 +349,7 @@ export class VirtioDriver extends DriverInit implements BlockPort, InterruptTarg
       this.descHead = (this.descHead + 1) % this.descWaiters.length;
       this.descLen--;
       this.probes.add(P_DESC_WAKE, c, 0, 0);
+      this.cov.hit(C_DESC_WAKE);
       this.reqState[c] = RQ_WAIT_LOCK;
       this.acquire(LOCK_SUBMIT, c);
     }

@@ -42,6 +42,11 @@ export class BlockClients implements BlockRequester {
   ok = 0;
   failed = 0;
   finished = 0;
+  /**
+   * Clients that make requests this run (the first `active`; the rest have none). A swarm knob
+   * (scenarios/swarm-knobs.ts) sets it before the run begins; by default every client.
+   */
+  active: number;
 
   private readonly engine: Engine;
   /** The driver, connected when the machine is wired (it is built after its requester). */
@@ -54,6 +59,7 @@ export class BlockClients implements BlockRequester {
     this.engine = ctx.engine;
     const p = params;
     this.count = p.clients;
+    this.active = p.clients;
     this.slots = p.clients;
     this.remaining = new Int32Array(p.clients);
     this.serial = new Int32Array(p.clients);
@@ -69,6 +75,7 @@ export class BlockClients implements BlockRequester {
 
   begin(): void {
     this.remaining.fill(this.params.requestsPerClient);
+    if (this.active < this.count) this.remaining.fill(0, Math.max(0, this.active));
     this.serial.fill(0);
     this.block.fill(0);
     this.type.fill(0);
@@ -132,6 +139,7 @@ export class BlockClients implements BlockRequester {
   }
 
   fingerprint(h: Hasher64): void {
+    h.int(this.active);
     for (let c = 0; c < this.count; c++) {
       h.int(this.remaining[c]);
       h.int(this.block[c]);

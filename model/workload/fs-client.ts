@@ -54,6 +54,11 @@ export class FsClients implements PowerLossSite {
   /** Files nobody writes (all files in the read workload). */
   private readonly readOnly: number[];
   finished = 0;
+  /**
+   * Clients that make calls this run, at every boot (the first `active`; the rest have none). A
+   * swarm knob (scenarios/swarm-knobs.ts) sets it before the run begins; by default every client.
+   */
+  active: number;
   boots = 0;
   powerLossPending = 0;
 
@@ -69,6 +74,7 @@ export class FsClients implements PowerLossSite {
     this.engine = ctx.engine;
     this.faults = ctx.faults;
     this.count = p.clients;
+    this.active = p.clients;
     this.remaining = new Int32Array(p.clients);
     this.fd = new Int32Array(p.clients);
     this.file = new Int32Array(p.clients);
@@ -88,6 +94,7 @@ export class FsClients implements PowerLossSite {
   /** Every boot starts the clients afresh (open files do not survive a power loss). */
   reboot(): void {
     this.remaining.fill(this.p.opsPerClient);
+    if (this.active < this.count) this.remaining.fill(0, Math.max(0, this.active));
     this.fd.fill(-1);
     this.file.fill(0);
     this.call.fill(0);
@@ -226,6 +233,7 @@ export class FsClients implements PowerLossSite {
   }
 
   fingerprint(h: Hasher64): void {
+    h.int(this.active);
     h.int(this.boots);
     h.int(this.powerLossPending);
     for (let c = 0; c < this.count; c++) {

@@ -98,8 +98,10 @@ test('fs scenarios: fs-write-crash loses power and reboots (boots = 1 + power lo
   }
   t.true(rebooted >= 25, `${rebooted} of 100 seeds lost power`);
   t.true(bootsSeen.has(maxBoots), `some seed used every boot (${[...bootsSeen].sort().join(', ')})`);
-  t.true(writes > 1000, `${writes} writes`);
-  t.true(readsAfterReboot > 100, `${readsAfterReboot} reads after a reboot`);
+  // Each seed draws its clients and calls per client (swarm knobs: 1, 2 or 4 clients, 10 or 25
+  // calls), so the average run is about 40 % of the scenario's full workload.
+  t.true(writes > 400, `${writes} writes`);
+  t.true(readsAfterReboot > 40, `${readsAfterReboot} reads after a reboot`);
 });
 
 // ---- mutants ----

@@ -11,10 +11,11 @@ import type { ProgramDef } from './program.js';
 import { REFERENCE_SERVICES, SHIPPED_SERVICES } from '../../init/services.js';
 import { SVCINIT } from '../../init/service-manager.js';
 import { INIT_V020 } from '../../init/init-v0.2.0.js';
+import { LINEAGE } from './lineage.js';
 import { STORM } from './storm.js';
 import { WORKER } from './worker.js';
 
-const programs: ProgramDef[] = [INIT, FORKTREE, WORKER, ORPHANER, STORM, PAIR, SVCINIT, INIT_V020, ...REFERENCE_SERVICES, ...SHIPPED_SERVICES];
+const programs: ProgramDef[] = [INIT, FORKTREE, WORKER, ORPHANER, STORM, PAIR, SVCINIT, INIT_V020, ...REFERENCE_SERVICES, ...SHIPPED_SERVICES, LINEAGE];
 export const PROGRAMS: readonly ProgramDef[] = programs;
 
 const byName = new Map(programs.map((p, i) => [p.name, i]));
