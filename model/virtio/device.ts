@@ -4,6 +4,7 @@
  * Models VirtIO 1.2 §2.1 (status), §2.4 (reset), §2.7.13 (device side of split virtqueues), §4.2
  * (MMIO registers), §5.2 (block device) as kernel.md §2.1–2.4 summarise them.
  */
+import type { StateDecl } from '../../sim/state-walk.js';
 import { label } from '../../sim/labels.js';
 import type { Hasher64 } from '../../sim/hash.js';
 import type { Micros } from '../../sim/clock.js';
@@ -54,7 +55,34 @@ export interface DeviceRegisters {
   isr: number;
 }
 
+/** A device slot's fields mean nothing while the slot is free (the fingerprint skips them). */
+function freeSlot(d: VirtioDevice, s: number): boolean {
+  return d.slotState[s] === SLOT_FREE;
+}
+
 export class VirtioDevice implements DeviceRegisters {
+  /**
+   * For the fingerprint audit: what `fingerprint` leaves out. A free slot's fields (rewritten
+   * when the slot is taken); the completion queue as a FIFO; the chain-walk scratch, filled
+   * afresh at every fetch before it is read.
+   */
+  static readonly stateDecl: StateDecl = {
+    fixed: ['featuresOffered', 'capacitySectors', 'mutants', 'indexMask', 'params'],
+    dead: ['chain'],
+    deadIf: {
+      slotHead: freeSlot,
+      slotType: freeSlot,
+      slotSector: freeSlot,
+      slotDataAddr: freeSlot,
+      slotDataLen: freeSlot,
+      slotDataWritable: freeSlot,
+      slotStatusAddr: freeSlot,
+      slotWritten: freeSlot,
+      slotStatus: freeSlot,
+    },
+    fifos: [{ head: 'cqHead', len: 'cqLen', arrays: ['cq'] }],
+  };
+
   // ---- registers (§4.2.2). Invariant: status only changes by driver writes, reset and failure.
   status = 0;
   readonly featuresOffered: number;

@@ -1,3 +1,4 @@
+import type { StateDecl } from '../../sim/state-walk.js';
 import { BLK_HEADER_BYTES, BLOCK_BYTES } from './constants.js';
 
 /**
@@ -18,6 +19,18 @@ import { BLK_HEADER_BYTES, BLOCK_BYTES } from './constants.js';
 export const GUEST_BASE = 0x10_0000;
 
 export class RingMemory {
+  /**
+   * For the fingerprint audit: the layout is fixed; which bytes are dead depends on the driver's
+   * and device's state, so the machine sets `deadBytes` to ring-fingerprint.ts's ringDeadRanges
+   * (one place, beside the fingerprint it mirrors). `words` and `view` share `bytes`' buffer.
+   */
+  static readonly stateDecl: StateDecl = {
+    fixed: ['deadBytes', 'descOffset', 'availOffset', 'usedOffset', 'headerOffset', 'statusOffset', 'dataOffset', 'ringBytesEnd', 'queueSize'],
+    deadRanges: (m: RingMemory, field: string) => (field === 'bytes' && m.deadBytes ? m.deadBytes() : null),
+  };
+
+  /** The [start, end) byte ranges the fingerprint leaves out (set by the machine; audit only). */
+  deadBytes: (() => readonly number[]) | null = null;
   readonly bytes: Uint8Array;
   /** The same memory as 32-bit words (for hashing and comparing whole buffers). */
   readonly words: Int32Array;
