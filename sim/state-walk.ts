@@ -26,6 +26,11 @@ export interface StateDecl {
    */
   readonly deadIf?: Readonly<Record<string, (self: never, i: number) => boolean>>;
   /**
+   * Numeric arrays whose values matter only by their order (LRU stamps): each element is compared
+   * as its rank, the number of elements of the array below it.
+   */
+  readonly ranks?: readonly string[];
+  /**
    * Ring-buffer FIFOs: the elements of `arrays` from index `head`, `len` of them, in queue order
    * (where in storage the queue starts, and what the free slots hold, is not state).
    */
@@ -55,6 +60,7 @@ interface Compiled {
   readonly dead: ReadonlySet<string>;
   readonly times: ReadonlySet<string>;
   readonly deadlines: ReadonlySet<string>;
+  readonly ranks: ReadonlySet<string>;
   readonly deadRanges: ((self: never, field: string) => readonly number[] | null) | null;
   readonly deadIf: Map<string, (self: never, i: number) => boolean>;
   /** FIFO arrays → their FIFO; FIFO head fields (not compared as such). */
@@ -66,7 +72,7 @@ interface Compiled {
 }
 
 const compiled = new Map<unknown, Compiled>();
-const PLAIN: Compiled = { name: 'Object', skip: new Set(), dead: new Set(), times: new Set(), deadlines: new Set(), deadRanges: null, deadIf: new Map(), fifoOf: new Map(), fifoHeads: new Set(), canonicalDigest: null, keys: null };
+const PLAIN: Compiled = { name: 'Object', skip: new Set(), dead: new Set(), times: new Set(), deadlines: new Set(), ranks: new Set(), deadRanges: null, deadIf: new Map(), fifoOf: new Map(), fifoHeads: new Set(), canonicalDigest: null, keys: null };
 
 function declOf(ctor: unknown): Compiled {
   if (ctor === Object || typeof ctor !== 'function') return PLAIN;
@@ -76,6 +82,7 @@ function declOf(ctor: unknown): Compiled {
   const dead = new Set<string>();
   const times = new Set<string>();
   const deadlines = new Set<string>();
+  const ranks = new Set<string>();
   const deadIf = new Map<string, (self: never, i: number) => boolean>();
   const fifoOf = new Map<string, { head: string; len: string }>();
   const fifoHeads = new Set<string>();
@@ -89,6 +96,7 @@ function declOf(ctor: unknown): Compiled {
     for (const f of d.dead ?? []) dead.add(f);
     for (const f of d.times ?? []) times.add(f);
     for (const f of d.deadlines ?? []) deadlines.add(f);
+    for (const f of d.ranks ?? []) ranks.add(f);
     for (const [f, p] of Object.entries(d.deadIf ?? {})) deadIf.set(f, p);
     for (const q of d.fifos ?? []) {
       fifoHeads.add(q.head);
@@ -97,7 +105,7 @@ function declOf(ctor: unknown): Compiled {
     if (d.deadRanges && !deadRanges) deadRanges = d.deadRanges;
     if (d.canonicalDigest && !canonicalDigest) canonicalDigest = d.canonicalDigest;
   }
-  c = { name: (ctor as { name: string }).name || 'anonymous', skip, dead, times, deadlines, deadRanges, deadIf, fifoOf, fifoHeads, canonicalDigest, keys: null };
+  c = { name: (ctor as { name: string }).name || 'anonymous', skip, dead, times, deadlines, ranks, deadRanges, deadIf, fifoOf, fifoHeads, canonicalDigest, keys: null };
   compiled.set(ctor, c);
   return c;
 }
@@ -221,7 +229,16 @@ export function stateDigest(roots: readonly object[], now: number, h: Hasher64, 
       const pred = d.deadIf.get(k);
       const fifo = d.fifoOf.get(k);
       const ranges = d.deadRanges && ArrayBuffer.isView(v) ? d.deadRanges(o as never, k) : null;
-      if (ArrayBuffer.isView(v) && !(v instanceof DataView) && (pred || fifo) && !visited.has(v.buffer)) {
+      if (d.ranks.has(k) && ArrayBuffer.isView(v) && !(v instanceof DataView) && !visited.has(v.buffer)) {
+        visited.set(v.buffer, visited.size);
+        const a = v as unknown as ArrayLike<number>;
+        leaf.int(a.length);
+        for (let i = 0; i < a.length; i++) {
+          let rank = 0;
+          for (let j = 0; j < a.length; j++) if (a[j] < a[i]) rank++;
+          leaf.int(rank);
+        }
+      } else if (ArrayBuffer.isView(v) && !(v instanceof DataView) && (pred || fifo) && !visited.has(v.buffer)) {
         // Element by element: the live elements only, or the FIFO's in queue order.
         visited.set(v.buffer, visited.size);
         const a = v as unknown as ArrayLike<number>;
