@@ -21,8 +21,9 @@ export interface StateDecl {
   /** Deadlines: compared relative to now, and any past deadline as now (it has expired either way). */
   readonly deadlines?: readonly string[];
   /**
-   * Values dead only in some states: field → predicate. For a typed-array field the predicate is
-   * asked per element (`i` the index), for any other field once (`i` = −1); true means dead.
+   * Values dead only in some states: field → predicate. For a typed-array or array field the
+   * predicate is asked per element (`i` the index), for any other field once (`i` = −1); true
+   * means dead.
    */
   readonly deadIf?: Readonly<Record<string, (self: never, i: number) => boolean>>;
   /**
@@ -30,6 +31,18 @@ export interface StateDecl {
    * as its rank, the number of elements of the array below it.
    */
   readonly ranks?: readonly string[];
+  /**
+   * Counters read only modulo some period (a tick count's place in the time slice): field → the
+   * period; compared modulo it.
+   */
+  readonly modulo?: Readonly<Record<string, number>>;
+  /**
+   * Pools of interchangeable blocks (physical frames): which block an entry names is not state,
+   * what it holds is. `index` is the typed array of entries naming blocks by number (its deadIf, if
+   * any, says which entries are live); each live entry is compared as the contents of its block in
+   * every `blocks` array (`stride` elements a block). The block arrays are not compared directly.
+   */
+  readonly pools?: readonly { readonly index: string; readonly blocks: readonly { readonly field: string; readonly stride: number }[] }[];
   /**
    * Ring-buffer FIFOs: the elements of `arrays` from index `head`, `len` of them, in queue order
    * (where in storage the queue starts, and what the free slots hold, is not state).
@@ -61,6 +74,10 @@ interface Compiled {
   readonly times: ReadonlySet<string>;
   readonly deadlines: ReadonlySet<string>;
   readonly ranks: ReadonlySet<string>;
+  readonly modulo: Map<string, number>;
+  /** Pool index fields → their blocks; the block fields (not compared directly). */
+  readonly poolOf: Map<string, readonly { readonly field: string; readonly stride: number }[]>;
+  readonly poolBlocks: Set<string>;
   readonly deadRanges: ((self: never, field: string) => readonly number[] | null) | null;
   readonly deadIf: Map<string, (self: never, i: number) => boolean>;
   /** FIFO arrays → their FIFO; FIFO head fields (not compared as such). */
@@ -72,7 +89,7 @@ interface Compiled {
 }
 
 const compiled = new Map<unknown, Compiled>();
-const PLAIN: Compiled = { name: 'Object', skip: new Set(), dead: new Set(), times: new Set(), deadlines: new Set(), ranks: new Set(), deadRanges: null, deadIf: new Map(), fifoOf: new Map(), fifoHeads: new Set(), canonicalDigest: null, keys: null };
+const PLAIN: Compiled = { name: 'Object', skip: new Set(), dead: new Set(), times: new Set(), deadlines: new Set(), ranks: new Set(), modulo: new Map(), poolOf: new Map(), poolBlocks: new Set(), deadRanges: null, deadIf: new Map(), fifoOf: new Map(), fifoHeads: new Set(), canonicalDigest: null, keys: null };
 
 function declOf(ctor: unknown): Compiled {
   if (ctor === Object || typeof ctor !== 'function') return PLAIN;
@@ -83,6 +100,9 @@ function declOf(ctor: unknown): Compiled {
   const times = new Set<string>();
   const deadlines = new Set<string>();
   const ranks = new Set<string>();
+  const modulo = new Map<string, number>();
+  const poolOf = new Map<string, readonly { readonly field: string; readonly stride: number }[]>();
+  const poolBlocks = new Set<string>();
   const deadIf = new Map<string, (self: never, i: number) => boolean>();
   const fifoOf = new Map<string, { head: string; len: string }>();
   const fifoHeads = new Set<string>();
@@ -97,6 +117,11 @@ function declOf(ctor: unknown): Compiled {
     for (const f of d.times ?? []) times.add(f);
     for (const f of d.deadlines ?? []) deadlines.add(f);
     for (const f of d.ranks ?? []) ranks.add(f);
+    for (const [f, m] of Object.entries(d.modulo ?? {})) modulo.set(f, m);
+    for (const q of d.pools ?? []) {
+      poolOf.set(q.index, q.blocks);
+      for (const b of q.blocks) poolBlocks.add(b.field);
+    }
     for (const [f, p] of Object.entries(d.deadIf ?? {})) deadIf.set(f, p);
     for (const q of d.fifos ?? []) {
       fifoHeads.add(q.head);
@@ -105,7 +130,7 @@ function declOf(ctor: unknown): Compiled {
     if (d.deadRanges && !deadRanges) deadRanges = d.deadRanges;
     if (d.canonicalDigest && !canonicalDigest) canonicalDigest = d.canonicalDigest;
   }
-  c = { name: (ctor as { name: string }).name || 'anonymous', skip, dead, times, deadlines, ranks, deadRanges, deadIf, fifoOf, fifoHeads, canonicalDigest, keys: null };
+  c = { name: (ctor as { name: string }).name || 'anonymous', skip, dead, times, deadlines, ranks, modulo, poolOf, poolBlocks, deadRanges, deadIf, fifoOf, fifoHeads, canonicalDigest, keys: null };
   compiled.set(ctor, c);
   return c;
 }
@@ -221,7 +246,7 @@ export function stateDigest(roots: readonly object[], now: number, h: Hasher64, 
     const outer = saveLeaf(leaf);
     const rec = o as Record<string, unknown>;
     for (const k of Object.keys(o)) {
-      if (d.skip.has(k) || d.dead.has(k) || d.fifoHeads.has(k)) continue;
+      if (d.skip.has(k) || d.dead.has(k) || d.fifoHeads.has(k) || d.poolBlocks.has(k)) continue;
       const fieldPath = `${d.name}.${k}`;
       leaf.reset();
       const v = rec[k];
@@ -229,7 +254,28 @@ export function stateDigest(roots: readonly object[], now: number, h: Hasher64, 
       const pred = d.deadIf.get(k);
       const fifo = d.fifoOf.get(k);
       const ranges = d.deadRanges && ArrayBuffer.isView(v) ? d.deadRanges(o as never, k) : null;
-      if (d.ranks.has(k) && ArrayBuffer.isView(v) && !(v instanceof DataView) && !visited.has(v.buffer)) {
+      const pool = d.poolOf.get(k);
+      const period = d.modulo.get(k);
+      if (pool && ArrayBuffer.isView(v)) {
+        // Each live entry as the contents of the block it names.
+        const a = v as unknown as ArrayLike<number>;
+        leaf.int(a.length);
+        for (let i = 0; i < a.length; i++) {
+          if (pred && pred(o as never, i)) {
+            leaf.int(47);
+            continue;
+          }
+          const block = a[i];
+          for (const b of pool) {
+            const arr = rec[b.field] as ArrayLike<number>;
+            leaf.int(53);
+            if (arr instanceof Uint8Array) leaf.bytes(arr, block * b.stride, b.stride);
+            else for (let j = block * b.stride; j < (block + 1) * b.stride; j++) hashNumber(leaf, arr[j]);
+          }
+        }
+      } else if (period !== undefined && typeof v === 'number') {
+        hashNumber(leaf, v % period);
+      } else if (d.ranks.has(k) && ArrayBuffer.isView(v) && !(v instanceof DataView) && !visited.has(v.buffer)) {
         visited.set(v.buffer, visited.size);
         const a = v as unknown as ArrayLike<number>;
         leaf.int(a.length);
@@ -252,6 +298,14 @@ export function stateDigest(roots: readonly object[], now: number, h: Hasher64, 
             if (pred!(o as never, i)) leaf.int(47);
             else value(a[i], time, fieldPath, depth + 1);
           }
+        }
+      } else if (pred && Array.isArray(v)) {
+        // A plain array: per element too.
+        leaf.int(23);
+        leaf.int(v.length);
+        for (let i = 0; i < v.length; i++) {
+          if (pred(o as never, i)) leaf.int(47);
+          else value(v[i], time, fieldPath, depth + 1);
         }
       } else if (pred && pred(o as never, -1)) {
         continue;
