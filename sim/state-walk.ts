@@ -47,7 +47,7 @@ export interface StateDecl {
    * Ring-buffer FIFOs: the elements of `arrays` from index `head`, `len` of them, in queue order
    * (where in storage the queue starts, and what the free slots hold, is not state).
    */
-  readonly fifos?: readonly { readonly head: string; readonly len: string; readonly arrays: readonly string[] }[];
+  readonly fifos?: readonly FifoDecl[];
   /**
    * A container whose order is not state (the engine's event queue): hashes its live contents
    * canonically in place of the field-by-field walk. Only for engine structures in sim/.
@@ -58,6 +58,22 @@ export interface StateDecl {
    * written it): returns the [start, end) byte ranges of `field` the audit must not compare.
    */
   readonly deadRanges?: (self: never, field: string) => readonly number[] | null;
+}
+
+/**
+ * A ring-buffer FIFO, or a row of them: with `head` and `len` numbers, one FIFO over the whole of
+ * each array; with `head` and `len` typed arrays (one entry a row), row r's FIFO lives in entries
+ * [r·row, (r+1)·row) of each array, `row` a number or the name of a numeric field. An entry may
+ * span `strides[array]` elements (a message slot of bytes), of which only the first
+ * `sizes[array]`[entry] count (the name of the array holding each entry's size).
+ */
+export interface FifoDecl {
+  readonly head: string;
+  readonly len: string;
+  readonly arrays: readonly string[];
+  readonly row?: number | string;
+  readonly strides?: Readonly<Record<string, number>>;
+  readonly sizes?: Readonly<Record<string, string>>;
 }
 
 /** A class with a declaration. */
@@ -81,7 +97,7 @@ interface Compiled {
   readonly deadRanges: ((self: never, field: string) => readonly number[] | null) | null;
   readonly deadIf: Map<string, (self: never, i: number) => boolean>;
   /** FIFO arrays → their FIFO; FIFO head fields (not compared as such). */
-  readonly fifoOf: Map<string, { head: string; len: string }>;
+  readonly fifoOf: Map<string, FifoDecl>;
   readonly fifoHeads: Set<string>;
   readonly canonicalDigest: ((self: never, h: Hasher64, now: number) => void) | null;
   /** Keys to snapshot, for classes (instances of one class share their fields). */
@@ -104,7 +120,7 @@ function declOf(ctor: unknown): Compiled {
   const poolOf = new Map<string, readonly { readonly field: string; readonly stride: number }[]>();
   const poolBlocks = new Set<string>();
   const deadIf = new Map<string, (self: never, i: number) => boolean>();
-  const fifoOf = new Map<string, { head: string; len: string }>();
+  const fifoOf = new Map<string, FifoDecl>();
   const fifoHeads = new Set<string>();
   let deadRanges: Compiled['deadRanges'] = null;
   let canonicalDigest: Compiled['canonicalDigest'] = null;
@@ -289,10 +305,22 @@ export function stateDigest(roots: readonly object[], now: number, h: Hasher64, 
         visited.set(v.buffer, visited.size);
         const a = v as unknown as ArrayLike<number>;
         if (fifo) {
-          const head = rec[fifo.head] as number;
-          const len = rec[fifo.len] as number;
-          leaf.int(len);
-          for (let i = 0; i < len; i++) value(a[(head + i) % a.length], time, fieldPath, depth + 1);
+          const heads = rec[fifo.head] as number | ArrayLike<number>;
+          const lens = rec[fifo.len] as number | ArrayLike<number>;
+          const stride = fifo.strides?.[k] ?? 1;
+          const sizes = fifo.sizes?.[k] !== undefined ? (rec[fifo.sizes[k]] as ArrayLike<number>) : null;
+          const rows = typeof heads === 'number' ? 1 : heads.length;
+          const rowLength = fifo.row === undefined ? a.length / stride : typeof fifo.row === 'number' ? fifo.row : (rec[fifo.row] as number);
+          for (let r = 0; r < rows; r++) {
+            const head = typeof heads === 'number' ? heads : heads[r];
+            const len = typeof lens === 'number' ? lens : (lens as ArrayLike<number>)[r];
+            leaf.int(len);
+            for (let i = 0; i < len; i++) {
+              const entry = r * rowLength + ((head + i) % rowLength);
+              const n = sizes ? sizes[entry] : stride;
+              for (let e = 0; e < n; e++) value(a[entry * stride + e], time, fieldPath, depth + 1);
+            }
+          }
         } else {
           for (let i = 0; i < a.length; i++) {
             if (pred!(o as never, i)) leaf.int(47);
