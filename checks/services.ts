@@ -542,6 +542,8 @@ export class ServiceChecks extends CheckFamilyBase {
       }
     }
     h.num(now - this.iterAt);
+    // When init last read the clock: a failed fork of init's dates its failure from it.
+    h.num(now - this.initClockAt);
     h.int(this.readyFrom.size);
     h.int(this.initZombies.size);
     h.int(this.serviceOf.size);

@@ -102,10 +102,43 @@ interface Compiled {
   readonly canonicalDigest: ((self: never, h: Hasher64, now: number) => void) | null;
   /** Keys to snapshot, for classes (instances of one class share their fields). */
   keys: string[] | null;
+  /** Per field, what the walk does with it (null: not compared), built at its first visit. */
+  readonly plans: Map<string, FieldPlan | null>;
+}
+
+/** One field's treatment, looked up once per class and field (the walk runs per state). */
+interface FieldPlan {
+  readonly path: string;
+  /** 0 none, 1 a time, 2 a deadline. */
+  readonly time: number;
+  readonly pred: ((self: never, i: number) => boolean) | undefined;
+  readonly fifo: FifoDecl | undefined;
+  readonly pool: readonly { readonly field: string; readonly stride: number }[] | undefined;
+  readonly period: number | undefined;
+  readonly rank: boolean;
+}
+
+function planOf(d: Compiled, k: string): FieldPlan | null {
+  let p = d.plans.get(k);
+  if (p !== undefined) return p;
+  p =
+    d.skip.has(k) || d.dead.has(k) || d.fifoHeads.has(k) || d.poolBlocks.has(k)
+      ? null
+      : {
+          path: `${d.name}.${k}`,
+          time: d.times.has(k) ? 1 : d.deadlines.has(k) ? 2 : 0,
+          pred: d.deadIf.get(k),
+          fifo: d.fifoOf.get(k),
+          pool: d.poolOf.get(k),
+          period: d.modulo.get(k),
+          rank: d.ranks.has(k),
+        };
+  d.plans.set(k, p);
+  return p;
 }
 
 const compiled = new Map<unknown, Compiled>();
-const PLAIN: Compiled = { name: 'Object', skip: new Set(), dead: new Set(), times: new Set(), deadlines: new Set(), ranks: new Set(), modulo: new Map(), poolOf: new Map(), poolBlocks: new Set(), deadRanges: null, deadIf: new Map(), fifoOf: new Map(), fifoHeads: new Set(), canonicalDigest: null, keys: null };
+const PLAIN: Compiled = { name: 'Object', skip: new Set(), dead: new Set(), times: new Set(), deadlines: new Set(), ranks: new Set(), modulo: new Map(), poolOf: new Map(), poolBlocks: new Set(), deadRanges: null, deadIf: new Map(), fifoOf: new Map(), fifoHeads: new Set(), canonicalDigest: null, keys: null, plans: new Map() };
 
 function declOf(ctor: unknown): Compiled {
   if (ctor === Object || typeof ctor !== 'function') return PLAIN;
@@ -146,7 +179,7 @@ function declOf(ctor: unknown): Compiled {
     if (d.deadRanges && !deadRanges) deadRanges = d.deadRanges;
     if (d.canonicalDigest && !canonicalDigest) canonicalDigest = d.canonicalDigest;
   }
-  c = { name: (ctor as { name: string }).name || 'anonymous', skip, dead, times, deadlines, ranks, modulo, poolOf, poolBlocks, deadRanges, deadIf, fifoOf, fifoHeads, canonicalDigest, keys: null };
+  c = { name: (ctor as { name: string }).name || 'anonymous', skip, dead, times, deadlines, ranks, modulo, poolOf, poolBlocks, deadRanges, deadIf, fifoOf, fifoHeads, canonicalDigest, keys: null, plans: new Map() };
   compiled.set(ctor, c);
   return c;
 }
@@ -259,19 +292,16 @@ export function stateDigest(roots: readonly object[], now: number, h: Hasher64, 
       d.canonicalDigest(o as never, leaf, now);
       return;
     }
-    const outer = saveLeaf(leaf);
+    const outer1 = leaf.h1;
+    const outer2 = leaf.h2;
     const rec = o as Record<string, unknown>;
     for (const k of Object.keys(o)) {
-      if (d.skip.has(k) || d.dead.has(k) || d.fifoHeads.has(k) || d.poolBlocks.has(k)) continue;
-      const fieldPath = `${d.name}.${k}`;
+      const plan = planOf(d, k);
+      if (plan === null) continue;
+      const { path: fieldPath, time, pred, fifo, pool, period } = plan;
       leaf.reset();
       const v = rec[k];
-      const time = d.times.has(k) ? 1 : d.deadlines.has(k) ? 2 : 0;
-      const pred = d.deadIf.get(k);
-      const fifo = d.fifoOf.get(k);
       const ranges = d.deadRanges && ArrayBuffer.isView(v) ? d.deadRanges(o as never, k) : null;
-      const pool = d.poolOf.get(k);
-      const period = d.modulo.get(k);
       if (pool && ArrayBuffer.isView(v)) {
         // Each live entry as the contents of the block it names.
         const a = v as unknown as ArrayLike<number>;
@@ -285,13 +315,13 @@ export function stateDigest(roots: readonly object[], now: number, h: Hasher64, 
           for (const b of pool) {
             const arr = rec[b.field] as ArrayLike<number>;
             leaf.int(53);
-            if (arr instanceof Uint8Array) leaf.bytes(arr, block * b.stride, b.stride);
+            if (arr instanceof Uint8Array) hashRange(leaf, arr, block * b.stride, b.stride);
             else for (let j = block * b.stride; j < (block + 1) * b.stride; j++) hashNumber(leaf, arr[j]);
           }
         }
       } else if (period !== undefined && typeof v === 'number') {
         hashNumber(leaf, v % period);
-      } else if (d.ranks.has(k) && ArrayBuffer.isView(v) && !(v instanceof DataView) && !visited.has(v.buffer)) {
+      } else if (plan.rank && ArrayBuffer.isView(v) && !(v instanceof DataView) && !visited.has(v.buffer)) {
         visited.set(v.buffer, visited.size);
         const a = v as unknown as ArrayLike<number>;
         leaf.int(a.length);
@@ -343,7 +373,8 @@ export function stateDigest(roots: readonly object[], now: number, h: Hasher64, 
       } else value(v, time, fieldPath, depth + 1);
       emit(fieldPath);
     }
-    restoreLeaf(leaf, outer);
+    leaf.h1 = outer1;
+    leaf.h2 = outer2;
     leaf.int(37);
   };
   for (const r of roots) {
@@ -351,15 +382,6 @@ export function stateDigest(roots: readonly object[], now: number, h: Hasher64, 
     object(r, declOf(r.constructor).name, 0);
     emit(declOf(r.constructor).name);
   }
-}
-
-function saveLeaf(h: Hasher64): [number, number] {
-  return [h.h1, h.h2];
-}
-
-function restoreLeaf(h: Hasher64, s: [number, number]): void {
-  h.h1 = s[0];
-  h.h2 = s[1];
 }
 
 const f64 = new Float64Array(1);
@@ -378,12 +400,26 @@ function hashNumber(h: Hasher64, v: number): void {
 
 /** The whole buffer under a view (dead ranges count from its start). */
 function bytesOf(v: ArrayBufferView): Uint8Array {
-  return new Uint8Array(v.buffer);
+  return v instanceof Uint8Array && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength ? v : new Uint8Array(v.buffer);
+}
+
+const wordViews = new WeakMap<ArrayBufferLike, Int32Array>();
+
+/** Bytes [start, start+len) of `b`'s buffer: 32-bit words at a time where aligned (bulk memory). */
+function hashRange(h: Hasher64, b: Uint8Array, start: number, len: number): void {
+  if (((start | len) & 3) === 0 && b.byteOffset === 0 && (b.buffer.byteLength & 3) === 0) {
+    let w = wordViews.get(b.buffer);
+    if (!w) {
+      w = new Int32Array(b.buffer);
+      wordViews.set(b.buffer, w);
+    }
+    h.words(w, start >> 2, len >> 2);
+  } else h.bytes(b, start, len);
 }
 
 function hashView(h: Hasher64, v: ArrayBufferView): void {
   const b = bytesOf(v);
-  h.bytes(b, 0, b.length);
+  hashRange(h, b, 0, b.length);
 }
 
 /** Hashes a typed array but for the declared dead byte ranges ([start, end) pairs, ascending). */
@@ -392,10 +428,10 @@ function hashViewExcept(h: Hasher64, v: ArrayBufferView, ranges: readonly number
   let at = 0;
   for (let i = 0; i + 1 < ranges.length; i += 2) {
     const start = Math.max(at, ranges[i]);
-    if (start > at) h.bytes(b, at, start - at);
+    if (start > at) hashRange(h, b, at, start - at);
     at = Math.max(at, ranges[i + 1]);
   }
-  if (at < b.length) h.bytes(b, at, b.length - at);
+  if (at < b.length) hashRange(h, b, at, b.length - at);
 }
 
 /**

@@ -4,7 +4,7 @@
  * layered on top: kernel-fs-walk.ts (the phases of a call), kernel-fs.ts (the calls). See
  * kernel-fs.ts for the design summary.
  */
-import { MAX_READ, MAX_WRITE, MOUNT_OK, OP_OPEN, OP_WRITE } from './fs-call-abi.js';
+import { MAX_READ, MAX_WRITE, MOUNT_OK, OP_OPEN, OP_READ, OP_WRITE } from './fs-call-abi.js';
 import type { Hasher64 } from '../../sim/hash.js';
 import type { Engine } from '../../sim/engine.js';
 import type { ModelContext, ProbeSink } from '../context.js';
@@ -72,7 +72,7 @@ function closedFd(k: KernelFsState, f: number): boolean {
 export abstract class KernelFsState {
   /**
    * For the fingerprint audit: what `fingerprint` leaves out. The read statistics; an idle
-   * client's call fields; a closed fd's fields; `readBuf` but for the bytes a caller has yet to
+   * client's call fields (and those of other calls than the one that reads them); a closed fd's fields; `readBuf` but for the bytes a caller has yet to
    * take, and `writeSrc` but for the bytes a write in progress has yet to copy.
    */
   static readonly stateDecl: StateDecl = {
@@ -99,11 +99,11 @@ export abstract class KernelFsState {
       entEnd: idle,
       nameLen: idle,
       child: idle,
-      askLen: idle,
-      callPos: idle,
+      askLen: (k: KernelFsState, c: number) => k.op[c] !== OP_READ,
+      callPos: (k: KernelFsState, c: number) => k.op[c] !== OP_READ && k.op[c] !== OP_WRITE,
       wDone: idle,
       wTotal: idle,
-      wChunk: idle,
+      wChunk: (k: KernelFsState, c: number) => k.phase[c] !== PH_WRITE_WAIT,
       fdInode: closedFd,
       fdContent: closedFd,
       fdSize: closedFd,
@@ -338,7 +338,16 @@ export abstract class KernelFsState {
       h.num(this.entPos[c] + 1);
       h.num(this.wDone[c]);
       h.num(this.wTotal[c]);
+      // Read later in the call: the offset it started at (reads report it, writes write there),
+      // the length asked for (the checks compare the read with it), the chunk being written.
+      if (this.op[c] === OP_READ || this.op[c] === OP_WRITE) h.num(this.callPos[c]);
+      if (this.op[c] === OP_READ) h.int(this.askLen[c]);
+      if (this.phase[c] === PH_WRITE_WAIT) h.int(this.wChunk[c]);
+      // The bytes a write in progress has yet to copy to the cache.
+      if (this.op[c] === OP_WRITE && this.wDone[c] < this.wTotal[c]) h.bytes(this.writeSrc, c * MAX_WRITE + this.wDone[c], this.wTotal[c] - this.wDone[c]);
     }
+    // A finished read's bytes, until its caller takes them (at the return).
+    for (let c = 0; c < this.clients; c++) if (this.readLen[c] > 0) h.bytes(this.readBuf, c * MAX_READ, this.readLen[c]);
     for (let f = 0; f < this.fdOpen.length; f++) {
       if (f % MAX_FDS === 0 && this.rowOpen[f / MAX_FDS] === 0) {
         f += MAX_FDS - 1;

@@ -287,6 +287,14 @@ export abstract class Scheduler {
       if (this.t.state[s] === A.PS_FREE) continue;
       this.mem.fingerprint(h, s);
       h.int(this.kop[s]);
+      // A blocked call's arguments, read when it returns: where a read's bytes go; the loader's
+      // fd and the image read so far.
+      if (this.kop[s] === K_READ) h.num(this.kbuf[s]);
+      if (this.kop[s] === K_EXEC_READ) {
+        h.int(this.kfd[s]);
+        h.int(this.klen[s]);
+        h.bytes(this.execBuf, s * A.MAX_ELF_FILE, this.klen[s]);
+      }
     }
     for (let f = 0; f < A.OPEN_FILES; f++) if (this.ofdRefs[f] !== 0) h.int(f * 256 + this.ofdRefs[f]);
     for (let s = 0; s < A.MAX_PROCS; s++) if (this.hung[s] !== 0) h.int(s);
