@@ -28,10 +28,14 @@ import {
 import { R_OK } from '../model/block/block-port.js';
 import * as P from '../model/probes.js';
 import type { Machine } from '../model/machine.js';
+import type { StateDecl } from '../sim/state-walk.js';
 import { CheckFamilyBase, type CheckInfo, type ProbeHandler } from './check.js';
 import { VIRTQUEUE_CHECKS } from './virtqueue-catalogue.js';
 
 export class BlockChecks extends CheckFamilyBase {
+  /** For the fingerprint audit: the chain arrays are scratch for one walk, filled before use. */
+  static override readonly stateDecl: StateDecl = { fixed: ['n'], dead: ['chainAddr', 'chainLen', 'chainWritable'] };
+
   readonly checks: readonly CheckInfo[] = VIRTQUEUE_CHECKS.filter((c) => c.id.startsWith('S-BLK'));
   private readonly n: number;
   /** Per head: the client whose request it carries (from the allocation probe). */

@@ -3,6 +3,7 @@ import type { Violation } from '../sim/violation.js';
 import type { Probes } from '../model/probes.js';
 import type { Simulation } from '../sim/simulation.js';
 import type { Machine } from '../model/machine.js';
+import type { StateDecl } from '../sim/state-walk.js';
 
 /** One check of invariants.md, by its stable id. */
 export interface CheckInfo {
@@ -61,6 +62,9 @@ export function readProbes(probes: Probes, onProbe: ProbeHandler, selected: (id:
  * extends it and implements begin, afterStep, atEnd and fingerprint.
  */
 export abstract class CheckFamilyBase implements CheckFamily {
+  /** For the fingerprint audit: a family's catalogue and its selection are fixed for the run. */
+  static readonly stateDecl: StateDecl = { fixed: ['checks', 'selected'] };
+
   abstract readonly checks: readonly CheckInfo[];
   selected: (id: string) => boolean = () => true;
 

@@ -29,6 +29,7 @@ import { SECTOR_BYTES, VIRTIO_BLK_T_OUT } from '../model/virtio/constants.js';
 import { R_OK } from '../model/block/block-port.js';
 import * as P from '../model/probes.js';
 import type { Machine } from '../model/machine.js';
+import type { StateDecl } from '../sim/state-walk.js';
 import { CheckFamilyBase, type CheckInfo, type ProbeHandler } from './check.js';
 
 const fs = (id: string, kind: 'safety' | 'progress', title: string): CheckInfo => ({ id, subsystem: 'file system', kind, title });
@@ -45,6 +46,16 @@ export const FS_CHECKS: readonly CheckInfo[] = [
 const NONE = -1;
 
 export class FsChecks extends CheckFamilyBase {
+  /**
+   * For the fingerprint audit: times relative to now (NONE, −1, stays as it is); the oracle is a
+   * parse of `expected`, which is compared.
+   */
+  static override readonly stateDecl: StateDecl = {
+    fixed: ['imageDamaged', 'partitionBytes', 'partitionStart'],
+    dead: ['oracle'],
+    times: ['lastEval', 'callStart'],
+  };
+
   readonly checks = FS_CHECKS;
   private readonly expected: Uint8Array;
   private oracle: HostReader;

@@ -23,6 +23,7 @@ import * as A from '../model/proc/abi.js';
 import { DROP_NAMES } from '../model/ipc/ipc.js';
 import * as P from '../model/probes.js';
 import type { Machine } from '../model/machine.js';
+import type { StateDecl } from '../sim/state-walk.js';
 import { CheckFamilyBase, type CheckInfo, type ProbeHandler } from './check.js';
 
 const ipc = (id: string, kind: 'safety' | 'progress', title: string): CheckInfo => ({ id, subsystem: 'IPC', kind, title });
@@ -35,14 +36,28 @@ export const IPC_CHECKS: readonly CheckInfo[] = [
   ipc('L-IPC-01', 'progress', 'a message sent to a live process that keeps receiving is eventually received'),
 ];
 
-interface Sent {
-  from: number;
-  to: number;
-  at: number;
-  bytes: Uint8Array;
+/** A message sent and not yet delivered (`at`: when, compared relative to now by the audit). */
+class Sent {
+  static readonly stateDecl: StateDecl = { times: ['at'] };
+
+  constructor(
+    readonly from: number,
+    readonly to: number,
+    readonly at: number,
+    public bytes: Uint8Array,
+  ) {}
 }
 
 export class IpcChecks extends CheckFamilyBase {
+  /**
+   * For the fingerprint audit: `dead` lists a step's exits (reset at every step) and `pendingId`
+   * links a receive to its payload probe, both of one step; `lastEval` only spares a second
+   * evaluation of the deadlines at the same time, which could find nothing new. `lastReceive`
+   * is read only as "after the send" of an outstanding message, which the fingerprint keeps per
+   * message (a later message is sent after every receive so far).
+   */
+  static override readonly stateDecl: StateDecl = { dead: ['dead', 'pendingId', 'lastEval', 'lastReceive'] };
+
   readonly checks = IPC_CHECKS;
   /** Messages sent and not yet delivered or discarded, by id (insertion order = send order). */
   private readonly out = new Map<number, Sent>();
@@ -142,7 +157,7 @@ export class IpcChecks extends CheckFamilyBase {
   }
 
   private sent(id: number, from: number, to: number): Violation | null {
-    this.out.set(id, { from, to, at: this.m.sim.now, bytes: EMPTY });
+    this.out.set(id, new Sent(from, to, this.m.sim.now, EMPTY));
     // (eclipse-b's kernel servers 1–3 are addressed by id for most types: not a process.)
     if (!this.alive(to) && !(this.m.profile === 'eclipse-b' && to >= 1 && to <= 3)) return this.fail('S-IPC-03', `send from PID ${from} to ${to} succeeded, but ${to} is not a live process`);
     return null;

@@ -28,6 +28,7 @@ import { ECHILD, EAGAIN, MAX_FDS, MAX_PAGES, OPEN_FILES, MAX_PROCS, PS_FREE, PS_
 import { SCRATCH } from '../model/proc/memory.js';
 import * as P from '../model/probes.js';
 import type { Machine } from '../model/machine.js';
+import type { StateDecl } from '../sim/state-walk.js';
 import { CheckFamilyBase, type CheckInfo, type ProbeHandler } from './check.js';
 
 const pm = (id: string, kind: 'safety' | 'progress', title: string): CheckInfo => ({ id, subsystem: 'processes', kind, title });
@@ -58,6 +59,31 @@ const ZOMBIE = 2;
 const STORES = 4;
 
 export class ProcChecks extends CheckFamilyBase {
+  /**
+   * For the fingerprint audit: what `fingerprint` leaves out. A free slot's ghost; a live
+   * process's exit time; remembered stores past the count; the per-step flags and lists (reset
+   * at the start of every step), the scratch arrays, and the address space kept at an exec's start
+   * (the model's load starts and ends an exec in one step); `lastEval`, which only spares a second
+   * evaluation of the deadlines at the same time (one that could find nothing new: whatever is
+   * late now was late at the first, and the settle time only grows).
+   */
+  static override readonly stateDecl: StateDecl = {
+    dead: ['touched', 'refsTouched', 'exited', 'sigchld', 'reapedPid', 'reapedBy', 'h', 'lastEval', 'seen', 'named', 'queued', 'execHash', 'execFree'],
+    times: ['gExitAt', 'gWaitAt'],
+    deadIf: {
+      gPid: (c: ProcChecks, s: number) => c.gLife[s] === FREE,
+      gParent: (c: ProcChecks, s: number) => c.gLife[s] === FREE,
+      gStatus: (c: ProcChecks, s: number) => c.gLife[s] === FREE,
+      gReported: (c: ProcChecks, s: number) => c.gLife[s] === FREE,
+      gWaitAt: (c: ProcChecks, s: number) => c.gLife[s] === FREE,
+      gWaitFor: (c: ProcChecks, s: number) => c.gLife[s] === FREE,
+      gStores: (c: ProcChecks, s: number) => c.gLife[s] === FREE,
+      gExitAt: (c: ProcChecks, s: number) => c.gLife[s] !== ZOMBIE,
+      gStoreAddr: (c: ProcChecks, i: number) => c.gLife[(i / STORES) | 0] === FREE || i % STORES >= c.gStores[(i / STORES) | 0],
+      gStoreVal: (c: ProcChecks, i: number) => c.gLife[(i / STORES) | 0] === FREE || i % STORES >= c.gStores[(i / STORES) | 0],
+    },
+  };
+
   readonly checks = PROC_CHECKS;
   // ghost, per slot
   private readonly gPid = new Int32Array(MAX_PROCS);

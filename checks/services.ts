@@ -29,6 +29,7 @@
  */
 import * as C from '../model/coverage.js';
 import type { Hasher64 } from '../sim/hash.js';
+import type { StateDecl } from '../sim/state-walk.js';
 import type { Violation } from '../sim/violation.js';
 import * as A from '../model/proc/abi.js';
 import * as P from '../model/probes.js';
@@ -66,6 +67,18 @@ const RING = 32;
 const TOLERANCE = 1000;
 
 export class ServiceChecks extends CheckFamilyBase {
+  /**
+   * For the fingerprint audit: times relative to now (NONE, −1, stays as it is); the program
+   * indices, looked up once; `liveCount` is scratch for one count; `receiver` links a receive to
+   * its payload probe within one step; `lastEval` only spares a second evaluation of the
+   * deadlines at the same time, which could find nothing new.
+   */
+  static override readonly stateDecl: StateDecl = {
+    fixed: ['serviceProgram'],
+    dead: ['liveCount', 'receiver', 'lastEval'],
+    times: ['startAt', 'restartAt', 'failAt', 'readyAt', 'diedAt', 'hungAt', 'depsDownAt', 'initClockAt', 'iterAt'],
+  };
+
   readonly checks = SERVICE_CHECKS;
   // the table as last seen
   private readonly st = new Int32Array(N);
@@ -550,6 +563,8 @@ export class ServiceChecks extends CheckFamilyBase {
       }
     }
     h.num(now - this.iterAt);
+    // When init last read the clock: a failed fork of init's dates its failure from it.
+    h.num(now - this.initClockAt);
     h.int(this.readyFrom.size);
     h.int(this.initZombies.size);
     h.int(this.serviceOf.size);

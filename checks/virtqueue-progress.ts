@@ -20,7 +20,7 @@ import type { StateDecl } from '../sim/state-walk.js';
 const NONE = -1;
 
 export class VirtqueueProgressChecks extends CheckFamilyBase {
-  static readonly stateDecl: StateDecl = { times: ['publishedAt', 'usedAt', 'requestAt', 'enoughSince', 'resetAt', 'needsResetAt', 'lastEval'] };
+  static override readonly stateDecl: StateDecl = { times: ['publishedAt', 'usedAt', 'requestAt', 'enoughSince', 'resetAt', 'needsResetAt', 'lastEval'] };
 
   readonly checks: readonly CheckInfo[] = VIRTQUEUE_CHECKS.filter((c) => c.id.startsWith('L-VQ'));
   private readonly n: number;

@@ -30,6 +30,7 @@ import {
 import { distance, needEvent, validGeometry } from '../model/virtio/index-math.js';
 import * as P from '../model/probes.js';
 import type { Machine } from '../model/machine.js';
+import type { StateDecl } from '../sim/state-walk.js';
 import { CheckFamilyBase, type CheckInfo, type ProbeHandler } from './check.js';
 import { VIRTQUEUE_CHECKS } from './virtqueue-catalogue.js';
 
@@ -39,6 +40,9 @@ const OWN_DRIVER = 1;
 const OWN_DEVICE = 2;
 
 export class VirtqueueChecks extends CheckFamilyBase {
+  /** For the fingerprint audit: `marks` is scratch, cleared before each use within one step. */
+  static override readonly stateDecl: StateDecl = { fixed: ['n', 'mask'], dead: ['marks'] };
+
   readonly checks: readonly CheckInfo[] = VIRTQUEUE_CHECKS.filter((c) => c.id.startsWith('S-VQ'));
   private readonly n: number;
   private readonly mask: number;

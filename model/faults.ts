@@ -34,7 +34,12 @@ export const NOTE_FAULT = 0;
  * progress checks measure their bounds from there ("after the last fault", invariants.md).
  */
 export class Faults {
-  static readonly stateDecl: StateDecl = { deadlines: ['settleUntil'] };
+  /**
+   * For the fingerprint audit. `total` is budget − remaining (`remaining` is fingerprinted).
+   * `counts` is a statistic, but checks/services.ts compares counts[F_HANG] with its own copy
+   * (ServiceChecks.hangsSeen) to notice a new hang; that copy is state there.
+   */
+  static readonly stateDecl: StateDecl = { deadlines: ['settleUntil'], dead: ['total', 'counts'] };
 
   private rates = new Float64Array(FAULT_KINDS.length);
   remaining = 0;

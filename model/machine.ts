@@ -39,7 +39,7 @@ import { DEVICE_EVENTS, VirtioDevice } from './virtio/device.js';
 import { BLOCK_DONE_EVENTS, DRIVER_EVENTS, VirtioDriver } from './virtio/driver.js';
 import { indexMask } from './virtio/index-math.js';
 import { INTERRUPT_EVENTS, InterruptLine } from './virtio/interrupt.js';
-import { fingerprintRings } from './virtio/ring-fingerprint.js';
+import { fingerprintRings, ringDeadRanges } from './virtio/ring-fingerprint.js';
 import { RingMemory } from './virtio/ring-memory.js';
 import { tearInFlightWrites } from './virtio/torn-write.js';
 import { BLOCK_CLIENT_EVENTS, BlockClients } from './workload/block-client.js';
@@ -137,6 +137,7 @@ export class Machine implements PowerControl, FsCallSink {
     this.device = new VirtioDevice(ctx, p, this.mem, this.disk, this.irq);
     this.driver = new VirtioDriver(ctx, p, this.mem, this.device, this.requester, () => this.startWorkload());
     this.irq.connect(this.driver);
+    this.mem.deadBytes = () => ringDeadRanges(this.mem, this.device, this.driver, p.queueSize, this.indexMask);
     this.clients.connect(this.driver);
     cache?.connect(this.driver);
     this.faults.onStrike = (kind) => coverFault(this.coverage, kind, this.driver);

@@ -81,15 +81,24 @@ export class FingerprintAudit {
   revisited(id: number, choices: () => number[], depth: number): boolean {
     this.digest();
     if (this.h.h1 === this.d1[id] && this.h.h2 === this.d2[id]) return true;
+    // The second state is the system's state now: its fields first, before any replay.
+    const now: DigestEntry[] = [];
+    stateDigest(this.system.stateRoots!(), this.system.now, new Hasher64(), now);
     const second = { choices: choices(), depth };
     const first = { choices: this.pathTo(id), depth: this.depth[id] };
-    const fields = this.diff(first, second);
-    const where = fields.length > 0 ? fields.join(', ') : 'no single field (the difference is in how parts share objects)';
+    const fields = diffEntries(this.entriesAt(first.choices, first.depth), now);
+    // A field a fresh run of the same path does not rebuild depends on earlier runs (what `begin`
+    // does not reset): the first state's digest may hold such a value too, so name them.
+    const stale = diffEntries(this.entriesAt(second.choices, second.depth), now);
+    // No field differs from a fresh run of the first path: the first state, when it was stored,
+    // held a value its path does not rebuild (left over from an earlier run).
+    const where = fields.length > 0 ? fields.join(', ') : 'no field of a fresh run of the first path: when the first state was stored it held a value left over from an earlier run (something `begin` does not reset)';
+    const history = stale.length > 0 ? `; not rebuilt by a fresh run of the same path (left over from an earlier run): ${stale.join(', ')}` : '';
     this.finding = {
-      fields,
+      fields: [...new Set([...fields, ...stale])],
       first,
       second,
-      message: `fingerprint audit: two states with one fingerprint differ in ${where} (depths ${first.depth} and ${second.depth})`,
+      message: `fingerprint audit: two states with one fingerprint differ in ${where} (depths ${first.depth} and ${second.depth})${history}`,
     };
     return false;
   }
@@ -104,25 +113,6 @@ export class FingerprintAudit {
       for (let j = 0; j < this.edgeLength[s]; j++) out.push(this.pool[this.edgeStart[s] + j]);
     }
     return out;
-  }
-
-  /** Replays both paths on the system and lists the fields whose digests differ. */
-  private diff(a: { choices: number[]; depth: number }, b: { choices: number[]; depth: number }): string[] {
-    const ea = this.entriesAt(a.choices, a.depth);
-    const eb = this.entriesAt(b.choices, b.depth);
-    const byPath = new Map<string, DigestEntry[]>();
-    for (const e of ea) byPath.set(e.path, [...(byPath.get(e.path) ?? []), e]);
-    const out = new Set<string>();
-    const seenCount = new Map<string, number>();
-    for (const e of eb) {
-      const k = seenCount.get(e.path) ?? 0;
-      seenCount.set(e.path, k + 1);
-      const other = byPath.get(e.path)?.[k];
-      if (!other || other.h1 !== e.h1 || other.h2 !== e.h2) out.add(e.path);
-    }
-    for (const [p, list] of byPath) if ((seenCount.get(p) ?? 0) < list.length) out.add(p);
-    // Containers list their fields after the fields inside them; name the innermost.
-    return [...out];
   }
 
   private entriesAt(choices: number[], depth: number): DigestEntry[] {
@@ -151,4 +141,20 @@ export class FingerprintAudit {
     this.edgeStart = grow(this.edgeStart);
     this.edgeLength = grow(this.edgeLength);
   }
+}
+
+/** The fields (Class.field) whose digests differ between two lists of entries. */
+function diffEntries(ea: readonly DigestEntry[], eb: readonly DigestEntry[]): string[] {
+  const byPath = new Map<string, DigestEntry[]>();
+  for (const e of ea) byPath.set(e.path, [...(byPath.get(e.path) ?? []), e]);
+  const out = new Set<string>();
+  const seenCount = new Map<string, number>();
+  for (const e of eb) {
+    const k = seenCount.get(e.path) ?? 0;
+    seenCount.set(e.path, k + 1);
+    const other = byPath.get(e.path)?.[k];
+    if (!other || other.h1 !== e.h1 || other.h2 !== e.h2) out.add(e.path);
+  }
+  for (const [p, list] of byPath) if ((seenCount.get(p) ?? 0) < list.length) out.add(p);
+  return [...out];
 }

@@ -21,15 +21,33 @@ export interface StateDecl {
   /** Deadlines: compared relative to now, and any past deadline as now (it has expired either way). */
   readonly deadlines?: readonly string[];
   /**
-   * Values dead only in some states: field → predicate. For a typed-array field the predicate is
-   * asked per element (`i` the index), for any other field once (`i` = −1); true means dead.
+   * Values dead only in some states: field → predicate. For a typed-array or array field the
+   * predicate is asked per element (`i` the index), for any other field once (`i` = −1); true
+   * means dead.
    */
   readonly deadIf?: Readonly<Record<string, (self: never, i: number) => boolean>>;
+  /**
+   * Numeric arrays whose values matter only by their order (LRU stamps): each element is compared
+   * as its rank, the number of elements of the array below it.
+   */
+  readonly ranks?: readonly string[];
+  /**
+   * Counters read only modulo some period (a tick count's place in the time slice): field → the
+   * period; compared modulo it.
+   */
+  readonly modulo?: Readonly<Record<string, number>>;
+  /**
+   * Pools of interchangeable blocks (physical frames): which block an entry names is not state,
+   * what it holds is. `index` is the typed array of entries naming blocks by number (its deadIf, if
+   * any, says which entries are live); each live entry is compared as the contents of its block in
+   * every `blocks` array (`stride` elements a block). The block arrays are not compared directly.
+   */
+  readonly pools?: readonly { readonly index: string; readonly blocks: readonly { readonly field: string; readonly stride: number }[] }[];
   /**
    * Ring-buffer FIFOs: the elements of `arrays` from index `head`, `len` of them, in queue order
    * (where in storage the queue starts, and what the free slots hold, is not state).
    */
-  readonly fifos?: readonly { readonly head: string; readonly len: string; readonly arrays: readonly string[] }[];
+  readonly fifos?: readonly FifoDecl[];
   /**
    * Large buffers whose writes stamp page versions (sim/page-versions.ts): `buffer` names the
    * typed-array field, `versions` the PageVersions field. Snapshots copy only changed pages; the
@@ -48,6 +66,22 @@ export interface StateDecl {
   readonly deadRanges?: (self: never, field: string) => readonly number[] | null;
 }
 
+/**
+ * A ring-buffer FIFO, or a row of them: with `head` and `len` numbers, one FIFO over the whole of
+ * each array; with `head` and `len` typed arrays (one entry a row), row r's FIFO lives in entries
+ * [r·row, (r+1)·row) of each array, `row` a number or the name of a numeric field. An entry may
+ * span `strides[array]` elements (a message slot of bytes), of which only the first
+ * `sizes[array]`[entry] count (the name of the array holding each entry's size).
+ */
+export interface FifoDecl {
+  readonly head: string;
+  readonly len: string;
+  readonly arrays: readonly string[];
+  readonly row?: number | string;
+  readonly strides?: Readonly<Record<string, number>>;
+  readonly sizes?: Readonly<Record<string, string>>;
+}
+
 /** A class with a declaration. */
 interface Declared {
   readonly stateDecl?: StateDecl;
@@ -61,19 +95,57 @@ interface Compiled {
   readonly dead: ReadonlySet<string>;
   readonly times: ReadonlySet<string>;
   readonly deadlines: ReadonlySet<string>;
+  readonly ranks: ReadonlySet<string>;
+  readonly modulo: Map<string, number>;
+  /** Pool index fields → their blocks; the block fields (not compared directly). */
+  readonly poolOf: Map<string, readonly { readonly field: string; readonly stride: number }[]>;
+  readonly poolBlocks: Set<string>;
   readonly deadRanges: ((self: never, field: string) => readonly number[] | null) | null;
   readonly deadIf: Map<string, (self: never, i: number) => boolean>;
   /** FIFO arrays → their FIFO; FIFO head fields (not compared as such). */
-  readonly fifoOf: Map<string, { head: string; len: string }>;
+  readonly fifoOf: Map<string, FifoDecl>;
   readonly fifoHeads: Set<string>;
   readonly canonicalDigest: ((self: never, h: Hasher64, now: number) => void) | null;
   readonly paged: readonly { readonly buffer: string; readonly versions: string }[];
   /** Keys to snapshot, for classes (instances of one class share their fields). */
   keys: string[] | null;
+  /** Per field, what the walk does with it (null: not compared), built at its first visit. */
+  readonly plans: Map<string, FieldPlan | null>;
+}
+
+/** One field's treatment, looked up once per class and field (the walk runs per state). */
+interface FieldPlan {
+  readonly path: string;
+  /** 0 none, 1 a time, 2 a deadline. */
+  readonly time: number;
+  readonly pred: ((self: never, i: number) => boolean) | undefined;
+  readonly fifo: FifoDecl | undefined;
+  readonly pool: readonly { readonly field: string; readonly stride: number }[] | undefined;
+  readonly period: number | undefined;
+  readonly rank: boolean;
+}
+
+function planOf(d: Compiled, k: string): FieldPlan | null {
+  let p = d.plans.get(k);
+  if (p !== undefined) return p;
+  p =
+    d.skip.has(k) || d.dead.has(k) || d.fifoHeads.has(k) || d.poolBlocks.has(k)
+      ? null
+      : {
+          path: `${d.name}.${k}`,
+          time: d.times.has(k) ? 1 : d.deadlines.has(k) ? 2 : 0,
+          pred: d.deadIf.get(k),
+          fifo: d.fifoOf.get(k),
+          pool: d.poolOf.get(k),
+          period: d.modulo.get(k),
+          rank: d.ranks.has(k),
+        };
+  d.plans.set(k, p);
+  return p;
 }
 
 const compiled = new Map<unknown, Compiled>();
-const PLAIN: Compiled = { name: 'Object', skip: new Set(), dead: new Set(), times: new Set(), deadlines: new Set(), deadRanges: null, deadIf: new Map(), fifoOf: new Map(), fifoHeads: new Set(), canonicalDigest: null, paged: [], keys: null };
+const PLAIN: Compiled = { name: 'Object', skip: new Set(), dead: new Set(), times: new Set(), deadlines: new Set(), ranks: new Set(), modulo: new Map(), poolOf: new Map(), poolBlocks: new Set(), deadRanges: null, deadIf: new Map(), fifoOf: new Map(), fifoHeads: new Set(), canonicalDigest: null, paged: [], keys: null, plans: new Map() };
 
 function declOf(ctor: unknown): Compiled {
   if (ctor === Object || typeof ctor !== 'function') return PLAIN;
@@ -83,8 +155,12 @@ function declOf(ctor: unknown): Compiled {
   const dead = new Set<string>();
   const times = new Set<string>();
   const deadlines = new Set<string>();
+  const ranks = new Set<string>();
+  const modulo = new Map<string, number>();
+  const poolOf = new Map<string, readonly { readonly field: string; readonly stride: number }[]>();
+  const poolBlocks = new Set<string>();
   const deadIf = new Map<string, (self: never, i: number) => boolean>();
-  const fifoOf = new Map<string, { head: string; len: string }>();
+  const fifoOf = new Map<string, FifoDecl>();
   const fifoHeads = new Set<string>();
   let deadRanges: Compiled['deadRanges'] = null;
   let canonicalDigest: Compiled['canonicalDigest'] = null;
@@ -97,6 +173,12 @@ function declOf(ctor: unknown): Compiled {
     for (const f of d.dead ?? []) dead.add(f);
     for (const f of d.times ?? []) times.add(f);
     for (const f of d.deadlines ?? []) deadlines.add(f);
+    for (const f of d.ranks ?? []) ranks.add(f);
+    for (const [f, m] of Object.entries(d.modulo ?? {})) modulo.set(f, m);
+    for (const q of d.pools ?? []) {
+      poolOf.set(q.index, q.blocks);
+      for (const b of q.blocks) poolBlocks.add(b.field);
+    }
     for (const [f, p] of Object.entries(d.deadIf ?? {})) deadIf.set(f, p);
     for (const q of d.fifos ?? []) {
       fifoHeads.add(q.head);
@@ -106,7 +188,7 @@ function declOf(ctor: unknown): Compiled {
     if (d.canonicalDigest && !canonicalDigest) canonicalDigest = d.canonicalDigest;
     for (const q of d.paged ?? []) paged.push(q);
   }
-  c = { name: (ctor as { name: string }).name || 'anonymous', skip, dead, times, deadlines, deadRanges, deadIf, fifoOf, fifoHeads, canonicalDigest, paged, keys: null };
+  c = { name: (ctor as { name: string }).name || 'anonymous', skip, dead, times, deadlines, ranks, modulo, poolOf, poolBlocks, deadRanges, deadIf, fifoOf, fifoHeads, canonicalDigest, paged, keys: null, plans: new Map() };
   compiled.set(ctor, c);
   return c;
 }
@@ -219,31 +301,78 @@ export function stateDigest(roots: readonly object[], now: number, h: Hasher64, 
       d.canonicalDigest(o as never, leaf, now);
       return;
     }
-    const outer = saveLeaf(leaf);
+    const outer1 = leaf.h1;
+    const outer2 = leaf.h2;
     const rec = o as Record<string, unknown>;
     for (const k of Object.keys(o)) {
-      if (d.skip.has(k) || d.dead.has(k) || d.fifoHeads.has(k)) continue;
-      const fieldPath = `${d.name}.${k}`;
+      const plan = planOf(d, k);
+      if (plan === null) continue;
+      const { path: fieldPath, time, pred, fifo, pool, period } = plan;
       leaf.reset();
       const v = rec[k];
-      const time = d.times.has(k) ? 1 : d.deadlines.has(k) ? 2 : 0;
-      const pred = d.deadIf.get(k);
-      const fifo = d.fifoOf.get(k);
       const ranges = d.deadRanges && ArrayBuffer.isView(v) ? d.deadRanges(o as never, k) : null;
-      if (ArrayBuffer.isView(v) && !(v instanceof DataView) && (pred || fifo) && !visited.has(v.buffer)) {
+      if (pool && ArrayBuffer.isView(v)) {
+        // Each live entry as the contents of the block it names.
+        const a = v as unknown as ArrayLike<number>;
+        leaf.int(a.length);
+        for (let i = 0; i < a.length; i++) {
+          if (pred && pred(o as never, i)) {
+            leaf.int(47);
+            continue;
+          }
+          const block = a[i];
+          for (const b of pool) {
+            const arr = rec[b.field] as ArrayLike<number>;
+            leaf.int(53);
+            if (arr instanceof Uint8Array) hashRange(leaf, arr, block * b.stride, b.stride);
+            else for (let j = block * b.stride; j < (block + 1) * b.stride; j++) hashNumber(leaf, arr[j]);
+          }
+        }
+      } else if (period !== undefined && typeof v === 'number') {
+        hashNumber(leaf, v % period);
+      } else if (plan.rank && ArrayBuffer.isView(v) && !(v instanceof DataView) && !visited.has(v.buffer)) {
+        visited.set(v.buffer, visited.size);
+        const a = v as unknown as ArrayLike<number>;
+        leaf.int(a.length);
+        for (let i = 0; i < a.length; i++) {
+          let rank = 0;
+          for (let j = 0; j < a.length; j++) if (a[j] < a[i]) rank++;
+          leaf.int(rank);
+        }
+      } else if (ArrayBuffer.isView(v) && !(v instanceof DataView) && (pred || fifo) && !visited.has(v.buffer)) {
         // Element by element: the live elements only, or the FIFO's in queue order.
         visited.set(v.buffer, visited.size);
         const a = v as unknown as ArrayLike<number>;
         if (fifo) {
-          const head = rec[fifo.head] as number;
-          const len = rec[fifo.len] as number;
-          leaf.int(len);
-          for (let i = 0; i < len; i++) value(a[(head + i) % a.length], time, fieldPath, depth + 1);
+          const heads = rec[fifo.head] as number | ArrayLike<number>;
+          const lens = rec[fifo.len] as number | ArrayLike<number>;
+          const stride = fifo.strides?.[k] ?? 1;
+          const sizes = fifo.sizes?.[k] !== undefined ? (rec[fifo.sizes[k]] as ArrayLike<number>) : null;
+          const rows = typeof heads === 'number' ? 1 : heads.length;
+          const rowLength = fifo.row === undefined ? a.length / stride : typeof fifo.row === 'number' ? fifo.row : (rec[fifo.row] as number);
+          for (let r = 0; r < rows; r++) {
+            const head = typeof heads === 'number' ? heads : heads[r];
+            const len = typeof lens === 'number' ? lens : (lens as ArrayLike<number>)[r];
+            leaf.int(len);
+            for (let i = 0; i < len; i++) {
+              const entry = r * rowLength + ((head + i) % rowLength);
+              const n = sizes ? sizes[entry] : stride;
+              for (let e = 0; e < n; e++) value(a[entry * stride + e], time, fieldPath, depth + 1);
+            }
+          }
         } else {
           for (let i = 0; i < a.length; i++) {
             if (pred!(o as never, i)) leaf.int(47);
             else value(a[i], time, fieldPath, depth + 1);
           }
+        }
+      } else if (pred && Array.isArray(v)) {
+        // A plain array: per element too.
+        leaf.int(23);
+        leaf.int(v.length);
+        for (let i = 0; i < v.length; i++) {
+          if (pred(o as never, i)) leaf.int(47);
+          else value(v[i], time, fieldPath, depth + 1);
         }
       } else if (pred && pred(o as never, -1)) {
         continue;
@@ -253,7 +382,8 @@ export function stateDigest(roots: readonly object[], now: number, h: Hasher64, 
       } else value(v, time, fieldPath, depth + 1);
       emit(fieldPath);
     }
-    restoreLeaf(leaf, outer);
+    leaf.h1 = outer1;
+    leaf.h2 = outer2;
     leaf.int(37);
   };
   for (const r of roots) {
@@ -261,15 +391,6 @@ export function stateDigest(roots: readonly object[], now: number, h: Hasher64, 
     object(r, declOf(r.constructor).name, 0);
     emit(declOf(r.constructor).name);
   }
-}
-
-function saveLeaf(h: Hasher64): [number, number] {
-  return [h.h1, h.h2];
-}
-
-function restoreLeaf(h: Hasher64, s: [number, number]): void {
-  h.h1 = s[0];
-  h.h2 = s[1];
 }
 
 const f64 = new Float64Array(1);
@@ -288,12 +409,26 @@ function hashNumber(h: Hasher64, v: number): void {
 
 /** The whole buffer under a view (dead ranges count from its start). */
 function bytesOf(v: ArrayBufferView): Uint8Array {
-  return new Uint8Array(v.buffer);
+  return v instanceof Uint8Array && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength ? v : new Uint8Array(v.buffer);
+}
+
+const wordViews = new WeakMap<ArrayBufferLike, Int32Array>();
+
+/** Bytes [start, start+len) of `b`'s buffer: 32-bit words at a time where aligned (bulk memory). */
+function hashRange(h: Hasher64, b: Uint8Array, start: number, len: number): void {
+  if (((start | len) & 3) === 0 && b.byteOffset === 0 && (b.buffer.byteLength & 3) === 0) {
+    let w = wordViews.get(b.buffer);
+    if (!w) {
+      w = new Int32Array(b.buffer);
+      wordViews.set(b.buffer, w);
+    }
+    h.words(w, start >> 2, len >> 2);
+  } else h.bytes(b, start, len);
 }
 
 function hashView(h: Hasher64, v: ArrayBufferView): void {
   const b = bytesOf(v);
-  h.bytes(b, 0, b.length);
+  hashRange(h, b, 0, b.length);
 }
 
 /** Hashes a typed array but for the declared dead byte ranges ([start, end) pairs, ascending). */
@@ -302,10 +437,10 @@ function hashViewExcept(h: Hasher64, v: ArrayBufferView, ranges: readonly number
   let at = 0;
   for (let i = 0; i + 1 < ranges.length; i += 2) {
     const start = Math.max(at, ranges[i]);
-    if (start > at) h.bytes(b, at, start - at);
+    if (start > at) hashRange(h, b, at, start - at);
     at = Math.max(at, ranges[i + 1]);
   }
-  if (at < b.length) h.bytes(b, at, b.length - at);
+  if (at < b.length) hashRange(h, b, at, b.length - at);
 }
 
 /**

@@ -15,8 +15,21 @@ import type { StateDecl } from '../../sim/state-walk.js';
 export const SECTOR_SIZE = 512;
 
 export class Disk implements DiskModel {
-  /** The initial image never changes; the contents are paged for snapshots (sim/page-versions.ts). */
-  static readonly stateDecl: StateDecl = { fixed: ['sectors', 'pristine'], observed: ['pages'], paged: [{ buffer: 'bytes', versions: 'pages' }] };
+  /**
+   * For the fingerprint audit: `dirty` and `dirtyCount` only list the written sectors for `reset`
+   * (their order, and what lies past the count, is history); `contentSum` is the incremental
+   * fingerprint of `written` and `bytes`. A sector not written in this run holds its initial
+   * bytes in every run, so only written sectors' bytes are compared. For snapshots, `bytes` is
+   * paged (sim/page-versions.ts): writes and resets stamp the pages they change.
+   */
+  static readonly stateDecl: StateDecl = {
+    fixed: ['sectors', 'pristine'],
+    observed: ['pages'],
+    dead: ['dirty', 'dirtyCount', 'contentSum'],
+    deadRanges: (d: Disk, field: string) => (field === 'bytes' ? d.unwrittenRanges() : null),
+    paged: [{ buffer: 'bytes', versions: 'pages' }],
+  };
+
   readonly bytes: Uint8Array;
   /** The same bytes as 32-bit words. */
   readonly words: Int32Array;
@@ -87,6 +100,18 @@ export class Disk implements DiskModel {
     const w = this.words;
     for (let i = 0; i < n; i++) if (w[base + i] !== other[wordOffset + i]) return false;
     return true;
+  }
+
+  /** The [start, end) byte ranges of sectors not written in this run (for the audit). */
+  unwrittenRanges(): number[] {
+    const out: number[] = [];
+    for (let s = 0; s < this.sectors; s++) {
+      if (this.written[s] !== 0) continue;
+      const start = s * SECTOR_SIZE;
+      if (out.length > 0 && out[out.length - 1] === start) out[out.length - 1] = start + SECTOR_SIZE;
+      else out.push(start, start + SECTOR_SIZE);
+    }
+    return out;
   }
 
   byteAt(offset: number): number {

@@ -17,6 +17,7 @@
 import * as C from '../coverage.js';
 import type { Coverage } from '../coverage.js';
 import type { Hasher64 } from '../../sim/hash.js';
+import type { StateDecl } from '../../sim/state-walk.js';
 import { BLOCK_BYTES, VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT } from '../virtio/constants.js';
 import { R_OK } from '../block/block-port.js';
 import type { BlockPort, BlockRequester } from '../block/block-port.js';
@@ -39,6 +40,19 @@ export interface CacheClient {
 }
 
 export class BufferCache implements BlockRequester {
+  /**
+   * For the fingerprint audit: LRU stamps count by their order only, and `clock` is always at or
+   * above every stamp (the next stamp is the newest, whatever its value); a free buffer's bytes
+   * are rewritten before they are read; `serial` only numbers requests for the driver, which
+   * compares it with its own poll timers' copy (DriverState.reqSerial, dead there too).
+   */
+  static readonly stateDecl: StateDecl = {
+    fixed: ['slots', 'partitionStartBlock', 'readRetries', 'client'],
+    dead: ['clock', 'serial'],
+    ranks: ['used'],
+    deadRanges: (b: BufferCache, field: string) => (field === 'data' ? b.freeRanges() : null),
+  };
+
   readonly slots: number;
   readonly data: Uint8Array;
   /** `data` as 32-bit words (for fingerprints). */
@@ -259,6 +273,13 @@ export class BufferCache implements BlockRequester {
   /** The buffer's bytes start here in `data`. */
   offsetOf(i: number): number {
     return i * BLOCK_BYTES;
+  }
+
+  /** The [start, end) ranges of `data` in free buffers (for the audit). */
+  freeRanges(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.slots; i++) if (this.state[i] === BUF_FREE) out.push(i * BLOCK_BYTES, (i + 1) * BLOCK_BYTES);
+    return out;
   }
 
   /** Buffer of a valid block, or −1 (no side effects). */

@@ -4,7 +4,7 @@
  * layered on top: kernel-fs-walk.ts (the phases of a call), kernel-fs.ts (the calls). See
  * kernel-fs.ts for the design summary.
  */
-import { MAX_READ, MAX_WRITE, MOUNT_OK, OP_OPEN } from './fs-call-abi.js';
+import { MAX_READ, MAX_WRITE, MOUNT_OK, OP_OPEN, OP_READ, OP_WRITE } from './fs-call-abi.js';
 import type { Hasher64 } from '../../sim/hash.js';
 import type { Engine } from '../../sim/engine.js';
 import type { ModelContext, ProbeSink } from '../context.js';
@@ -12,6 +12,7 @@ import type { MutantSet } from '../mutants.js';
 import type { BufferCache } from './buffer-cache.js';
 import { FS_BLOCK_BYTES } from './format.js';
 import { MAX_FDS } from '../proc/abi.js';
+import type { StateDecl } from '../../sim/state-walk.js';
 
 
 // phases
@@ -43,10 +44,73 @@ export interface FsCallSink {
   returned(client: number, result: number): void;
 }
 
+/** Ascending disjoint [start, end) pairs → the ascending pairs covering the rest of [0, size). */
+function complementOf(live: readonly number[], size: number): number[] {
+  const dead: number[] = [];
+  let at = 0;
+  for (let i = 0; i < live.length; i += 2) {
+    if (live[i] > at) dead.push(at, live[i]);
+    at = live[i + 1];
+  }
+  if (at < size) dead.push(at, size);
+  return dead;
+}
+
 /** The path of an open that names no file (see pathOf). */
 const NO_COMPONENTS: readonly Uint8Array[] = [];
 
+/** An idle client's call fields mean nothing (the next call sets what it reads). */
+function idle(k: KernelFsState, c: number): boolean {
+  return k.op[c] === 0;
+}
+
+/** A closed fd's fields mean nothing (open rewrites them); the fingerprint skips them. */
+function closedFd(k: KernelFsState, f: number): boolean {
+  return k.fdOpen[f] === 0;
+}
+
 export abstract class KernelFsState {
+  /**
+   * For the fingerprint audit: what `fingerprint` leaves out. The read statistics; an idle
+   * client's call fields (and those of other calls than the one that reads them); a closed fd's fields; `readBuf` but for the bytes a caller has yet to
+   * take, and `writeSrc` but for the bytes a write in progress has yet to copy.
+   */
+  static readonly stateDecl: StateDecl = {
+    fixed: ['clients', 'partitionBytes', 'paths', 'referenceProfile', 'mutants'],
+    dead: ['readCalls', 'readBytes'],
+    deadRanges: (k: KernelFsState, field: string) => (field === 'readBuf' ? k.untakenReadRanges(true) : field === 'writeSrc' ? k.pendingWriteRanges(true) : null),
+    deadIf: {
+      argPath: idle,
+      argFd: idle,
+      argLen: idle,
+      argOff: idle,
+      argWhence: idle,
+      inode: idle,
+      comp: idle,
+      recOff: idle,
+      recEnd: idle,
+      tlvPos: idle,
+      tlvTag: idle,
+      tlvLen: idle,
+      ntype: idle,
+      contentOff: idle,
+      contentLen: idle,
+      entPos: idle,
+      entEnd: idle,
+      nameLen: idle,
+      child: idle,
+      askLen: (k: KernelFsState, c: number) => k.op[c] !== OP_READ,
+      callPos: (k: KernelFsState, c: number) => k.op[c] !== OP_READ && k.op[c] !== OP_WRITE,
+      wDone: idle,
+      wTotal: idle,
+      wChunk: (k: KernelFsState, c: number) => k.phase[c] !== PH_WRITE_WAIT,
+      fdInode: closedFd,
+      fdContent: closedFd,
+      fdSize: closedFd,
+      fdPos: closedFd,
+    },
+  };
+
   readonly clients: number;
   // ---- the mounted file system. Invariant: mounted ⇒ the header was valid.
   mounted = 0;
@@ -89,6 +153,7 @@ export abstract class KernelFsState {
   readonly child: Int32Array;
   // read / write
   readonly readBuf: Uint8Array;
+  /** Bytes of a client's `readBuf` its caller has yet to take (from the read's end to its return). */
   readonly readLen: Int32Array;
   /** The length the caller asked a read for. */
   readonly askLen: Int32Array;
@@ -273,7 +338,16 @@ export abstract class KernelFsState {
       h.num(this.entPos[c] + 1);
       h.num(this.wDone[c]);
       h.num(this.wTotal[c]);
+      // Read later in the call: the offset it started at (reads report it, writes write there),
+      // the length asked for (the checks compare the read with it), the chunk being written.
+      if (this.op[c] === OP_READ || this.op[c] === OP_WRITE) h.num(this.callPos[c]);
+      if (this.op[c] === OP_READ) h.int(this.askLen[c]);
+      if (this.phase[c] === PH_WRITE_WAIT) h.int(this.wChunk[c]);
+      // The bytes a write in progress has yet to copy to the cache.
+      if (this.op[c] === OP_WRITE && this.wDone[c] < this.wTotal[c]) h.bytes(this.writeSrc, c * MAX_WRITE + this.wDone[c], this.wTotal[c] - this.wDone[c]);
     }
+    // A finished read's bytes, until its caller takes them (at the return).
+    for (let c = 0; c < this.clients; c++) if (this.readLen[c] > 0) h.bytes(this.readBuf, c * MAX_READ, this.readLen[c]);
     for (let f = 0; f < this.fdOpen.length; f++) {
       if (f % MAX_FDS === 0 && this.rowOpen[f / MAX_FDS] === 0) {
         f += MAX_FDS - 1;
@@ -284,6 +358,20 @@ export abstract class KernelFsState {
       h.int(this.fdInode[f]);
       h.num(this.fdPos[f]);
     }
+  }
+
+  /** Per client, the [start, end) range of `readBuf` its caller has yet to take; with `complement`, the rest. */
+  untakenReadRanges(complement: boolean): number[] {
+    const live: number[] = [];
+    for (let c = 0; c < this.clients; c++) if (this.readLen[c] > 0) live.push(c * MAX_READ, c * MAX_READ + this.readLen[c]);
+    return complement ? complementOf(live, this.readBuf.length) : live;
+  }
+
+  /** Per client, the range of `writeSrc` its write in progress has yet to copy; with `complement`, the rest. */
+  pendingWriteRanges(complement: boolean): number[] {
+    const live: number[] = [];
+    for (let c = 0; c < this.clients; c++) if (this.op[c] === OP_WRITE && this.wDone[c] < this.wTotal[c]) live.push(c * MAX_WRITE + this.wDone[c], c * MAX_WRITE + this.wTotal[c]);
+    return complement ? complementOf(live, this.writeSrc.length) : live;
   }
 
   protected pathOf(c: number): readonly Uint8Array[] {

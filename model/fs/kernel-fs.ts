@@ -174,6 +174,8 @@ export class KernelFs extends KernelFsWalk implements CacheClient {
 
   /** E_FS_RETURN: the caller of client `c`'s call gets `result`. */
   deliverReturn(c: number, result: number): void {
+    // The caller takes the read's bytes now: from here on they are dead (readLen says so).
+    this.readLen[c] = 0;
     this.returns!.returned(c, result);
   }
 

@@ -21,6 +21,7 @@
  * At the syscall boundary type 255 means Signal and other values that are not a type bit mean User.
  */
 import type { Hasher64 } from '../../sim/hash.js';
+import type { StateDecl } from '../../sim/state-walk.js';
 import type { Engine } from '../../sim/engine.js';
 import { eventTable } from '../../sim/event-table.js';
 import type { ModelContext, ProbeSink } from '../context.js';
@@ -69,7 +70,30 @@ export function messageType(t: number): number {
   return TYPES.includes(t) ? t : A.MT_USER;
 }
 
+/** A slot not blocked in receive: its receive's arguments mean nothing (the next receive sets them). */
+function notReceiving(ipc: Ipc, s: number): boolean {
+  const t = ipc.table();
+  return !(t.state[s] === A.PS_BLOCKED && t.block[s] === B_RECV);
+}
+
 export class Ipc {
+  /**
+   * For the fingerprint audit: what `fingerprint` leaves out. The mailboxes and rings as FIFOs
+   * (a message's bytes up to its size); a receive's arguments while the slot is not blocked in
+   * receive; the bytes of a step's send and delivery (read by the checks
+   * within the step); the delivery count (statistics).
+   */
+  static readonly stateDecl: StateDecl = {
+    fixed: ['cap', 'reference'],
+    dead: ['sentBytes', 'sentLen', 'gotBytes', 'gotLen', 'delivered'],
+    deadIf: { rBuf: notReceiving, rSize: notReceiving, rInfo: notReceiving, rFrom: notReceiving },
+    fifos: [
+      { head: 'mbHead', len: 'mbCount', row: 'cap', arrays: ['mId', 'mFrom', 'mType', 'mSize', 'mData'], strides: { mData: A.MAX_PAYLOAD }, sizes: { mData: 'mSize' } },
+      { head: 'gHead', len: 'gCount', arrays: ['gId', 'gFrom', 'gTo', 'gType'] },
+      { head: 'ebHead', len: 'ebCount', row: EB_MAILBOX, arrays: ['ebId', 'ebFrom', 'ebType'] },
+    ],
+  };
+
   readonly cap: number;
   nextId = 1;
   // reference mailboxes: per slot, a ring of `cap` messages
@@ -408,6 +432,11 @@ export class Ipc {
         }
       } else this.probes.add(P.P_IPC_DROP, id, DROP_UNROUTABLE, to);
     }
+  }
+
+  /** The process table (for the audit's declarations). */
+  table(): ProcessTable {
+    return this.procs.t;
   }
 
   fingerprint(h: Hasher64): void {

@@ -12,13 +12,30 @@
 import { fmix } from '../../sim/hash.js';
 import type { Hasher64 } from '../../sim/hash.js';
 import { MAX_PAGES, MAX_PROCS, PAGE } from './abi.js';
+import type { StateDecl } from '../../sim/state-walk.js';
 
 /** The page map exec builds a new image in before it switches (all or nothing). */
 export const SCRATCH = MAX_PROCS;
 
 const byteSum = (off: number, v: number): number => (v === 0 ? 0 : fmix(off * 257 + v));
 
+/** A page-map entry past its map's count means nothing (`map` rewrites it). */
+function unmapped(m: Memory, i: number): boolean {
+  return i % MAX_PAGES >= m.pageCount[(i / MAX_PAGES) | 0];
+}
+
 export class Memory {
+  /**
+   * For the fingerprint audit: frames are interchangeable (which frame a page lives in is not
+   * state, what it holds is), so each mapped page is compared as its frame's bytes, checksum and
+   * reference count; free frames are zero. `freeCount` is compared as it is.
+   */
+  static readonly stateDecl: StateDecl = {
+    fixed: ['frames'],
+    deadIf: { vpage: unmapped, frameOf: unmapped, writable: unmapped },
+    pools: [{ index: 'frameOf', blocks: [{ field: 'bytes', stride: PAGE }, { field: 'sum', stride: 1 }, { field: 'refs', stride: 1 }] }],
+  };
+
   readonly frames: number;
   readonly bytes: Uint8Array;
   readonly refs: Int32Array;

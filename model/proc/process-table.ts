@@ -8,6 +8,7 @@
 import type { Hasher64 } from '../../sim/hash.js';
 import { MAX_FDS, MAX_PROCS, PS_FREE, PS_READY } from './abi.js';
 import type { ProgramState } from './programs/program.js';
+import type { StateDecl } from '../../sim/state-walk.js';
 
 /** Why a process is Blocked. */
 export const B_NONE = 0;
@@ -17,7 +18,38 @@ export const B_FS = 2;
 /** In a blocking IPC receive. */
 export const B_RECV = 3;
 
+/** A free slot's fields mean nothing (a new process sets them); the fingerprint skips them. */
+function freeSlot(t: ProcessTable, s: number): boolean {
+  return t.state[s] === PS_FREE;
+}
+
 export class ProcessTable {
+  /**
+   * For the fingerprint audit: what `fingerprint` leaves out. A free slot's fields (the fd table
+   * by rows of MAX_FDS); the ready ring as a FIFO; `dropped`, a statistic nothing reads.
+   */
+  static readonly stateDecl: StateDecl = {
+    dead: ['dropped'],
+    times: ['stepDue'],
+    deadIf: {
+      pid: freeSlot,
+      ppid: freeSlot,
+      status: freeSlot,
+      program: freeSlot,
+      progState: freeSlot,
+      last: freeSlot,
+      sigPending: freeSlot,
+      killPending: freeSlot,
+      block: freeSlot,
+      waitPid: freeSlot,
+      waitPtr: freeSlot,
+      stepDue: freeSlot,
+      burstLeft: freeSlot,
+      fds: (t: ProcessTable, i: number) => t.state[(i / MAX_FDS) | 0] === PS_FREE,
+    },
+    fifos: [{ head: 'ringHead', len: 'ringCount', arrays: ['ring'] }],
+  };
+
   readonly pid = new Int32Array(MAX_PROCS);
   readonly ppid = new Int32Array(MAX_PROCS);
   readonly state = new Uint8Array(MAX_PROCS);

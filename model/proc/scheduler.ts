@@ -18,6 +18,7 @@ import type { FsCallPort } from '../fs/kernel-fs.js';
 import type { ProcParams } from '../params.js';
 import * as P from '../probes.js';
 import * as A from './abi.js';
+import type { StateDecl } from '../../sim/state-walk.js';
 import { Memory } from './memory.js';
 import { B_FS, B_NONE, B_RECV, B_WAIT, ProcessTable } from './process-table.js';
 import { newAction, type Action, type ProgramEnv } from './programs/program.js';
@@ -36,7 +37,29 @@ export const K_WRITE = 3;
 export const K_EXEC_OPEN = 4;
 export const K_EXEC_READ = 5;
 
+/** A blocked read's user buffer, and an exec's fd and bytes read so far, mean nothing outside those calls. */
+function notRead(p: Scheduler, s: number): boolean {
+  return p.kop[s] !== K_READ;
+}
+function notExecRead(p: Scheduler, s: number): boolean {
+  return p.kop[s] !== K_EXEC_READ;
+}
+
 export abstract class Scheduler {
+  /**
+   * For the fingerprint audit: what `fingerprint` leaves out. The statistics; the action scratch
+   * (filled by every program step before it is read); the tick count but for its place in the
+   * slice; a blocked call's arguments outside the call that reads them; exec's buffer but for the
+   * bytes an exec in progress has read so far.
+   */
+  static readonly stateDecl: StateDecl = {
+    fixed: ['kfsBase', 'reference', 'noReparent', 'forkFdNoIncref', 'env', 'p', 'power', 'bootFailed', 'mutants'],
+    dead: ['consoleBytes', 'programSteps', 'action'],
+    modulo: { ticks: A.TICKS_PER_SLICE },
+    deadIf: { kbuf: notRead, kfd: notExecRead, klen: notExecRead },
+    deadRanges: (p: Scheduler, field: string) => (field === 'execBuf' ? p.idleExecRanges() : null),
+  };
+
   readonly t = new ProcessTable();
   readonly mem: Memory;
   /** The slot on the CPU. */
@@ -256,6 +279,17 @@ export abstract class Scheduler {
     return this.reference && !this.mem.valid(s, addr, len, write);
   }
 
+  /** The [start, end) ranges of `execBuf` no exec in progress has filled (for the audit). */
+  idleExecRanges(): number[] {
+    const out: number[] = [];
+    for (let s = 0; s < A.MAX_PROCS; s++) {
+      const start = s * A.MAX_ELF_FILE;
+      const from = this.kop[s] === K_EXEC_READ ? start + this.klen[s] : start;
+      out.push(from, start + A.MAX_ELF_FILE);
+    }
+    return out;
+  }
+
   fingerprint(h: Hasher64, now: number): void {
     this.t.fingerprint(h, now);
     h.int(this.running);
@@ -265,6 +299,14 @@ export abstract class Scheduler {
       if (this.t.state[s] === A.PS_FREE) continue;
       this.mem.fingerprint(h, s);
       h.int(this.kop[s]);
+      // A blocked call's arguments, read when it returns: where a read's bytes go; the loader's
+      // fd and the image read so far.
+      if (this.kop[s] === K_READ) h.num(this.kbuf[s]);
+      if (this.kop[s] === K_EXEC_READ) {
+        h.int(this.kfd[s]);
+        h.int(this.klen[s]);
+        h.bytes(this.execBuf, s * A.MAX_ELF_FILE, this.klen[s]);
+      }
     }
     for (let f = 0; f < A.OPEN_FILES; f++) if (this.ofdRefs[f] !== 0) h.int(f * 256 + this.ofdRefs[f]);
     for (let s = 0; s < A.MAX_PROCS; s++) if (this.hung[s] !== 0) h.int(s);

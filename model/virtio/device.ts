@@ -4,6 +4,7 @@
  * Models VirtIO 1.2 §2.1 (status), §2.4 (reset), §2.7.13 (device side of split virtqueues), §4.2
  * (MMIO registers), §5.2 (block device) as kernel.md §2.1–2.4 summarise them.
  */
+import type { StateDecl } from '../../sim/state-walk.js';
 import { label } from '../../sim/labels.js';
 import type { Hasher64 } from '../../sim/hash.js';
 import type { Micros } from '../../sim/clock.js';
@@ -41,7 +42,6 @@ const SLOT_FREE = 0;
 export const SLOT_IO = 1;
 const SLOT_DONE = 2;
 
-
 /** The registers the driver reads and writes (VirtIO 1.2 §4.2.2), as the driver's port. */
 export interface DeviceRegisters {
   readonly status: number;
@@ -55,6 +55,11 @@ export interface DeviceRegisters {
 }
 
 export class VirtioDevice implements DeviceRegisters {
+  /** For the fingerprint audit: a free slot's fields and the chain-walk scratch (filled at each fetch) are dead; `cq` is a FIFO. */
+  static readonly stateDecl: StateDecl = {
+    fixed: ['featuresOffered', 'capacitySectors', 'mutants', 'indexMask', 'params'], dead: ['chain'], fifos: [{ head: 'cqHead', len: 'cqLen', arrays: ['cq'] }],
+    deadIf: Object.fromEntries(['slotHead', 'slotType', 'slotSector', 'slotDataAddr', 'slotDataLen', 'slotDataWritable', 'slotStatusAddr', 'slotWritten', 'slotStatus'].map((f) => [f, (d: VirtioDevice, s: number) => d.slotState[s] === SLOT_FREE])),
+  };
   // ---- registers (§4.2.2). Invariant: status only changes by driver writes, reset and failure.
   status = 0;
   readonly featuresOffered: number;

@@ -78,3 +78,65 @@ function deviceHolds(dev: VirtioDevice, head: number): boolean {
   for (let s = 0; s < dev.slotHead.length; s++) if (dev.isSlotBusy(s) && dev.slotHead[s] === head) return true;
   return false;
 }
+
+/**
+ * The bytes of `mem` that `fingerprintRings` leaves out, as ascending [start, end) pairs: the
+ * fingerprint audit's view of ring memory (RingMemory's stateDecl asks for it through the hook
+ * the machine sets). It mirrors `fingerprintRings` above and must change with it: live are the
+ * ring headers and event fields, the avail slots not yet fetched, the used elements not yet
+ * consumed, the `next` links that give the free list its order, the descriptors of live chains,
+ * their request headers and status bytes, and their data buffers while `dataBufferLive`.
+ */
+export function ringDeadRanges(mem: RingMemory, device: VirtioDevice, drv: DriverState, n: number, mask: number): number[] {
+  const live: number[] = [];
+  const add = (start: number, len: number): void => {
+    live.push(start, start + len);
+  };
+  add(mem.availOffset, 4);
+  add(mem.availOffset + 4 + 2 * n, 2);
+  add(mem.usedOffset, 4);
+  add(mem.usedOffset + 4 + 8 * n, 2);
+  let k = distance(mem.availIdx(), device.lastAvail, mask);
+  if (k > n) k = n;
+  for (let i = 0; i < k; i++) add(mem.availOffset + 4 + 2 * ((device.lastAvail + i) & (n - 1)), 2);
+  let u = distance(mem.usedIdx(), drv.lastUsed, mask) + device.publishing;
+  if (u > n) u = n;
+  for (let i = 0; i < u; i++) add(mem.usedOffset + 4 + 8 * ((drv.lastUsed + i) & (n - 1)), 8);
+  // The free list: every link but the last one's (never followed: numFree says where it ends).
+  let d = drv.freeHead;
+  for (let i = 0; i + 1 < drv.numFree && i < n; i++) {
+    add(mem.descOffset + 16 * d + 14, 2);
+    d = mem.descNext(d);
+  }
+  for (let head = 0; head < n; head++) {
+    if (drv.headClient[head] < 0 && !deviceHolds(device, head)) continue;
+    let x = head;
+    for (let j = 0; j < 3; j++) {
+      const flags = mem.descFlags(x);
+      // addr, len and flags; `next` only where the chain goes on.
+      add(mem.descOffset + 16 * x, (flags & VIRTQ_DESC_F_NEXT) !== 0 ? 16 : 14);
+      if ((flags & VIRTQ_DESC_F_NEXT) === 0) break;
+      x = mem.descNext(x);
+      if (x >= n) break;
+    }
+    add(mem.offsetOf(mem.headerAddr(head), 16), 16);
+    add(mem.offsetOf(mem.statusAddr(head), 1), 1);
+    if (dataBufferLive(mem, device, drv, head)) add(mem.offsetOf(mem.dataAddr(head), BLOCK_BYTES), BLOCK_BYTES);
+  }
+  return complement(live, mem.bytes.length);
+}
+
+/** [start, end) pairs (any order, overlapping) → the ascending pairs covering the rest of [0, size). */
+function complement(ranges: number[], size: number): number[] {
+  const order: number[] = [];
+  for (let i = 0; i < ranges.length; i += 2) order.push(i);
+  order.sort((a, b) => ranges[a] - ranges[b]);
+  const dead: number[] = [];
+  let at = 0;
+  for (const i of order) {
+    if (ranges[i] > at) dead.push(at, ranges[i]);
+    if (ranges[i + 1] > at) at = ranges[i + 1];
+  }
+  if (at < size) dead.push(at, size);
+  return dead;
+}

@@ -21,15 +21,22 @@ export const GUEST_BASE = 0x10_0000;
 
 export class RingMemory {
   /**
-   * The layout is fixed; the request buffers are paged for snapshots (sim/page-versions.ts):
-   * every write to a data buffer stamps its pages (`touchData`), the rings and headers below
-   * `dataOffset` are copied at every snapshot.
+   * For the fingerprint audit: the layout is fixed; which bytes are dead depends on the driver's
+   * and device's state, so the machine sets `deadBytes` to ring-fingerprint.ts's ringDeadRanges
+   * (one place, beside the fingerprint it mirrors). `words` and `view` share `bytes`' buffer.
+   * For snapshots the request buffers are paged (sim/page-versions.ts): every write to a data
+   * buffer stamps its pages (`touchData`); the rings and headers below `dataOffset` are copied at
+   * every snapshot.
    */
   static readonly stateDecl: StateDecl = {
-    fixed: ['queueSize', 'descOffset', 'availOffset', 'usedOffset', 'headerOffset', 'statusOffset', 'dataOffset', 'ringBytesEnd'],
+    fixed: ['deadBytes', 'descOffset', 'availOffset', 'usedOffset', 'headerOffset', 'statusOffset', 'dataOffset', 'ringBytesEnd', 'queueSize'],
     observed: ['pages'],
+    deadRanges: (m: RingMemory, field: string) => (field === 'bytes' && m.deadBytes ? m.deadBytes() : null),
     paged: [{ buffer: 'bytes', versions: 'pages' }],
   };
+
+  /** The [start, end) byte ranges the fingerprint leaves out (set by the machine; audit only). */
+  deadBytes: (() => readonly number[]) | null = null;
   readonly pages: PageVersions;
   readonly bytes: Uint8Array;
   /** The same memory as 32-bit words (for hashing and comparing whole buffers). */

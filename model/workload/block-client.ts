@@ -17,6 +17,7 @@ import { VIRTIO_BLK_T_FLUSH, VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT } from '../virtio
 import { R_OK } from '../block/block-port.js';
 import type { BlockPort, BlockRequester } from '../block/block-port.js';
 import { fillBlockPattern } from './block-pattern.js';
+import type { StateDecl } from '../../sim/state-walk.js';
 
 const L_OP = label('client.op');
 const L_BLOCK = label('client.block');
@@ -28,6 +29,16 @@ export const E_CLIENT_NEXT = 20; // a = client
 export type BlockClientParams = Pick<MachineParams, 'clients' | 'requestsPerClient' | 'diskBlocks' | 'readOnlyBlocks' | 'blocksPerClient' | 'opMix' | 'thinkMicrosOptions'>;
 
 export class BlockClients implements BlockRequester {
+  /**
+   * For the fingerprint audit: the outcome counters are statistics nothing reads (`finished` is
+   * only counted); `serial` only numbers a client's requests for the driver, which compares it
+   * with its own poll timers' copy (DriverState.reqSerial, dead there too).
+   */
+  static readonly stateDecl: StateDecl = {
+    fixed: ['count', 'slots', 'params'],
+    dead: ['ok', 'failed', 'finished', 'serial'],
+  };
+
   readonly count: number;
   readonly slots: number;
   /** Requests each client still has to make. */

@@ -8,13 +8,14 @@ import { RandomStrategy } from '../../sim/strategy/random.js';
 import { ReplayStrategy } from '../../sim/strategy/replay.js';
 import { makeExplorer, makeSystem } from '../../scenarios/operations.js';
 import { target, type TargetSpec } from '../helpers/system.js';
+import { SCENARIOS } from '../../scenarios/registry.js';
 
 // The stateful search (snapshots) is checked against the stateless one (re-running every path from
 // the start), which it must equal state for state: same states, edges, paths, verdict and
 // counterexample. A snapshot that missed a field, or a page write that forgot its version stamp,
 // would make the two searches part.
 
-const SMALL = ['virtio-small', 'fs-small', 'proc-small', 'init-small'];
+const SMALL = SCENARIOS.filter((s) => s.explorable && s.name.endsWith('-small')).map((s) => s.name);
 
 function run(spec: TargetSpec, opts: ExploreOptions, search: 'stateful' | 'stateless'): ExploreResult {
   const { explorer } = makeExplorer(target(spec), opts, search);
