@@ -34,7 +34,12 @@ import { VIRTQUEUE_CHECKS } from './virtqueue-catalogue.js';
 
 export class BlockChecks extends CheckFamilyBase {
   /** For the fingerprint audit: the chain arrays are scratch for one walk, filled before use. */
-  static override readonly stateDecl: StateDecl = { fixed: ['n'], dead: ['chainAddr', 'chainLen', 'chainWritable'] };
+  static override readonly stateDecl: StateDecl = {
+    fixed: ['n'],
+    dead: ['chainAddr', 'chainLen', 'chainWritable'],
+    // As the fingerprint: a head's extent and type only while a request is in flight on it.
+    deadIf: { flightSectors: (b: BlockChecks, i: number) => b.flightSector[i] < 0, flightType: (b: BlockChecks, i: number) => b.flightSector[i] < 0 },
+  };
 
   readonly checks: readonly CheckInfo[] = VIRTQUEUE_CHECKS.filter((c) => c.id.startsWith('S-BLK'));
   private readonly n: number;

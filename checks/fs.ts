@@ -54,6 +54,11 @@ export class FsChecks extends CheckFamilyBase {
     fixed: ['imageDamaged', 'partitionBytes', 'partitionStart'],
     dead: ['oracle'],
     times: ['lastEval', 'callStart'],
+    // As the fingerprint: a client's offset only while it holds a file, its asked length only in a call.
+    deadIf: {
+      gPos: (f: FsChecks, c: number) => f.gFd[c] < 0,
+      gAsk: (f: FsChecks, c: number) => f.callStart[c] === NONE,
+    },
   };
 
   readonly checks = FS_CHECKS;

@@ -15,6 +15,7 @@
  * also not reset by `Machine.begin`: they add up over every run a system makes until its owner
  * (a campaign, an explorer, a single run) reads and clears them.
  */
+import type { StateDecl } from '../sim/state-walk.js';
 import { FAULT_KINDS } from './faults.js';
 
 const names: string[] = [];
@@ -201,6 +202,7 @@ export function probeNames(): readonly string[] {
 
 /** The counters. One per model; see the header: observation only, never fingerprinted. */
 export class Coverage {
+  static readonly stateDecl: StateDecl = { observed: ['counts'] };
   readonly counts = new Float64Array(PROBE_COUNT);
 
   hit(id: number): void {

@@ -331,8 +331,7 @@ export class VirtioDevice implements DeviceRegisters {
       else if (type === VIRTIO_BLK_T_IN) {
         if (this.slotDataWritable[slot] === 0) status = VIRTIO_BLK_S_IOERR;
         else {
-          const off = this.mem.offsetOf(this.slotDataAddr[slot], len);
-          this.mem.touchData(off, len);
+          const off = this.mem.touchData(this.mem.offsetOf(this.slotDataAddr[slot], len), len);
           this.disk.read(sector, sectors, this.mem.bytes, off);
           this.probes.add(P_DEVICE_WRITE, head, this.slotDataAddr[slot], len);
           written = len;

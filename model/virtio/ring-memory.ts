@@ -66,9 +66,10 @@ export class RingMemory {
     this.pages.alwaysCopyBelow(this.dataOffset);
   }
 
-  /** A request buffer's bytes [offset, offset + len) are written in this step. */
-  touchData(offset: number, len: number): void {
+  /** A request buffer's bytes [offset, offset + len) are written in this step. Returns `offset`. */
+  touchData(offset: number, len: number): number {
     this.pages.touch(offset, len);
+    return offset;
   }
 
   /** Zeroes the rings (not the buffers): the state after the driver allocates the queue. */
