@@ -1,5 +1,6 @@
 import { Chooser } from '../sim/chooser.js';
 import type { Hasher64 } from '../sim/hash.js';
+import { L_TIE } from '../sim/labels.js';
 import { RandomStrategy } from '../sim/strategy/random.js';
 import { ReplayDivergence } from '../sim/strategy/replay.js';
 import type { SimSystem } from '../sim/system.js';
@@ -159,7 +160,8 @@ export class ScenarioSystem implements SimSystem {
     const logBefore = this.chooser!.log.length;
     try {
       more = m.sim.step();
-      if (this.chooser!.log.length !== logBefore) this.choosingKinds[m.sim.queue.poppedKind & 255] = 1;
+      const log = this.chooser!.log;
+      if (log.length !== logBefore) this.learnChoosing(log.labels, logBefore, log.length, m.sim.queue.poppedKind);
     } catch (e) {
       if (e instanceof ReplayDivergence) throw e;
       if (e instanceof WorkBoundExceeded) this.record({ check: MODEL_HANG, step: m.sim.steps, time: m.sim.now, message: `the model would hang: ${e.message}` });
@@ -218,6 +220,20 @@ export class ScenarioSystem implements SimSystem {
 
   traceHash(): string {
     return this.machine.sim.trace.hex();
+  }
+
+  /**
+   * The step just run made the choices labels[from..to): its kind chooses inside its handler
+   * unless they were all the tie among events due at once, which nextStepMayChoose sees from the
+   * queue (learning the tie too would mark every kind that ever tied as choosing).
+   */
+  private learnChoosing(labels: Int32Array, from: number, to: number, kind: number): void {
+    for (let i = from; i < to; i++) {
+      if (labels[i] !== L_TIE) {
+        this.choosingKinds[kind & 255] = 1;
+        return;
+      }
+    }
   }
 
   nextStepMayChoose(): boolean {

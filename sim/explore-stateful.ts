@@ -278,7 +278,7 @@ export class StatefulExplorer implements ExplorerLike {
 }
 
 function snapshotSize(s: Snapshot): number {
-  let n = s.cells.length * 8;
+  let n = s.cells.length * 8 + s.numbers.byteLength;
   for (const c of s.copies) n += c.byteLength;
   return n;
 }

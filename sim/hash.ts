@@ -49,21 +49,17 @@ export class Hasher64 {
   }
 
   /**
-   * Mixes `count` 32-bit words of `words` from `start`: a fast single-lane pass (multiply-rotate)
-   * whose result, with the count, is fed to both lanes. For bulk memory such as 4 KiB buffers.
+   * Mixes `count` 32-bit words of `words` from `start`: a fast single-lane pass (multiply-rotate,
+   * `wordLanes`) whose result, with the count, is fed to both lanes. For bulk memory such as 4 KiB
+   * buffers.
    */
   words(words: Int32Array, start: number, count: number): void {
-    let a = 0x6a09e667 | 0;
-    let b = 0x3c6ef372 | 0;
-    const end = start + count;
-    let i = start;
-    for (; i + 2 <= end; i += 2) {
-      a = Math.imul(a ^ words[i], 0x9e3779b1);
-      a = (a << 13) | (a >>> 19);
-      b = Math.imul(b ^ words[i + 1], 0x85ebca77);
-      b = (b << 17) | (b >>> 15);
-    }
-    if (i < end) a = Math.imul(a ^ words[i], 0xc2b2ae3d);
+    wordLanes(words, start, count, LANES, 0);
+    this.lanes(LANES[0], LANES[1], count);
+  }
+
+  /** Mixes what `words` mixes for `count` words whose wordLanes were computed (and cached) earlier. */
+  lanes(a: number, b: number, count: number): void {
     this.int(a);
     this.int(b);
     this.int(count);
@@ -79,6 +75,25 @@ export class Hasher64 {
   hex(): string {
     return hex32(fmix(this.h1 ^ this.h2)) + hex32(fmix(this.h2 + Math.imul(this.h1, 31)));
   }
+}
+
+const LANES = new Int32Array(2);
+
+/** The single-lane pass of `Hasher64.words` over `count` words from `start`, into out[at], out[at + 1]. */
+export function wordLanes(words: Int32Array, start: number, count: number, out: Int32Array, at: number): void {
+  let a = 0x6a09e667 | 0;
+  let b = 0x3c6ef372 | 0;
+  const end = start + count;
+  let i = start;
+  for (; i + 2 <= end; i += 2) {
+    a = Math.imul(a ^ words[i], 0x9e3779b1);
+    a = (a << 13) | (a >>> 19);
+    b = Math.imul(b ^ words[i + 1], 0x85ebca77);
+    b = (b << 17) | (b >>> 15);
+  }
+  if (i < end) a = Math.imul(a ^ words[i], 0xc2b2ae3d);
+  out[at] = a;
+  out[at + 1] = b;
 }
 
 /** murmur3 finaliser. */

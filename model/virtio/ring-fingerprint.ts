@@ -56,7 +56,7 @@ export function fingerprintRings(h: Hasher64, mem: RingMemory, device: VirtioDev
     h.int(mem.bytes[mem.offsetOf(mem.statusAddr(head), 1)]);
     // Dead value: an IN buffer's old contents are never read before the device overwrites
     // them, so it is hashed only once the device has written it (or for OUT, always).
-    if (dataBufferLive(mem, device, drv, head)) h.words(mem.words, mem.offsetOf(mem.dataAddr(head), BLOCK_BYTES) >> 2, BLOCK_BYTES >> 2);
+    if (dataBufferLive(mem, device, drv, head)) mem.hashWords(h, mem.offsetOf(mem.dataAddr(head), BLOCK_BYTES), BLOCK_BYTES);
   }
 }
 

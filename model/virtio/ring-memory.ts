@@ -1,5 +1,6 @@
 import { BLK_HEADER_BYTES, BLOCK_BYTES } from './constants.js';
 import { PageVersions } from '../../sim/page-versions.js';
+import { wordLanes, type Hasher64 } from '../../sim/hash.js';
 import type { StateDecl } from '../../sim/state-walk.js';
 
 /**
@@ -11,7 +12,7 @@ import type { StateDecl } from '../../sim/state-walk.js';
  *   used ring         6 + 8·N bytes, 4-aligned: {flags, idx, ring[N]{id u32, len u32}, avail_event} (§2.7.8)
  *   request headers   16 bytes per descriptor head
  *   status bytes      1 byte per descriptor head
- *   data buffers      4096 bytes per descriptor head, 4096-aligned
+ *   data buffers      BLOCK_BYTES (4096) per descriptor head, 4096-aligned: one page each
  *
  * Request buffers are indexed by the head descriptor of the chain that carries them, so a live
  * chain owns exactly one set. Guest physical addresses are offsets plus `GUEST_BASE`, so that
@@ -30,7 +31,7 @@ export class RingMemory {
    */
   static readonly stateDecl: StateDecl = {
     fixed: ['deadBytes', 'descOffset', 'availOffset', 'usedOffset', 'headerOffset', 'statusOffset', 'dataOffset', 'ringBytesEnd', 'queueSize'],
-    observed: ['pages'],
+    observed: ['pages', 'laneVersion', 'laneCache'],
     deadRanges: (m: RingMemory, field: string) => (field === 'bytes' && m.deadBytes ? m.deadBytes() : null),
     paged: [{ buffer: 'bytes', versions: 'pages' }],
   };
@@ -38,6 +39,13 @@ export class RingMemory {
   /** The [start, end) byte ranges the fingerprint leaves out (set by the machine; audit only). */
   deadBytes: (() => readonly number[]) | null = null;
   readonly pages: PageVersions;
+  /**
+   * A fingerprint cache, not state: for each page, the version whose data buffer's word lanes
+   * (sim/hash.ts wordLanes) `laneCache` holds. Equal versions mean equal contents
+   * (sim/page-versions.ts), so a buffer no step wrote since is not hashed again.
+   */
+  private readonly laneVersion: Float64Array;
+  private readonly laneCache: Int32Array;
   readonly bytes: Uint8Array;
   /** The same memory as 32-bit words (for hashing and comparing whole buffers). */
   readonly words: Int32Array;
@@ -64,6 +72,27 @@ export class RingMemory {
     this.view = new DataView(this.bytes.buffer);
     this.pages = new PageVersions(size, BLOCK_BYTES);
     this.pages.alwaysCopyBelow(this.dataOffset);
+    this.laneVersion = new Float64Array(this.pages.versions.length).fill(NaN);
+    this.laneCache = new Int32Array(2 * this.pages.versions.length);
+  }
+
+  /**
+   * Mixes the `len` bytes at `offset` as `h.words` would; a whole request buffer (one page) is
+   * hashed from the cache when no step wrote it since it was last hashed.
+   */
+  hashWords(h: Hasher64, offset: number, len: number): void {
+    const pb = this.pages.pageBytes;
+    if (len !== pb || offset < this.dataOffset || offset % pb !== 0) {
+      h.words(this.words, offset >> 2, len >> 2);
+      return;
+    }
+    const p = offset / pb;
+    const v = this.pages.versions[p];
+    if (this.laneVersion[p] !== v) {
+      wordLanes(this.words, offset >> 2, len >> 2, this.laneCache, 2 * p);
+      this.laneVersion[p] = v;
+    }
+    h.lanes(this.laneCache[2 * p], this.laneCache[2 * p + 1], len >> 2);
   }
 
   /** A request buffer's bytes [offset, offset + len) are written in this step. Returns `offset`. */
