@@ -56,6 +56,8 @@ export const FS_SCENARIOS: Scenario[] = [
     purpose: 'write-through of whole blocks, torn writes at sector granularity, remount after power loss (S-FS-05)',
     params: {
       ...FS_BASE,
+      // 8 descriptors, as fs-read: writers wait for descriptors, and a power loss can strike while they do.
+      queueSize: 8,
       faults: { ...NO_FAULTS, ioError: 0.02, irqLost: 0.01, irqSpurious: 0.02, powerLoss: 0.03 },
       faultBudget: 6,
       swarm: true,
