@@ -26,6 +26,8 @@ import { Hasher64 } from '../sim/hash.js';
 import type { Violation } from '../sim/violation.js';
 import { ECHILD, EAGAIN, MAX_FDS, MAX_PAGES, OPEN_FILES, MAX_PROCS, PS_FREE, PS_READY, PS_RUNNING, SIGCHLD, STATE_NAMES, SYS_UPTIME, SYS_WAIT, SYS_WAITPID, WNOHANG } from '../model/proc/abi.js';
 import { SCRATCH } from '../model/proc/memory.js';
+import { K_EXEC_OPEN, K_OPEN } from '../model/proc/scheduler.js';
+import { OP_OPEN } from '../model/fs/fs-call-abi.js';
 import * as P from '../model/probes.js';
 import type { Machine } from '../model/machine.js';
 import type { StateDecl } from '../sim/state-walk.js';
@@ -120,6 +122,15 @@ export class ProcChecks extends CheckFamilyBase {
   /** Scratch for S-PM-07: page-map entries per frame, fds per open file. */
   private readonly seen: Int32Array;
   private readonly named = new Int32Array(OPEN_FILES);
+  /**
+   * Open files the file system has opened for a process's open() or exec whose return is still
+   * due: the caller's slot + 1 (0: none). Between the file system's answer (P_FS_CALL_END) and the
+   * return that puts it in an fd (P_PROC_OFD_REF to 1) or in exec's hands, an open file is rightly
+   * named by no fd; with a small buffer cache another client's return can come in between.
+   */
+  private readonly openDue = new Int8Array(OPEN_FILES);
+  /** Entries of openDue that are not 0. */
+  private openDueCount = 0;
   /** Entries of each slot in the ready ring (S-PM-12), recounted after every step. */
   private readonly queued = new Int32Array(MAX_PROCS);
 
@@ -138,6 +149,8 @@ export class ProcChecks extends CheckFamilyBase {
     this.gWaitAt.fill(-1);
     this.gWaitFor.fill(0);
     this.gStores.fill(0);
+    this.openDue.fill(0);
+    this.openDueCount = 0;
     this.maxPid = 0;
     this.gRunSlot = 0;
     this.gRunPid = 0;
@@ -194,6 +207,7 @@ export class ProcChecks extends CheckFamilyBase {
   private onProbe(kind: number, a: number, b: number, c: number): Violation | null {
     if (kind < P.P_PROC_SPAWN || kind > P.P_PROC_OFD_REF) {
       if (kind === P.P_POWER_LOSS) this.begin();
+      else if (kind === P.P_FS_CALL_END && b === OP_OPEN) this.openAnswered(a, c);
       return null;
     }
     // Loads, stores, syscall entries and a wait's result change no table, map or queue (a wait
@@ -246,6 +260,7 @@ export class ProcChecks extends CheckFamilyBase {
         return null;
       case P.P_PROC_OFD_REF:
         this.refsTouched = true;
+        if (b === 1 && a >= 0 && a < OPEN_FILES) this.clearDue(a);
         if (b < 0) return this.fail('S-PM-07', `open file description ${a} has reference count ${b}`);
         return null;
       default:
@@ -528,9 +543,34 @@ export class ProcChecks extends CheckFamilyBase {
       const n = named[o];
       if (n !== procs.ofdRefs[o]) return this.fail('S-PM-07', `open file ${o} is named by ${n} fds but counted ${procs.ofdRefs[o]}`);
       if (n > 0 && kfs.fdOpen[row + o] !== 1) return this.fail('S-PM-07', `open file ${o} is named by ${n} fds but was released`);
-      if (n === 0 && kfs.fdOpen[row + o] === 1 && !this.execFile(o)) return this.fail('S-PM-07', `open file ${o} is named by no fd but was never released`);
+      if (kfs.fdOpen[row + o] !== 1) this.clearDue(o);
+      else if (n === 0 && !this.execFile(o) && !this.returnDue(o)) return this.fail('S-PM-07', `open file ${o} is named by no fd but was never released`);
     }
     return null;
+  }
+
+  /** The file system answered file-system client `client`'s open with `result`: if a process's open() or exec's open, its return is due. */
+  private openAnswered(client: number, result: number): void {
+    const procs = this.m.procs;
+    if (!procs || result < 0 || result >= OPEN_FILES) return;
+    const s = client - procs.kfsBase;
+    if (s < 0 || s >= MAX_PROCS || (procs.kop[s] !== K_OPEN && procs.kop[s] !== K_EXEC_OPEN)) return;
+    if (this.openDue[result] === 0) this.openDueCount++;
+    this.openDue[result] = s + 1;
+  }
+
+  private clearDue(o: number): void {
+    if (this.openDue[o] === 0) return;
+    this.openDue[o] = 0;
+    this.openDueCount--;
+  }
+
+  /** Is open file `o` the answer to an open (open() or exec's) whose caller is still waiting for its return? */
+  private returnDue(o: number): boolean {
+    const due = this.openDue[o];
+    if (due === 0) return false;
+    const op = this.m.procs!.kop[due - 1];
+    return op === K_OPEN || op === K_EXEC_OPEN;
   }
 
   /** Is open file `o` one that exec_path holds while it reads an ELF file (not a process fd)? */
@@ -580,6 +620,7 @@ export class ProcChecks extends CheckFamilyBase {
   }
 
   fingerprint(h: Hasher64, now: number): void {
+    if (this.openDueCount > 0) for (let o = 0; o < OPEN_FILES; o++) if (this.openDue[o] !== 0) h.int(o | (this.openDue[o] << 16));
     h.int(this.maxPid);
     h.int(this.initDraining);
     h.int(this.gRunSlot);

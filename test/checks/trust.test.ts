@@ -252,6 +252,27 @@ test('trust: S-PM-04: a zombie whose recorded exit status is overwritten is reap
   t.regex(o.messages[0], /exited with status 0x[0-9a-f]+ but its reaper got/);
 });
 
+test('trust: S-PM-07: a worker’s open file that loses its only fd after open() returned is a leak (the allowance for an answered open ends at its return)', (t) => {
+  // With 3 cache blocks the file system can answer two opens in one step and return one first;
+  // the check lets an answered open go unnamed until its return, and only until then.
+  const [o] = corrupted({ scenario: 'fork-wait', overrides: { fs: { ...target({ scenario: 'fork-wait' }).scenario.params.fs!, cacheBlocks: 3 } }, checks: ['S-PM-07'] }, (m) => {
+    const install = lastProbes(m).find(([k, , b]) => k === P.P_PROC_OFD_REF && b === 1);
+    if (!install) return null;
+    const procs = m.procs!;
+    const ofd = install[1];
+    let at = -1;
+    for (let i = 0; i < procs.t.fds.length; i++) if (procs.t.fds[i] === ofd) at = at === -1 ? i : -2;
+    // A worker's file, not init's (init without its /etc/rc fd stops the run before any judging step).
+    if (at < 0 || Math.floor(at / MAX_FDS) < 2) return null;
+    return () => {
+      procs.t.fds[at] = -1;
+      procs.ofdRefs[ofd] = 0;
+    };
+  });
+  t.deepEqual(o.checks, ['S-PM-07'], o.messages.join('\n'));
+  t.regex(o.messages[0], /open file \d+ is named by no fd but was never released/);
+});
+
 // ---- IPC (checks/ipc.ts) ----
 
 test('trust: S-IPC-03: a dead process the table still shows alive takes messages, and the exit probe says it is dead', (t) => {
