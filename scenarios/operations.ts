@@ -283,9 +283,12 @@ export function replayDocument(doc: ReplayFile, keepTrace = 0, image?: Uint8Arra
 export type SearchMode = 'auto' | 'stateful' | 'stateless';
 
 /**
- * Snapshots up to this size make the stateful search pay: above it (the process and service
- * scenarios carry about 6 MB of process memory, exec staging and transfer buffers, copied whole at
- * every snapshot) re-running paths from the start is faster, so `auto` stays stateless there.
+ * Snapshots up to this size make the stateful search pay. The process and service scenarios carry
+ * about 6 MB (process memory, exec staging, transfer buffers, IPC payloads: paged, so a snapshot
+ * copies only the pages a step wrote) and half a MiB more that every snapshot copies whole (the
+ * file tables, the buffer cache); their stateless searches re-run only 6 to 40 events per state,
+ * so a forced stateful search is about as fast on proc-small and half as fast on init-small, and
+ * `auto` stays stateless there.
  */
 export const STATEFUL_SNAPSHOT_LIMIT = 1 << 20;
 

@@ -38,6 +38,11 @@ export class PageVersions {
     }
   }
 
+  /** Page `p` changes in this step (the fast path for one-byte writes). */
+  touchPage(p: number): void {
+    if (this.versions[p] === this.versions[p]) this.versions[p] = ++counter;
+  }
+
   touchAll(): void {
     const v = ++counter;
     for (let p = 0; p < this.versions.length; p++) if (this.versions[p] === this.versions[p]) this.versions[p] = v;

@@ -132,6 +132,7 @@ const SMALL_BUFFER = 48;
 export class Snapshotter {
   private plan: Plan | null = null;
   private readonly fullViews = new WeakMap<ArrayBufferLike, Uint8Array>();
+  private readonly pageViewCache = new WeakMap<Uint8Array, Uint8Array[]>();
   /** Full walks done (the first, and one per change of the object graph). */
   replans = 0;
 
@@ -258,6 +259,7 @@ export class Snapshotter {
         case K_BUF: {
           const full = o as Uint8Array;
           const live = plan.words[i];
+          if (s.copyOwner[b] !== full) reslot(s, b, full);
           let copy = s.copies[b];
           if (copy === undefined || s.copyOwner[b] !== full) {
             copy = s.copies[b] = new Uint8Array(full.length);
@@ -277,6 +279,7 @@ export class Snapshotter {
           const full = o as Uint8Array;
           const pv = plan.pages[i]!;
           const live = pv.versions;
+          if (s.copyOwner[b] !== full) reslot(s, b, full);
           let copy = s.copies[b];
           let held = s.pageVersions[b];
           if (copy === undefined || s.copyOwner[b] !== full || !held) {
@@ -366,9 +369,19 @@ export class Snapshotter {
       if (!pv) continue;
       plan.kinds[i] = K_PAGED;
       plan.pages[i] = pv;
-      plan.livePages[i] = pageViews(plan.objects[i] as Uint8Array, pv.pageBytes);
+      plan.livePages[i] = this.livePageViews(plan.objects[i] as Uint8Array, pv.pageBytes);
     }
     return plan;
+  }
+
+  /** Page views of a live buffer, made once for all plans (a new plan would otherwise make thousands). */
+  private livePageViews(full: Uint8Array, pageBytes: number): Uint8Array[] {
+    let v = this.pageViewCache.get(full);
+    if (!v) {
+      v = pageViews(full, pageBytes);
+      this.pageViewCache.set(full, v);
+    }
+    return v;
   }
 
   private fullView(buf: ArrayBufferLike): Uint8Array {
@@ -386,4 +399,25 @@ function pageViews(buf: Uint8Array, pageBytes: number): Uint8Array[] {
   const views: Uint8Array[] = [];
   for (let at = 0; at < buf.length; at += pageBytes) views.push(buf.subarray(at, Math.min(at + pageBytes, buf.length)));
   return views;
+}
+
+/**
+ * Moves the copy `s` holds of buffer `full` (if any) to place `b`, where the plan now wants it: a
+ * new plan (an object made since) shifts the buffers after it, and without this every copy after
+ * the shift would be made afresh — a paged buffer's with all its pages.
+ */
+function reslot(s: Snapshot, b: number, full: Uint8Array): void {
+  const j = s.copyOwner.indexOf(full);
+  if (j < 0) return;
+  swap(s.copies, b, j);
+  swap(s.copyOwner, b, j);
+  swap(s.copyWords, b, j);
+  swap(s.pageVersions, b, j);
+  swap(s.copyPages, b, j);
+}
+
+function swap<T>(a: T[], i: number, j: number): void {
+  const x = a[i];
+  a[i] = a[j];
+  a[j] = x;
 }

@@ -12,6 +12,10 @@ import type { MutantSet } from '../mutants.js';
 import type { BufferCache } from './buffer-cache.js';
 import { FS_BLOCK_BYTES } from './format.js';
 import { MAX_FDS } from '../proc/abi.js';
+import { PageVersions } from '../../sim/page-versions.js';
+
+/** Page size of the transfer buffers' page versions. */
+const TRANSFER_PAGE = 4096;
 import type { StateDecl } from '../../sim/state-walk.js';
 
 
@@ -79,6 +83,12 @@ export abstract class KernelFsState {
     fixed: ['clients', 'partitionBytes', 'paths', 'referenceProfile', 'mutants'],
     dead: ['readCalls', 'readBytes'],
     deadRanges: (k: KernelFsState, field: string) => (field === 'readBuf' ? k.untakenReadRanges(true) : field === 'writeSrc' ? k.pendingWriteRanges(true) : null),
+    // For snapshots the transfer buffers are paged (sim/page-versions.ts): every write stamps its pages.
+    observed: ['readPages', 'writePages'],
+    paged: [
+      { buffer: 'readBuf', versions: 'readPages' },
+      { buffer: 'writeSrc', versions: 'writePages' },
+    ],
     deadIf: {
       argPath: idle,
       argFd: idle,
@@ -153,6 +163,9 @@ export abstract class KernelFsState {
   readonly child: Int32Array;
   // read / write
   readonly readBuf: Uint8Array;
+  /** Page versions of `readBuf` and `writeSrc`: whoever writes them stamps the bytes written. */
+  readonly readPages: PageVersions;
+  readonly writePages: PageVersions;
   /** Bytes of a client's `readBuf` its caller has yet to take (from the read's end to its return). */
   readonly readLen: Int32Array;
   /** The length the caller asked a read for. */
@@ -234,10 +247,12 @@ export abstract class KernelFsState {
     this.nameLen = new Int32Array(n);
     this.child = new Int32Array(n);
     this.readBuf = new Uint8Array(n * MAX_READ);
+    this.readPages = new PageVersions(this.readBuf.length, TRANSFER_PAGE);
     this.readLen = new Int32Array(n);
     this.askLen = new Int32Array(n);
     this.callPos = new Float64Array(n);
     this.writeSrc = new Uint8Array(n * MAX_WRITE);
+    this.writePages = new PageVersions(this.writeSrc.length, TRANSFER_PAGE);
     this.wDone = new Float64Array(n);
     this.wTotal = new Float64Array(n);
     this.wChunk = new Int32Array(n);

@@ -252,6 +252,7 @@ export abstract class KernelFsWalk extends KernelFsState {
       const k = Math.min(FS_BLOCK_BYTES - within, n - i);
       const src = this.cache.offsetOf(this.cache.peek(Math.floor((off + i) / FS_BLOCK_BYTES))) + within;
       this.readBuf.set(this.cache.data.subarray(src, src + k), base + i);
+      this.readPages.touch(base + i, k);
       i += k;
     }
     this.used(off, n);

@@ -23,7 +23,7 @@ import { WAKE_EIO, type CacheClient } from './buffer-cache.js';
 import { ROOT_INODE } from './format.js';
 
 /** The file-system call port the process layer's syscalls and loader use. */
-export type FsCallPort = Pick<KernelFs, 'clients' | 'fileRow' | 'fdLimit' | 'loaderRead' | 'readBuf' | 'writeSrc' | 'openPath' | 'read' | 'write' | 'closeNow' | 'seekNow'>;
+export type FsCallPort = Pick<KernelFs, 'clients' | 'fileRow' | 'fdLimit' | 'loaderRead' | 'readBuf' | 'writeSrc' | 'writePages' | 'openPath' | 'read' | 'write' | 'closeNow' | 'seekNow'>;
 
 export class KernelFs extends KernelFsWalk implements CacheClient {
   // =====================================================================================

@@ -28,6 +28,7 @@ import type { ModelContext, ProbeSink } from '../context.js';
 import * as P from '../probes.js';
 import * as A from '../proc/abi.js';
 import type { Memory } from '../proc/memory.js';
+import { PageVersions } from '../../sim/page-versions.js';
 import { B_RECV, type ProcessTable } from '../proc/process-table.js';
 
 // IPC's event (kinds are machine-wide; see sim/event-table.ts).
@@ -85,6 +86,8 @@ export class Ipc {
    */
   static readonly stateDecl: StateDecl = {
     fixed: ['cap', 'reference'],
+    observed: ['dataPages'],
+    paged: [{ buffer: 'mData', versions: 'dataPages' }],
     dead: ['sentBytes', 'sentLen', 'gotBytes', 'gotLen', 'delivered'],
     deadIf: { rBuf: notReceiving, rSize: notReceiving, rInfo: notReceiving, rFrom: notReceiving },
     fifos: [
@@ -104,6 +107,8 @@ export class Ipc {
   readonly mType: Int32Array;
   readonly mSize: Int32Array;
   readonly mData: Uint8Array;
+  /** Page versions of `mData` (sim/page-versions.ts): every write stamps the bytes written. */
+  readonly dataPages: PageVersions;
   // a receiver blocked in receive
   readonly rBuf = new Float64Array(A.MAX_PROCS);
   readonly rSize = new Int32Array(A.MAX_PROCS);
@@ -149,6 +154,7 @@ export class Ipc {
     this.mType = new Int32Array(n);
     this.mSize = new Int32Array(n);
     this.mData = new Uint8Array(n * A.MAX_PAYLOAD);
+    this.dataPages = new PageVersions(this.mData.length, 4096);
     this.reference = ctx.profile === 'reference';
   }
 
@@ -197,6 +203,7 @@ export class Ipc {
     this.mType[i] = mt;
     this.mSize[i] = len;
     this.mData.set(this.sentBytes.subarray(0, len), i * A.MAX_PAYLOAD);
+    this.dataPages.touch(i * A.MAX_PAYLOAD, len);
     this.probeSend(id, me, dest, mt, len);
     return 0;
   }
@@ -282,6 +289,7 @@ export class Ipc {
       this.mType[to] = this.mType[fromI];
       this.mSize[to] = this.mSize[fromI];
       this.mData.copyWithin(to * A.MAX_PAYLOAD, fromI * A.MAX_PAYLOAD, fromI * A.MAX_PAYLOAD + this.mSize[fromI]);
+      this.dataPages.touch(to * A.MAX_PAYLOAD, this.mSize[fromI]);
     }
     this.mbHead[s] = (this.mbHead[s] + 1) % cap;
     this.mbCount[s]--;

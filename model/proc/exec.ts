@@ -72,6 +72,7 @@ export abstract class Loader extends FileSyscalls {
     if (len > A.MAX_ELF_FILE) return this.resume(s, this.err(A.ENOMEM));
     const at = s * A.MAX_ELF_FILE;
     this.mem.copyIn(s, ptr, len, this.execBuf, at);
+    this.execPages.touch(at, len);
     const r = this.load(s, this.execBuf.subarray(at, at + len));
     if (r < 0) return this.resume(s, this.err(-r));
     this.resume(s, 0);

@@ -28,6 +28,7 @@ export abstract class FileSyscalls extends Scheduler {
     if (this.badPtr(s, buf, n, false)) return this.resume(s, this.err(A.EFAULT));
     const c = this.kfsBase + s;
     this.mem.copyIn(s, buf, n, this.kfs.writeSrc, c * MAX_WRITE);
+    this.kfs.writePages.touch(c * MAX_WRITE, n);
     this.kop[s] = K_WRITE;
     this.blockRunning(s, B_FS);
     this.kfs.write(c, ofd, n);
@@ -127,6 +128,7 @@ export abstract class FileSyscalls extends Scheduler {
         if (r > 0) {
           const room = A.MAX_ELF_FILE - this.klen[s];
           this.execBuf.set(this.kfs.readBuf.subarray(c * MAX_READ, c * MAX_READ + Math.min(r, room)), s * A.MAX_ELF_FILE + this.klen[s]);
+          this.execPages.touch(s * A.MAX_ELF_FILE + this.klen[s], Math.min(r, room));
           this.klen[s] += Math.min(r, room);
           if (room > r) {
             this.kfs.read(c, this.kfd[s], MAX_READ);

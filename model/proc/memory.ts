@@ -13,6 +13,7 @@ import { fmix } from '../../sim/hash.js';
 import type { Hasher64 } from '../../sim/hash.js';
 import { MAX_PAGES, MAX_PROCS, PAGE } from './abi.js';
 import type { StateDecl } from '../../sim/state-walk.js';
+import { PageVersions } from '../../sim/page-versions.js';
 
 /** The page map exec builds a new image in before it switches (all or nothing). */
 export const SCRATCH = MAX_PROCS;
@@ -28,16 +29,21 @@ export class Memory {
   /**
    * For the fingerprint audit: frames are interchangeable (which frame a page lives in is not
    * state, what it holds is), so each mapped page is compared as its frame's bytes, checksum and
-   * reference count; free frames are zero. `freeCount` is compared as it is.
+   * reference count; free frames are zero. `freeCount` is compared as it is. For snapshots the
+   * frames are paged (sim/page-versions.ts): every write to a frame stamps it.
    */
   static readonly stateDecl: StateDecl = {
     fixed: ['frames'],
+    observed: ['pages'],
+    paged: [{ buffer: 'bytes', versions: 'pages' }],
     deadIf: { vpage: unmapped, frameOf: unmapped, writable: unmapped },
     pools: [{ index: 'frameOf', blocks: [{ field: 'bytes', stride: PAGE }, { field: 'sum', stride: 1 }, { field: 'refs', stride: 1 }] }],
   };
 
   readonly frames: number;
   readonly bytes: Uint8Array;
+  /** A version per frame, stamped by every write to it (snapshots copy only changed frames). */
+  readonly pages: PageVersions;
   readonly refs: Int32Array;
   readonly sum: Int32Array;
   freeCount: number;
@@ -51,6 +57,7 @@ export class Memory {
   constructor(frames: number) {
     this.frames = frames;
     this.bytes = new Uint8Array(frames * PAGE);
+    this.pages = new PageVersions(frames * PAGE, PAGE);
     this.refs = new Int32Array(frames);
     this.sum = new Int32Array(frames);
     this.freeCount = frames;
@@ -58,7 +65,11 @@ export class Memory {
 
   begin(): void {
     // Free frames are zero already (releaseFrame zeroes them): clear only those in use.
-    for (let f = 0; f < this.frames; f++) if (this.refs[f] !== 0) this.bytes.fill(0, f * PAGE, (f + 1) * PAGE);
+    for (let f = 0; f < this.frames; f++) {
+      if (this.refs[f] === 0) continue;
+      this.bytes.fill(0, f * PAGE, (f + 1) * PAGE);
+      this.pages.touchPage(f);
+    }
     this.refs.fill(0);
     this.sum.fill(0);
     this.freeCount = this.frames;
@@ -83,6 +94,7 @@ export class Memory {
     this.refs[f]--;
     if (this.refs[f] === 0) {
       this.bytes.fill(0, f * PAGE, (f + 1) * PAGE);
+      this.pages.touchPage(f);
       this.sum[f] = 0;
       this.freeCount++;
     }
@@ -127,6 +139,7 @@ export class Memory {
       const src = this.frameOf[from * MAX_PAGES + i];
       const f = this.allocFrame();
       this.bytes.copyWithin(f * PAGE, src * PAGE, (src + 1) * PAGE);
+      this.pages.touchPage(f);
       this.sum[f] = this.sum[src];
       this.map(to, this.vpage[from * MAX_PAGES + i], f, this.writable[from * MAX_PAGES + i] === 1);
     }
@@ -174,6 +187,7 @@ export class Memory {
     if (old === v) return;
     this.sum[frame] = (this.sum[frame] - byteSum(off, old) + byteSum(off, v)) | 0;
     this.bytes[i] = v;
+    this.pages.touchPage(frame);
   }
 
   /** Copies bytes out of user memory (unmapped bytes read as 0; callers check validity first). */

@@ -19,6 +19,7 @@ import type { ProcParams } from '../params.js';
 import * as P from '../probes.js';
 import * as A from './abi.js';
 import type { StateDecl } from '../../sim/state-walk.js';
+import { PageVersions } from '../../sim/page-versions.js';
 import { Memory } from './memory.js';
 import { B_FS, B_NONE, B_RECV, B_WAIT, ProcessTable } from './process-table.js';
 import { newAction, type Action, type ProgramEnv } from './programs/program.js';
@@ -58,6 +59,9 @@ export abstract class Scheduler {
     modulo: { ticks: A.TICKS_PER_SLICE },
     deadIf: { kbuf: notRead, kfd: notExecRead, klen: notExecRead },
     deadRanges: (p: Scheduler, field: string) => (field === 'execBuf' ? p.idleExecRanges() : null),
+    // For snapshots the loader's staging buffer is paged (sim/page-versions.ts): every write stamps it.
+    paged: [{ buffer: 'execBuf', versions: 'execPages' }],
+    observed: ['execPages'],
   };
 
   readonly t = new ProcessTable();
@@ -82,6 +86,7 @@ export abstract class Scheduler {
   readonly ofdRefs = new Int32Array(A.OPEN_FILES);
   /** exec_path's kernel buffer, per slot. */
   protected readonly execBuf = new Uint8Array(A.MAX_PROCS * A.MAX_ELF_FILE);
+  protected readonly execPages = new PageVersions(A.MAX_PROCS * A.MAX_ELF_FILE, A.PAGE);
   protected readonly action: Action = newAction();
   readonly ipc: Ipc;
   /** A hung process (F_HANG): alive, burning CPU, never taking another program step. */

@@ -193,6 +193,7 @@ export class FsClients implements PowerLossSite {
           x ^= x << 5;
           kfs.writeSrc[base + i] = x & 0xff;
         }
+        kfs.writePages.touch(base, len);
         return kfs.write(c, this.fd[c], len);
       }
       case OP_LSEEK: {
