@@ -33,7 +33,6 @@ export const E_DEV_NOTIFY_CHECK = 5; // a = epoch, b = old used idx
 export const E_DEV_LATE_STATUS = 6; // a = device slot, b = epoch (idx-before-status mutant)
 
 export type DeviceParams = Pick<MachineParams, 'queueSize' | 'indexBits' | 'latencyMicrosOptions' | 'latencySpikeMicros' | 'spuriousDelayMicrosOptions' | 'requestBoundMicros' | 'resetBoundMicros'>;
-
 const L_LATENCY = label('device.latency');
 const L_SPURIOUS_DELAY = label('irq.spurious-delay');
 
