@@ -70,6 +70,8 @@ export interface ExploreResult {
   complete: boolean;
   /** Worker threads that explored (1 unless `explore --workers`). */
   workers?: number;
+  /** With workers: subtrees explored (the whole tree, then each one handed over by work stealing). */
+  subtrees?: number;
   /** Why the search stopped short, if it did. */
   stoppedBy: 'depth' | 'states' | 'memory' | 'violation' | 'interrupt' | 'audit' | null;
   /** With the audit: states whose digest was computed, and what it found (null: nothing). */
