@@ -109,3 +109,10 @@ test('explore --workers 2: the text report says how many workers', async (t) => 
   t.regex(r.stdout, /a shared table of [\d,]+ MiB/);
   t.regex(r.stdout, /✓ complete: every choice sequence was explored/);
 });
+
+test('explore --workers 2 --coverage: the probe counters of every worker’s runs, added up', async (t) => {
+  const r = await cli(['explore', 'init-small', '--workers', '2', '--coverage', '--json', '--out', 'out'], freshDir('workers-coverage'));
+  t.is(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { coverage: Record<string, number> };
+  t.true(doc.coverage['service.starting-to-running'] > 0);
+});
