@@ -129,6 +129,22 @@ export class SharedFingerprintTable implements StateStore {
     }
   }
 
+  /**
+   * Whether some stored state's least depth is `depth` or more (depths are kept up to 65535). For
+   * a search that ran to its end, with the depth bound: a state whose least depth is the bound had
+   * its successors cut, and a table with none covers everything reachable, whatever order the
+   * workers visited states in. Call when no thread is inserting.
+   */
+  reachedDepth(depth: number): boolean {
+    const s = this.slots;
+    const d = depth > 0xffff ? 0xffff : depth;
+    for (let at = 0; at < s.length; at += 3) {
+      const w = s[at];
+      if ((w & 3) === STORED && w >>> 16 >= d) return true;
+    }
+    return false;
+  }
+
   /** Counts one more state if the bound allows it; sets `full` when the memory limit is reached. */
   private ticket(): boolean {
     const head = this.head;

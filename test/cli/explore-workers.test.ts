@@ -63,6 +63,17 @@ for (const scenario of SMALL) {
   });
 }
 
+test.serial('explore --workers 2 with a depth bound: the distinct states of one worker, and the same cut (virtio-small clients=2, --max-depth 30)', async (t) => {
+  const dir = freshDir('workers-depth');
+  const one = await explore(dir, ['virtio-small', '--set', 'clients=2', '--max-depth', '30']);
+  const two = await explore(dir, ['virtio-small', '--set', 'clients=2', '--max-depth', '30', '--workers', '2']);
+  t.is(one.code, 0, one.stderr);
+  t.is(two.code, 0, two.stderr);
+  t.is(one.doc.stoppedBy, 'depth');
+  t.is(two.doc.stoppedBy, 'depth');
+  t.is(two.doc.states, one.doc.states, 'states within 30 events: each at its least depth');
+});
+
 test.serial('explore --workers 2: the state bound is exact (virtio-small, --max-states 20000)', async (t) => {
   const dir = freshDir('workers-bound');
   const r = await cli(['explore', 'virtio-small', '--workers', '2', '--max-states', '20000', '--json', '--out', 'out'], dir);

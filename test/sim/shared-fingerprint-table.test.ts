@@ -65,6 +65,19 @@ test('engine: shared fingerprint table: sized for the state bound when the budge
   t.is(SharedFingerprintTable.create(5_000_000, 4096 * 1024 * 1024).capacity, 1 << 23);
 });
 
+test('engine: shared fingerprint table: reachedDepth tells whether some state’s least depth is the bound', (t) => {
+  const s = SharedFingerprintTable.create(100, 1 << 20);
+  s.visit(1, 1, 3);
+  s.visit(2, 2, 10);
+  t.true(s.reachedDepth(10));
+  t.false(s.reachedDepth(11));
+  s.visit(2, 2, 4);
+  t.false(s.reachedDepth(10), 'reached shallower later: no longer at the bound');
+  t.true(s.reachedDepth(4));
+  s.visit(3, 3, 70000);
+  t.true(s.reachedDepth(70000), 'depths saturate at 65535');
+});
+
 /** Runs `threads` workers over the table; resolves with each one's count of true answers. */
 function hammer(buffer: SharedArrayBuffer, threads: number, job: (i: number) => { from: number; to: number; depthStep: number; offset: number; depthMod: number; backwards: boolean }): Promise<number[]> {
   const gate = new SharedArrayBuffer(4);
