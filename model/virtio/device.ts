@@ -291,6 +291,9 @@ export class VirtioDevice implements DeviceRegisters {
     this.slotDataLen[slot] = dataLen;
     this.slotDataWritable[slot] = dataWritable;
     this.slotStatusAddr[slot] = statusAddr;
+    // Set at I/O done; until then the previous request's values, dead, must not reach the fingerprint.
+    this.slotWritten[slot] = 0;
+    this.slotStatus[slot] = 0;
     this.probes.add(P_DEVICE_FETCH, head, pos, type);
 
     const p = this.params;
