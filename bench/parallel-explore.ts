@@ -5,10 +5,13 @@
  * states). Each figure is the command line's own (its JSON `statesPerSecond`: distinct states over
  * the wall-clock time from the search's start, worker start-up included), run as a child process;
  * the two worker counts alternate, `reps` times each (default 3), and the median is printed. The
- * load average before and after is printed too: on a shared machine the ratio means little when
- * other work holds a core.
+ * last row is the machine's own ceiling for two searches at once: two independent one-worker
+ * searches of the largest scope run side by side, their states per second added up, against one
+ * alone (cores sharing caches, memory bandwidth and clock; on a VM, perhaps one physical core).
+ * The load average before and after is printed too: on a shared machine the ratio means little
+ * when other work holds a core.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -27,9 +30,17 @@ interface Doc {
   statesPerSecond: number;
 }
 
+const exploreArgs = (args: string[], workers: number): string[] => [cliPath, 'explore', ...args, '--workers', String(workers), '--json', '--no-shrink', '--out', '/tmp/eclipse-sim-bench-parallel'];
+
 function explore(args: string[], workers: number): Doc {
-  const out = execFileSync(process.execPath, [cliPath, 'explore', ...args, '--workers', String(workers), '--json', '--no-shrink', '--out', '/tmp/eclipse-sim-bench-parallel'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  return JSON.parse(out) as Doc;
+  return JSON.parse(execFileSync(process.execPath, exploreArgs(args, workers), { encoding: 'utf8', maxBuffer: 64 << 20 })) as Doc;
+}
+
+/** One one-worker search in a child process, not waited for. */
+function exploreAsync(args: string[]): Promise<Doc> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, exploreArgs(args, 1), { encoding: 'utf8', maxBuffer: 64 << 20 }, (e, out) => (e ? reject(e) : resolve(JSON.parse(out) as Doc)));
+  });
 }
 
 const median = (xs: number[]): number => {
@@ -42,6 +53,7 @@ const out = (s: string) => process.stdout.write(`${s}\n`);
 
 out(`explore --workers 1 against 2: median of ${reps} alternating runs each; load average ${load()}`);
 out(`${'scope'.padEnd(44)} ${'states'.padStart(10)} ${'1 worker'.padStart(14)} ${'2 workers'.padStart(14)} ${'ratio'.padStart(6)}`);
+let lastOne = 0;
 for (const scope of SCOPES) {
   const rate: Record<number, number[]> = { 1: [], 2: [] };
   let states = 0;
@@ -56,6 +68,15 @@ for (const scope of SCOPES) {
   }
   const one = median(rate[1]);
   const two = median(rate[2]);
+  lastOne = one;
   out(`${scope.name.padEnd(44)} ${fmt(states).padStart(10)} ${`${fmt(one)}/s`.padStart(14)} ${`${fmt(two)}/s`.padStart(14)} ${`${(two / one).toFixed(2)}×`.padStart(6)}`);
 }
+const largest = SCOPES[SCOPES.length - 1];
+const pairs: number[] = [];
+for (let i = 0; i < reps; i++) {
+  const [a, b] = await Promise.all([exploreAsync(largest.args), exploreAsync(largest.args)]);
+  pairs.push(a.statesPerSecond + b.statesPerSecond);
+}
+const pair = median(pairs);
+out(`ceiling: two independent 1-worker searches of ${largest.name} side by side: ${fmt(pair)}/s together, ${(pair / lastOne).toFixed(2)}× one alone`);
 out(`load average after: ${load()}`);
