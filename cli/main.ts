@@ -63,6 +63,14 @@ function cappedWorkers(v: string): number {
   return cap;
 }
 
+/** explore --workers: a positive integer up to 4 per core; more is an error, not a cap (each worker holds a whole system). */
+function exploreWorkers(v: string): number {
+  const n = positiveInt('--workers')(v);
+  const cap = maxWorkers();
+  if (n > cap) throw new InputError(`--workers must be at most ${cap} (4 per core), not ${n}`);
+  return n;
+}
+
 function build(): Command {
   const program = new Command();
   program
@@ -161,6 +169,7 @@ function build(): Command {
     .addOption(new Option('--search <mode>', 'stateful: restore snapshots when backtracking; stateless: re-run each path from the start; auto: stateful unless a snapshot is over 1 MiB').choices(['auto', 'stateful', 'stateless']).default('auto'))
     .option('--shortest', 'after a violation, search with shrinking depth bounds for one with the fewest events, and report it beside the first one found')
     .option('--audit', 'check every fingerprint against a full digest of the whole state; two states with one fingerprint and different digests stop the search (exit 3) naming the fields')
+    .addOption(new Option('--workers <n>', `worker threads sharing one fingerprint table (the same distinct states and verdict as 1; at most ${maxWorkers()})`).argParser(exploreWorkers).default(1))
     .option('--image <file>', 'boot a file-system scenario from this EclipseFS image (see mkfs)');
   findingOptions(program.commands[program.commands.length - 1]).action((scenario, o) => exploreCommand(scenario, o));
 

@@ -13,8 +13,10 @@ export interface ExploreProgress {
   /** Events on the path the search is on, and the deepest path so far. */
   depth: number;
   deepest: number;
-  /** Choice points on the depth-first stack. */
+  /** Choice points on the depth-first stack (with workers: on all their stacks). */
   stack: number;
+  /** Worker threads of a parallel search; then `depth` is the longest path a worker is on. */
+  workers?: number;
   /** Resident memory of the process, bytes. */
   memoryBytes: number;
 }
@@ -29,11 +31,13 @@ export function clock(seconds: number): string {
 }
 
 export function formatExploreProgress(p: ExploreProgress): string {
+  const parallel = p.workers !== undefined && p.workers > 1;
   return [
     clock(p.elapsedSeconds),
     `${fmt(p.states)} states (${fmt(p.statesPerSecond)}/s)`,
+    ...(parallel ? [`${p.workers} workers`] : []),
     `depth ${fmt(p.depth)}, deepest ${fmt(p.deepest)}`,
-    `stack ${fmt(p.stack)}`,
+    `${parallel ? 'stacks' : 'stack'} ${fmt(p.stack)}`,
     `mem ${fmt(p.memoryBytes / (1024 * 1024))} MiB`,
   ].join('  ');
 }

@@ -6,7 +6,7 @@
 import type { Machine } from '../model/machine.js';
 import { Campaign, type CampaignFinding, type TieStats } from '../sim/campaign.js';
 import { Chooser } from '../sim/chooser.js';
-import { Explorer, type ExploreOptions, type ExplorerLike } from '../sim/explore.js';
+import { Explorer, type ExploreOptions, type SubtreeExplorer } from '../sim/explore.js';
 import { StatefulExplorer } from '../sim/explore-stateful.js';
 import { Snapshot, Snapshotter } from '../sim/snapshot.js';
 import { label, type Label } from '../sim/labels.js';
@@ -297,7 +297,7 @@ export const STATEFUL_SNAPSHOT_LIMIT = 1 << 20;
  * every path from the start; the tests check the stateful search against it). `auto` measures one
  * snapshot of the initial state and picks stateful when it is at most STATEFUL_SNAPSHOT_LIMIT.
  */
-export function makeExplorer(t: Target, opts: ExploreOptions, search: SearchMode = 'auto'): { explorer: ExplorerLike; system: ScenarioSystem; target: Target } {
+export function makeExplorer(t: Target, opts: ExploreOptions, search: SearchMode = 'auto'): { explorer: SubtreeExplorer; system: ScenarioSystem; target: Target } {
   const target: Target = { ...t, overrides: { ...(t.overrides ?? {}), swarm: false } };
   const system = makeSystem(target);
   let stateful = search === 'stateful';

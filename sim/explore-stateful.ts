@@ -1,11 +1,13 @@
 import { Chooser } from './chooser.js';
 import { Hasher64 } from './hash.js';
 import { FingerprintSet } from './fingerprint-set.js';
+import type { StateStore } from './state-store.js';
+import { splitUntried } from './subtree-split.js';
 import { DfsStrategy } from './strategy/dfs.js';
 import { Snapshot, Snapshotter } from './snapshot.js';
 import { FingerprintAudit } from './audit.js';
 import type { SimSystem } from './system.js';
-import type { ExploreOptions, ExploreResult, ExplorerLike } from './explore.js';
+import type { ExploreOptions, ExploreResult, SubtreeExplorer } from './explore.js';
 
 /**
  * Exhaustive depth-first exploration with state caching and snapshots (stateful search): the
@@ -16,10 +18,12 @@ import type { ExploreOptions, ExploreResult, ExplorerLike } from './explore.js';
  * each event executed is an edge of the explored graph: events per state is transitions per state.
  * Choices made when a run begins (before its first step) still restart the run.
  */
-export class StatefulExplorer implements ExplorerLike {
+export class StatefulExplorer implements SubtreeExplorer {
   private readonly dfs = new DfsStrategy();
   private readonly chooser = new Chooser(this.dfs);
-  private readonly seen: FingerprintSet;
+  private readonly seen: StateStore;
+  /** The store when it is the explorer's own (the audit numbers its states). */
+  private readonly own: FingerprintSet | null;
   private readonly h = new Hasher64();
   private readonly snapper: Snapshotter;
   /** snaps[d]: the state at depth d of the current path (before its step d + 1). */
@@ -32,6 +36,10 @@ export class StatefulExplorer implements ExplorerLike {
   private idAt = new Int32Array(256);
   private prefix = new Int32Array(256);
   private prefixLength = 0;
+  /** Backtracking never bumps a choice point below this one (the subtree's prefix length). */
+  private floor = 0;
+  /** A path of the current subtree has run, so the choice log describes it (for `split`). */
+  private ran = false;
   /** Where the next path starts: −1 from `begin`, else the depth whose snapshot to restore. */
   private resumeDepth = -1;
   private pathDepth = 0;
@@ -63,9 +71,11 @@ export class StatefulExplorer implements ExplorerLike {
   ) {
     if (!system.stateRoots) throw new Error('stateful exploration needs a system with state roots');
     this.snapper = new Snapshotter(system.stateRoots());
-    this.seen = new FingerprintSet(1 << 12, opts.maxMemoryBytes);
+    if (opts.audit && opts.store) throw new Error('the fingerprint audit needs a state store of its own');
+    this.own = opts.store ? null : new FingerprintSet(1 << 12, opts.maxMemoryBytes);
+    this.seen = opts.store ?? this.own!;
     this.audit = opts.audit ? new FingerprintAudit(system) : null;
-    if (this.audit) this.seen.trackIds();
+    if (this.audit) this.own!.trackIds();
     this.chooser.reset(this.dfs);
     this.dfs.setPrefix(this.prefix, 0);
     system.begin(this.chooser, 0);
@@ -106,6 +116,26 @@ export class StatefulExplorer implements ExplorerLike {
     this.finished = true;
     this.result.stoppedBy = reason;
     this.sync();
+  }
+
+  restartUnder(prefix: readonly number[]): void {
+    if (this.prefix.length < prefix.length) this.prefix = grow(this.prefix, prefix.length);
+    this.prefix.set(prefix);
+    this.prefixLength = this.floor = prefix.length;
+    this.resumeDepth = -1;
+    this.ran = false;
+    this.depthCut = false;
+    this.finished = false;
+    this.result.complete = false;
+    this.result.stoppedBy = null;
+  }
+
+  split(): number[][] {
+    if (this.finished || !this.ran) return [];
+    const s = splitUntried(this.chooser.log, this.prefix, this.prefixLength, this.floor);
+    if (!s) return [];
+    this.floor = s.floor;
+    return s.prefixes;
   }
 
   /**
@@ -216,10 +246,11 @@ export class StatefulExplorer implements ExplorerLike {
         this.finish('memory');
         break;
       }
-      // Backtrack: the deepest choice point with an untried option…
+      // Backtrack: the deepest choice point with an untried option within the subtree…
+      this.ran = true;
       let i = log.length - 1;
-      while (i >= 0 && log.values[i] + 1 >= log.counts[i]) i--;
-      if (i < 0) {
+      while (i >= this.floor && log.values[i] + 1 >= log.counts[i]) i--;
+      if (i < this.floor) {
         if (this.depthCut) this.finish('depth');
         else {
           result.complete = true;
@@ -251,7 +282,7 @@ export class StatefulExplorer implements ExplorerLike {
   private audited(depth: number, isNew: boolean): boolean {
     const audit = this.audit!;
     const log = this.chooser.log;
-    const id = this.seen.visitedId;
+    const id = this.own!.visitedId;
     if (this.idAt.length <= depth) {
       this.idAt = grow(this.idAt, depth + 1);
       this.logAt = grow(this.logAt, depth + 1);

@@ -2,6 +2,8 @@ import { Chooser } from './chooser.js';
 import { Hasher64 } from './hash.js';
 import { FingerprintSet } from './fingerprint-set.js';
 import { DfsStrategy } from './strategy/dfs.js';
+import type { StateStore } from './state-store.js';
+import { splitUntried } from './subtree-split.js';
 import type { SimSystem } from './system.js';
 import type { Violation } from './violation.js';
 import type { Label } from './labels.js';
@@ -19,6 +21,12 @@ export interface ExploreOptions {
   stopAtFirstViolation: boolean;
   /** Audit every fingerprint against the full structural digest (sim/audit.ts); slower. */
   audit?: boolean;
+  /**
+   * The store of explored states, when it is not the explorer's own: the table a parallel search
+   * shares between its workers (sim/shared-fingerprint-table.ts). Not with the audit, which
+   * numbers the states of a store of its own.
+   */
+  store?: StateStore;
 }
 
 /** What the command line and the library drive: either explorer, advanced in slices. */
@@ -30,6 +38,20 @@ export interface ExplorerLike {
   readonly stackSize: number;
   advance(maxRuns: number): boolean;
   stop(reason: 'interrupt'): void;
+}
+
+/**
+ * An explorer a parallel search can share work with (both explorers are): it explores the choice
+ * sequences under a prefix, and gives part of its untried subtrees away between slices.
+ */
+export interface SubtreeExplorer extends ExplorerLike {
+  /**
+   * Explores next exactly the choice sequences that begin with `prefix` (backtracking never goes
+   * above it). The counters go on adding up; `complete` and `stoppedBy` are the new subtree's.
+   */
+  restartUnder(prefix: readonly number[]): void;
+  /** Gives away untried subtrees (sim/subtree-split.ts): their prefixes; none if it has none yet. */
+  split(): number[][];
 }
 
 /** What an exhaustive exploration found. */
@@ -46,6 +68,10 @@ export interface ExploreResult {
   maxDepth: number;
   /** True when every choice sequence was explored within the bounds. */
   complete: boolean;
+  /** Worker threads that explored (1 unless `explore --workers`). */
+  workers?: number;
+  /** With workers: subtrees explored (the whole tree, then each one handed over by work stealing). */
+  subtrees?: number;
   /** Why the search stopped short, if it did. */
   stoppedBy: 'depth' | 'states' | 'memory' | 'violation' | 'interrupt' | 'audit' | null;
   /** With the audit: states whose digest was computed, and what it found (null: nothing). */
@@ -72,13 +98,19 @@ export interface ExploreResult {
  * The search advances in slices of runs (`advance`), so a caller can stop it between slices and
  * still report what it found; `explore` runs it to the end.
  */
-export class Explorer implements ExplorerLike {
+export class Explorer implements SubtreeExplorer {
   private readonly dfs = new DfsStrategy();
   private readonly chooser = new Chooser(this.dfs);
-  private readonly seen: FingerprintSet;
+  private readonly seen: StateStore;
+  /** The store when it is the explorer's own (the audit numbers its states). */
+  private readonly own: FingerprintSet | null;
   private readonly h = new Hasher64();
   private prefix = new Int32Array(256);
   private prefixLength = 0;
+  /** Backtracking never bumps a choice point below this one (the subtree's prefix length). */
+  private floor = 0;
+  /** A path of the current subtree has run, so the choice log describes it (for `split`). */
+  private ran = false;
   private depthCut = false;
   private finished = false;
   private readonly audit: FingerprintAudit | null;
@@ -102,9 +134,11 @@ export class Explorer implements ExplorerLike {
     private readonly system: SimSystem,
     private readonly opts: ExploreOptions,
   ) {
-    this.seen = new FingerprintSet(1 << 12, opts.maxMemoryBytes);
+    if (opts.audit && opts.store) throw new Error('the fingerprint audit needs a state store of its own');
+    this.own = opts.store ? null : new FingerprintSet(1 << 12, opts.maxMemoryBytes);
+    this.seen = opts.store ?? this.own!;
     this.audit = opts.audit ? new FingerprintAudit(system) : null;
-    if (this.audit) this.seen.trackIds();
+    if (this.audit) this.own!.trackIds();
     // The initial state.
     this.chooser.reset(this.dfs);
     this.dfs.setPrefix(this.prefix, 0);
@@ -122,7 +156,7 @@ export class Explorer implements ExplorerLike {
   private audited(depth: number, isNew: boolean): boolean {
     const audit = this.audit!;
     const log = this.chooser.log;
-    const id = this.seen.visitedId;
+    const id = this.own!.visitedId;
     if (this.idAt.length <= depth) {
       const grow = (a: Int32Array) => {
         const b = new Int32Array(Math.max(a.length * 2, depth + 1));
@@ -159,6 +193,25 @@ export class Explorer implements ExplorerLike {
     this.finished = true;
     this.result.stoppedBy = reason;
     this.sync();
+  }
+
+  restartUnder(prefix: readonly number[]): void {
+    if (this.prefix.length < prefix.length) this.prefix = new Int32Array(Math.max(this.prefix.length * 2, prefix.length));
+    this.prefix.set(prefix);
+    this.prefixLength = this.floor = prefix.length;
+    this.ran = false;
+    this.depthCut = false;
+    this.finished = false;
+    this.result.complete = false;
+    this.result.stoppedBy = null;
+  }
+
+  split(): number[][] {
+    if (this.finished || !this.ran) return [];
+    const s = splitUntried(this.chooser.log, this.prefix, this.prefixLength, this.floor);
+    if (!s) return [];
+    this.floor = s.floor;
+    return s.prefixes;
   }
 
   /** Explores up to `maxRuns` more paths. Returns true when the search is over. */
@@ -222,10 +275,11 @@ export class Explorer implements ExplorerLike {
         this.finish('memory');
         break;
       }
-      // Backtrack: the deepest choice point with an untried option.
+      // Backtrack: the deepest choice point with an untried option, within the subtree.
+      this.ran = true;
       let i = log.length - 1;
-      while (i >= 0 && log.values[i] + 1 >= log.counts[i]) i--;
-      if (i < 0) {
+      while (i >= this.floor && log.values[i] + 1 >= log.counts[i]) i--;
+      if (i < this.floor) {
         if (this.depthCut) this.finish('depth');
         else {
           result.complete = true;

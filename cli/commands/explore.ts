@@ -16,6 +16,8 @@ import { formatExploreProgress } from '../../reports/progress-line.js';
 import { InputError } from '../../scenarios/operations.js';
 import { settingsText } from '../../reports/terminal.js';
 import { coverageRecord, coverageText } from '../../reports/coverage.js';
+import { exploreInParallel } from '../explore-pool.js';
+import type { ExploreOptions, ExploreResult } from '../../sim/explore.js';
 export interface ExploreCliOptions extends FindingCliOptions {
   maxDepth?: number;
   maxStates?: number;
@@ -25,6 +27,8 @@ export interface ExploreCliOptions extends FindingCliOptions {
   audit?: boolean;
   search: SearchMode;
   shortest?: boolean;
+  /** Worker threads (`--workers`); 1 explores in this thread. */
+  workers: number;
 }
 
 /** Why a search stopped short, in words, with the bound that stopped it. */
@@ -52,30 +56,48 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
   prepareHtmlDir(o.html);
   const maxDepth = o.maxDepth ?? base.scenario.exploreMaxDepth;
   const maxStates = o.maxStates ?? base.scenario.exploreMaxStates;
+  if (o.workers > 1 && o.audit) throw new InputError('--audit runs on one thread (its digests are kept per state of a store of its own): give --workers 1');
   const started = performance.now();
-  const { explorer, system, target } = makeExplorer(base, { maxDepth, maxStates, maxMemoryBytes: o.maxMemory * 1024 * 1024, stopAtFirstViolation: true, audit: o.audit === true }, o.search);
+  const opts: ExploreOptions = { maxDepth, maxStates, maxMemoryBytes: o.maxMemory * 1024 * 1024, stopAtFirstViolation: true, audit: o.audit === true };
+  const { explorer, system, target } = makeExplorer(base, opts, o.search);
   watchInterrupt();
   const status = new StatusLine(!o.json);
   let shownStates = 0;
-  while (!explorer.advance(200)) {
-    status.tick((since) => {
-      const r = explorer.result;
-      const line = formatExploreProgress({
-        elapsedSeconds: status.elapsed(),
-        states: r.states,
-        statesPerSecond: (r.states - shownStates) / Math.max(since, 1e-6),
-        depth: explorer.depth,
-        deepest: r.maxDepth,
-        stack: explorer.stackSize,
-        memoryBytes: process.memoryUsage.rss(),
-      });
-      shownStates = r.states;
-      return line;
+  const progress = (since: number, p: { states: number; depth: number; deepest: number; stack: number }): string => {
+    const line = formatExploreProgress({
+      elapsedSeconds: status.elapsed(),
+      states: p.states,
+      statesPerSecond: (p.states - shownStates) / Math.max(since, 1e-6),
+      depth: p.depth,
+      deepest: p.deepest,
+      stack: p.stack,
+      workers: o.workers,
+      memoryBytes: process.memoryUsage.rss(),
     });
-    await yieldToEvents();
-    if (interrupted()) explorer.stop('interrupt');
+    shownStates = p.states;
+    return line;
+  };
+  let r: ExploreResult;
+  let workerCoverage: Float64Array | null = null;
+  if (o.workers > 1) {
+    // Worker threads sharing one fingerprint table (cli/explore-pool.ts); this thread's explorer
+    // only chose the search mode, and its system shrinks what they find.
+    const out = await exploreInParallel(target, opts, {
+      workers: o.workers,
+      search: explorer.result.search,
+      coverage: o.coverage === true,
+      onTick: (p) => status.tick((since) => progress(since, p)),
+    });
+    r = out.result;
+    workerCoverage = out.coverage;
+  } else {
+    while (!explorer.advance(200)) {
+      status.tick((since) => progress(since, { states: explorer.result.states, depth: explorer.depth, deepest: explorer.result.maxDepth, stack: explorer.stackSize }));
+      await yieldToEvents();
+      if (interrupted()) explorer.stop('interrupt');
+    }
+    r = explorer.result;
   }
-  const r = explorer.result;
   // --shortest: narrow the depth bound to the least one with a violation (sim/shortest.ts).
   let shortest: ShortestResult | null = null;
   if (o.shortest && r.violations.length > 0 && !interrupted()) {
@@ -95,7 +117,7 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
   const seconds = (performance.now() - started) / 1000;
   const timer = new ShrinkClock(o);
   // The exploration's own runs, before shrinking runs the same system again.
-  const coverage = o.coverage ? coverageRecord(system.coverageCounts()) : undefined;
+  const coverage = o.coverage ? coverageRecord(workerCoverage ?? system.coverageCounts()) : undefined;
   const findings: Finding[] = r.violations.map((v) =>
     findingFrom(target, system, { check: v.violation.check, seed: null, count: 1, choices: v.choices, labels: v.labels, violation: v.violation }, o.shrink ? o.shrinkBudget : 0, timer),
   );
@@ -125,6 +147,8 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
       statesPerSecond: Math.round(statesPerSecond),
       bytesPerState: Number(bytesPerState.toFixed(1)),
       search: r.search,
+      workers: r.workers ?? 1,
+      ...(r.subtrees !== undefined ? { subtrees: r.subtrees } : {}),
       eventsPerState: Number(eventsPerState.toFixed(2)),
       ...(r.snapshot ? { snapshotBytes: r.snapshot.bytes, snapshotStride: r.snapshot.stride } : {}),
       ...(shortest ? { shortest: { events: shortest.events, depthFirstEvents: shortest.firstEvents, proven: shortest.proven, searches: shortest.searches.length } } : {}),
@@ -136,9 +160,11 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
   } else {
     const lines = [header('explore', target.scenario.name, target.profile, target.mutants, `depth ≤ ${fmt(maxDepth)}, states ≤ ${fmt(maxStates)}${settingsText(target.settings)}`)];
     lines.push(`  ${fmt(r.states)} distinct states, ${fmt(r.transitions)} transitions, ${fmt(r.runs)} paths, deepest ${fmt(r.maxDepth)} events`);
-    lines.push(`  ${seconds.toFixed(1)} s, ${fmt(statesPerSecond)} states/s, ${bytesPerState.toFixed(1)} bytes per stored state`);
+    const shared = (r.workers ?? 1) > 1 ? ` (a shared table of ${fmt(r.storeBytes / (1024 * 1024))} MiB, made whole before the search)` : '';
+    lines.push(`  ${seconds.toFixed(1)} s, ${fmt(statesPerSecond)} states/s, ${bytesPerState.toFixed(1)} bytes per stored state${shared}`);
     const snap = r.snapshot ? `, snapshots of ${fmt(Math.round(r.snapshot.bytes / 1024))} KiB${r.snapshot.stride > 1 ? ` every ${r.snapshot.stride} steps` : ''}` : '';
-    lines.push(`  ${r.search} search${snap}: ${eventsPerState.toFixed(2)} events executed per state`);
+    const on = (r.workers ?? 1) > 1 ? ` on ${r.workers} workers (${fmt(r.subtrees ?? 0)} subtrees)` : '';
+    lines.push(`  ${r.search} search${on}${snap}: ${eventsPerState.toFixed(2)} events executed per state`);
     if (r.complete) lines.push(ok('complete: every choice sequence was explored'));
     else lines.push(bad(`incomplete: stopped by ${stoppedText(r.stoppedBy, { maxDepth, maxStates, maxMemory: o.maxMemory })}`));
     if (shortest) {

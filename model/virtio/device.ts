@@ -138,8 +138,7 @@ export class VirtioDevice implements DeviceRegisters {
   begin(): void {
     this.epoch = 0;
     this.clearState();
-    // A new run starts from zeroed slots, not the previous run's last requests (the fingerprint
-    // reads a slot's fields from the moment it is taken, before every one is written).
+    // Zeroed slots for a new run (a fetch writes every field the fingerprint reads of a taken slot).
     for (const a of [this.slotHead, this.slotType, this.slotSector, this.slotDataAddr, this.slotDataLen, this.slotDataWritable, this.slotStatusAddr, this.slotWritten, this.slotStatus, this.cq, this.chain.addr, this.chain.len, this.chain.writable]) a.fill(0);
   }
 
@@ -290,6 +289,7 @@ export class VirtioDevice implements DeviceRegisters {
     this.slotDataLen[slot] = dataLen;
     this.slotDataWritable[slot] = dataWritable;
     this.slotStatusAddr[slot] = statusAddr;
+    this.slotWritten[slot] = this.slotStatus[slot] = 0; // set at I/O done, not the last request's
     this.probes.add(P_DEVICE_FETCH, head, pos, type);
 
     const p = this.params;

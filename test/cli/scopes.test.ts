@@ -144,6 +144,15 @@ ttyTest('explore progress: a status line on a terminal, erased before the report
   t.regex(r.output.slice(0, report), /\r\x1b\[2K(\x1b\[[0-9;]*m)*$/);
 });
 
+ttyTest('explore progress with --workers 2: the line adds up the workers (states in the shared table, their stacks)', async (t) => {
+  const r = await underTerminal(['explore', 'proc-small', '--workers', '2', '--out', 'out'], freshDir('progress-tty-workers'));
+  t.is(r.code, 0, r.output);
+  t.regex(r.output, /\r\x1b\[2K\d+:\d\d {2}[\d,]+ states \([\d,]+\/s\) {2}2 workers {2}depth [\d,]+, deepest [\d,]+ {2}stacks [\d,]+ {2}mem [\d,]+ MiB/);
+  const report = r.output.indexOf('eclipse-sim explore');
+  t.true(report > 0);
+  t.regex(r.output.slice(0, report), /\r\x1b\[2K(\x1b\[[0-9;]*m)*$/);
+});
+
 ttyTest('explore progress: none with --json, even on a terminal', async (t) => {
   const r = await underTerminal(['explore', 'proc-small', '--json', '--out', 'out'], freshDir('progress-json'));
   t.is(r.code, 0, r.output);

@@ -79,3 +79,15 @@ test.serial('a second SIGTERM ends the process at once (its default action), eve
   t.regex(r.stderr, /SIGTERM received/);
   t.notThrows(() => replayFilesParse(join(dir, out)));
 });
+
+test.serial('SIGINT during explore --workers 2: every worker stops, the report says interrupted and incomplete, exit 130', async (t) => {
+  // virtio-small whole takes far longer than the signal's delay on two workers.
+  const r = await runWithSignals(['explore', 'virtio-small', '--workers', '2', '--json', '--out', 'out-explore'], [['SIGINT', 3000]]);
+  t.is(r.code, 130, r.stderr);
+  t.regex(r.stderr, /interrupted; finishing the current slice/);
+  const doc = JSON.parse(r.stdout) as { complete: boolean; stoppedBy: string; workers: number; states: number };
+  t.false(doc.complete);
+  t.is(doc.stoppedBy, 'interrupt');
+  t.is(doc.workers, 2);
+  t.true(doc.states > 0);
+});
