@@ -161,10 +161,10 @@ export function exploreInParallel(t: Target, opts: ExploreOptions, p: ParallelOp
       // A depth cut is read from the table, not from the workers: one that cut a path at a state
       // it later reached shallower says "cut", and whether that happens depends on timing. The
       // table's least depths do not (see SharedFingerprintTable.reachedDepth).
-      const cut = opts.maxDepth <= 0xffff ? table.reachedDepth(opts.maxDepth) : stops.has('depth');
+      const cut = (): boolean => (opts.maxDepth <= 0xffff ? table.reachedDepth(opts.maxDepth) : stops.has('depth'));
       // The verdict: a violation first, then an interrupt, the state bound, memory, the depth bound.
       const stoppedBy: ExploreResult['stoppedBy'] =
-        found.length > 0 && opts.stopAtFirstViolation ? 'violation' : userStop ? 'interrupt' : stops.has('states') ? 'states' : stops.has('memory') ? 'memory' : cut ? 'depth' : null;
+        found.length > 0 && opts.stopAtFirstViolation ? 'violation' : userStop ? 'interrupt' : stops.has('states') ? 'states' : stops.has('memory') ? 'memory' : cut() ? 'depth' : null;
       let cov: Float64Array | null = null;
       if (p.coverage) {
         for (const c of coverage) {

@@ -84,6 +84,18 @@ test.serial('explore --workers 2: the state bound is exact (virtio-small, --max-
   t.is(doc.stoppedBy, 'states');
 });
 
+test.serial('explore --workers 2: the memory stop comes at three quarters of the table --max-memory holds (1 MiB: 65,536 slots)', async (t) => {
+  const dir = freshDir('workers-memory');
+  const r = await cli(['explore', 'virtio-small', '--workers', '2', '--max-memory', '1', '--json', '--out', 'out'], dir);
+  t.is(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as ExploreDoc;
+  t.is(doc.stoppedBy, 'memory');
+  t.false(doc.complete);
+  t.is(doc.states, 49_152);
+  const text = await cli(['explore', 'virtio-small', '--workers', '2', '--max-memory', '1', '--out', 'out'], dir);
+  t.regex(text.stdout, /incomplete: stopped by the memory budget of the state store \(--max-memory 1 MiB\)/);
+});
+
 for (const mutant of ['publish-before-fill', 'sector-units']) {
   test.serial(`explore --workers 2 virtio-small --mutant ${mutant}: found as with one worker, and its replay file reproduces it`, async (t) => {
     const dir = freshDir(`workers-${mutant}`);
