@@ -33,11 +33,11 @@ export class VirtqueueProgressChecks extends CheckFamilyBase {
   /** Per client: waiting for descriptors. */
   private readonly waiting: Uint8Array;
   /**
-   * Per client: when it began to wait, as a sequence number (the ghost's own FIFO of descriptor
-   * waiters, from P_DESC_WAIT, not the driver's queue), and the type of its request.
+   * Per client: its place in the ghost's own FIFO of descriptor waiters (from P_DESC_WAIT, not
+   * the driver's queue) as a rank, 1 for the first, 0 when not waiting — canonical, so runs that
+   * reach the same queue by different histories are the same state — and the type of its request.
    */
   private readonly waitSeq: Float64Array;
-  private waitNext = 0;
   private readonly reqType: Int32Array;
   /** Free descriptors as the allocation and free probes count them; chain length per head. */
   private free = 0;
@@ -74,7 +74,6 @@ export class VirtqueueProgressChecks extends CheckFamilyBase {
     this.requestAt.fill(NONE);
     this.waiting.fill(0);
     this.waitSeq.fill(0);
-    this.waitNext = 0;
     this.reqType.fill(0);
     this.free = this.n;
     this.chainLen.fill(0);
@@ -152,14 +151,18 @@ export class VirtqueueProgressChecks extends CheckFamilyBase {
           break;
         case P.P_COMPLETE:
           this.requestAt[a] = NONE;
-          this.waiting[a] = 0;
+          this.stopWaiting(a);
           break;
-        case P.P_DESC_WAIT:
+        case P.P_DESC_WAIT: {
+          this.stopWaiting(a);
+          let rank = 1;
+          for (let d = 0; d < this.waiting.length; d++) if (this.waiting[d] === 1) rank++;
           this.waiting[a] = 1;
-          this.waitSeq[a] = ++this.waitNext;
+          this.waitSeq[a] = rank;
           break;
+        }
         case P.P_DESC_WAKE:
-          this.waiting[a] = 0;
+          this.stopWaiting(a);
           break;
         case P.P_DEVICE_RESET:
           this.resetAt = now;
@@ -168,6 +171,8 @@ export class VirtqueueProgressChecks extends CheckFamilyBase {
           this.failed = 0;
           break;
         case P.P_STATUS_WRITE:
+          // Writing 0 is the driver's reset (L-VQ-06 met); the device may finish it later.
+          if (b === 0) this.needsResetAt = NONE;
           if ((b & (STATUS_DRIVER_OK | STATUS_FAILED)) !== 0) this.resetAt = NONE;
           this.driverOk = (b & STATUS_DRIVER_OK) !== 0 ? 1 : 0;
           break;
@@ -264,6 +269,15 @@ export class VirtqueueProgressChecks extends CheckFamilyBase {
       return this.fail('L-VQ-06', `the device set DEVICE_NEEDS_RESET at ${this.needsResetAt} µs and the driver did not reset it within ${p.resetBoundMicros} µs`);
     }
     return null;
+  }
+
+  /** Client `c` leaves the waiters' FIFO: those behind it move up one place. */
+  private stopWaiting(c: number): void {
+    if (this.waiting[c] === 0) return;
+    const rank = this.waitSeq[c];
+    this.waiting[c] = 0;
+    this.waitSeq[c] = 0;
+    for (let d = 0; d < this.waiting.length; d++) if (this.waiting[d] === 1 && this.waitSeq[d] > rank) this.waitSeq[d]--;
   }
 
   /** With no event left, every open obligation is a violation now. */

@@ -537,7 +537,12 @@ export class VirtqueueChecks extends CheckFamilyBase {
    */
   private statusWrite(value: number): Violation | null {
     const o = this.gStatus & ~STATUS_DEVICE_NEEDS_RESET;
-    if (value === 0) return null; // a reset: P_DEVICE_RESET follows
+    if (value === 0) {
+      // A reset: the device reports it done (P_DEVICE_RESET) at once or once its I/O under way has
+      // landed; from this write the driver owes a read of status 0 before reusing anything (§2.4).
+      this.resetUnconfirmed = 1;
+      return null;
+    }
     this.gStatus = value | (this.gStatus & STATUS_DEVICE_NEEDS_RESET);
     const added = value & ~o;
     if (added === STATUS_FEATURES_OK) this.featuresOkSet = 1;

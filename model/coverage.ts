@@ -116,6 +116,19 @@ export const C_DESC_SHORT = probe('descriptors.short.request-waits');
 export const C_DESC_SHORT_BEHIND = probe('descriptors.short.behind-another-waiter');
 export const C_DESC_WAKE = probe('descriptors.freed.waiter-resumes');
 
+// ---- interrupt suppression (VirtIO 1.2 §2.7.10) ------------------------------------------------
+
+/** The driver's look at used.idx after asking for interrupts again found a new element. */
+export const C_RECHECK_FOUND = probe('virtqueue.recheck-after-enable-found-new');
+
+// ---- device reset and failure with I/O under way (VirtIO 1.2 §2.4, §2.1.2) ---------------------
+
+/** The driver wrote 0 while I/O was under way: the reset completes only once that I/O lands. */
+export const C_RESET_WAITS_FOR_IO = probe('device.reset.waits-for-io-under-way');
+/** I/O under way at a failure, or at a reset, lands in its buffers without being published. */
+export const C_LATE_IO_AFTER_FAILURE = probe('device.late-io.after-failure');
+export const C_LATE_IO_IN_RESET = probe('device.late-io.during-reset');
+
 // ---- a fault × what the block requests were doing ----------------------------------------------
 
 /** What the driver's requests were doing when a fault struck. */

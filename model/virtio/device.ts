@@ -4,24 +4,17 @@
  * Models VirtIO 1.2 §2.1 (status), §2.4 (reset), §2.7.13 (device side of split virtqueues), §4.2
  * (MMIO registers), §5.2 (block device) as kernel.md §2.1–2.4 summarise them.
  */
-import type { StateDecl } from '../../sim/state-walk.js';
 import { label } from '../../sim/labels.js';
-import type { Hasher64 } from '../../sim/hash.js';
 import type { Micros } from '../../sim/clock.js';
-import { BLK_HEADER_BYTES, FEATURE_EVENT_IDX, FEATURE_VERSION_1, ISR_CONFIG_CHANGE, ISR_USED_BUFFER, SECTOR_BYTES, STATUS_DEVICE_NEEDS_RESET, STATUS_DRIVER_OK, VIRTIO_BLK_S_IOERR, VIRTIO_BLK_S_OK, VIRTIO_BLK_S_UNSUPP, VIRTIO_BLK_T_FLUSH, VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT, VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_USED_F_NO_NOTIFY } from './constants.js';
-import { BAD_HEAD, BAD_SHAPE, ChainWalk } from './chain-walk.js';
-import { distance, indexMask, needEvent } from './index-math.js';
-import { E_IRQ_SPURIOUS, type InterruptSink } from './interrupt.js';
-import type { RingMemory } from './ring-memory.js';
+import { BLK_HEADER_BYTES, FEATURE_EVENT_IDX, ISR_CONFIG_CHANGE, ISR_USED_BUFFER, SECTOR_BYTES, STATUS_DEVICE_NEEDS_RESET, STATUS_DRIVER_OK, VIRTIO_BLK_S_IOERR, VIRTIO_BLK_S_OK, VIRTIO_BLK_S_UNSUPP, VIRTIO_BLK_T_FLUSH, VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT, VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_USED_F_NO_NOTIFY } from './constants.js';
+import { BAD_HEAD, BAD_SHAPE } from './chain-walk.js';
+import { distance, needEvent } from './index-math.js';
+import { E_IRQ_SPURIOUS } from './interrupt.js';
 import { P_DEVICE_BAD_CHAIN, P_DEVICE_FETCH, P_DEVICE_NEEDS_RESET, P_DEVICE_NOTIFIED, P_DEVICE_RESET, P_DEVICE_STATUS, P_DEVICE_WRITE, P_NOTIFY_DECISION, P_USED_ELEM_ID, P_USED_ELEM_LEN, P_USED_PUBLISH } from '../probes.js';
-import { F_DEVICE_FAILURE, F_IO_ERROR, F_IRQ_SPURIOUS, F_LATENCY_SPIKE, F_UNSUPPORTED, type Faults } from '../faults.js';
-import type { Engine } from '../../sim/engine.js';
+import { F_DEVICE_FAILURE, F_IO_ERROR, F_IRQ_SPURIOUS, F_LATENCY_SPIKE, F_UNSUPPORTED } from '../faults.js';
 import { eventTable } from '../../sim/event-table.js';
-import type { ModelContext, ProbeSink } from '../context.js';
-import type { DiskModel } from '../disk/disk-model.js';
-import type { MutantSet } from '../mutants.js';
-import type { MachineParams } from '../params.js';
 import { workBoundExceeded } from '../../sim/work-bound.js';
+import { C_LATE_IO_AFTER_FAILURE, C_LATE_IO_IN_RESET, C_RESET_WAITS_FOR_IO } from '../coverage.js';
 
 // The device's events (kinds are machine-wide; see sim/event-table.ts).
 export const E_DEV_FETCH = 0; // a = epoch
@@ -31,147 +24,56 @@ export const E_DEV_PUBLISH_ELEM = 3; // a = epoch
 export const E_DEV_PUBLISH_IDX = 4; // a = epoch, b = device slot
 export const E_DEV_NOTIFY_CHECK = 5; // a = epoch, b = old used idx
 export const E_DEV_LATE_STATUS = 6; // a = device slot, b = epoch (idx-before-status mutant)
+export const E_DEV_RESET_DONE = 33; // a = epoch: the I/O under way at a reset has landed
 
-export type DeviceParams = Pick<MachineParams, 'queueSize' | 'indexBits' | 'latencyMicrosOptions' | 'latencySpikeMicros' | 'spuriousDelayMicrosOptions' | 'requestBoundMicros' | 'resetBoundMicros'>;
 const L_LATENCY = label('device.latency');
 const L_SPURIOUS_DELAY = label('irq.spurious-delay');
 
-/** Device request-table slot states. */
-const SLOT_FREE = 0;
-export const SLOT_IO = 1;
-const SLOT_DONE = 2;
+import { DeviceState, SLOT_DONE, SLOT_FREE, SLOT_IO, type DeviceRegisters } from './device-state.js';
+export { SLOT_IO, type DeviceParams, type DeviceRegisters } from './device-state.js';
 
-/** The registers the driver reads and writes (VirtIO 1.2 §4.2.2), as the driver's port. */
-export interface DeviceRegisters {
-  readonly status: number;
-  writeStatus(value: number): void;
-  readonly featuresOffered: number;
-  driverFeatures: number;
-  setupQueue(size: number): void;
-  notify(): void;
-  /** InterruptStatus; the driver acknowledges by clearing the bits it read. */
-  isr: number;
-}
-
-export class VirtioDevice implements DeviceRegisters {
-  /** For the fingerprint audit: a free slot's fields and the chain-walk scratch (filled at each fetch) are dead; `cq` is a FIFO. */
-  static readonly stateDecl: StateDecl = {
-    fixed: ['featuresOffered', 'capacitySectors', 'mutants', 'indexMask', 'params'], dead: ['chain'], fifos: [{ head: 'cqHead', len: 'cqLen', arrays: ['cq'] }],
-    deadIf: Object.fromEntries(['slotHead', 'slotType', 'slotSector', 'slotDataAddr', 'slotDataLen', 'slotDataWritable', 'slotStatusAddr', 'slotWritten', 'slotStatus'].map((f) => [f, (d: VirtioDevice, s: number) => d.slotState[s] === SLOT_FREE])),
-  };
-  // ---- registers (§4.2.2). Invariant: status only changes by driver writes, reset and failure.
-  status = 0;
-  readonly featuresOffered: number;
-  driverFeatures = 0;
-  queueNum = 0;
-  queueReady = 0;
-  isr = 0;
-  /** Capacity in 512-byte sectors (§5.2.4), from the disk. */
-  readonly capacitySectors: number;
-
-  // ---- device-private virtqueue state (§2.7.13). Invariant: lastAvail − used ≤ N.
-  /** Bumped at every reset; events of an older epoch are dropped (the device forgot them). */
-  epoch = 0;
-  lastAvail = 0;
-  usedShadow = 0;
-  /** The fetch loop is running (notifications suppressed while it runs). */
-  busy = 0;
-  failed = 0;
-  eventIdx = 0;
-
-  // ---- requests being served, by slot. Invariant: a slot is SLOT_IO from fetch to I/O done,
-  // SLOT_DONE while queued for or in used-ring publication.
-  readonly slotState: Int32Array;
-  readonly slotHead: Int32Array;
-  readonly slotType: Int32Array;
-  readonly slotSector: Int32Array;
-  readonly slotDataAddr: Int32Array;
-  readonly slotDataLen: Int32Array;
-  readonly slotDataWritable: Int32Array;
-  readonly slotStatusAddr: Int32Array;
-  readonly slotWritten: Int32Array;
-  readonly slotStatus: Int32Array;
-  /** Completion pipeline: slots whose I/O finished, in finishing order, published one at a time. */
-  readonly cq: Int32Array;
-  /** Scratch for walking one chain. */
-  private readonly chain: ChainWalk;
-  cqHead = 0;
-  cqLen = 0;
-  publishing = 0;
-
-  private readonly engine: Engine;
-  private readonly probes: ProbeSink;
-  private readonly faults: Faults;
-  private readonly mutants: MutantSet;
-  private readonly indexMask: number;
-
-  constructor(
-    ctx: ModelContext,
-    private readonly params: DeviceParams,
-    private readonly mem: RingMemory,
-    private readonly disk: DiskModel,
-    private readonly irq: InterruptSink,
-  ) {
-    this.engine = ctx.engine;
-    this.probes = ctx.probes;
-    this.faults = ctx.faults;
-    this.mutants = ctx.mutants;
-    this.indexMask = indexMask(params.indexBits);
-    const n = params.queueSize;
-    this.featuresOffered = FEATURE_VERSION_1 | FEATURE_EVENT_IDX;
-    this.capacitySectors = disk.sectors;
-    this.slotState = new Int32Array(n);
-    this.slotHead = new Int32Array(n);
-    this.slotType = new Int32Array(n);
-    this.slotSector = new Int32Array(n);
-    this.slotDataAddr = new Int32Array(n);
-    this.slotDataLen = new Int32Array(n);
-    this.slotDataWritable = new Int32Array(n);
-    this.slotStatusAddr = new Int32Array(n);
-    this.slotWritten = new Int32Array(n);
-    this.slotStatus = new Int32Array(n);
-    this.cq = new Int32Array(n);
-    this.chain = new ChainWalk(n);
-  }
-
-  /** Power-on state. */
-  begin(): void {
-    this.epoch = 0;
-    this.clearState();
-    // Zeroed slots for a new run (a fetch writes every field the fingerprint reads of a taken slot).
-    for (const a of [this.slotHead, this.slotType, this.slotSector, this.slotDataAddr, this.slotDataLen, this.slotDataWritable, this.slotStatusAddr, this.slotWritten, this.slotStatus, this.cq, this.chain.addr, this.chain.len, this.chain.writable]) a.fill(0);
-  }
-
-  private clearState(): void {
-    this.status = 0;
-    this.driverFeatures = 0;
-    this.queueNum = 0;
-    this.queueReady = 0;
-    this.isr = 0;
-    this.lastAvail = 0;
-    this.usedShadow = 0;
-    this.busy = 0;
-    this.failed = 0;
-    this.eventIdx = 0;
-    this.slotState.fill(SLOT_FREE);
-    this.cqHead = 0;
-    this.cqLen = 0;
-    this.publishing = 0;
-  }
-
+export class VirtioDevice extends DeviceState implements DeviceRegisters {
   // ---- status register (§2.1, §2.4) ----
 
-  /** Driver writes the status register. Writing 0 resets the device (§2.4.1). */
+  /**
+   * Driver writes the status register. Writing 0 resets the device (§2.4). A reset is not
+   * instantaneous on real hardware: I/O already under way still finishes into the request's
+   * buffers, and the device reports the reset done by reading back 0 only after that (§2.4.2:
+   * the driver must wait for status 0 before reusing the queue memory — the driver's
+   * INIT_WAIT_RESET). With nothing under way it completes at once.
+   */
   writeStatus(value: number): void {
     if (value === 0) {
-      this.epoch++;
-      this.clearState();
-      this.probes.add(P_DEVICE_RESET, this.epoch, 0, 0);
+      if (this.ioUnderWay()) {
+        this.cov.hit(C_RESET_WAITS_FOR_IO);
+        this.resetting = 1;
+        this.busy = 0;
+        return;
+      }
+      this.completeReset();
       return;
     }
+    if (this.resetting === 1) return; // ignored until the reset is done (a driver bug to write it)
     // A failed device keeps NEEDS_RESET until reset (§2.1.2).
     this.status = value | (this.status & STATUS_DEVICE_NEEDS_RESET);
     if ((value & STATUS_DRIVER_OK) !== 0) this.eventIdx = (this.driverFeatures & FEATURE_EVENT_IDX) !== 0 ? 1 : 0;
+  }
+
+  private ioUnderWay(): boolean {
+    for (let s = 0; s < this.slotState.length; s++) if (this.slotState[s] === SLOT_IO) return true;
+    return false;
+  }
+
+  private completeReset(): void {
+    this.epoch++;
+    this.clearState();
+    this.probes.add(P_DEVICE_RESET, this.epoch, 0, 0);
+  }
+
+  /** E_DEV_RESET_DONE: the I/O under way at the reset has landed; the reset completes. */
+  resetDone(epoch: number): void {
+    if (epoch !== this.epoch || this.resetting === 0) return;
+    this.completeReset();
   }
 
   /** Driver sets up queue 0 (§4.2.3.2): size, then QueueReady. */
@@ -182,7 +84,7 @@ export class VirtioDevice implements DeviceRegisters {
 
   /** True when the device may touch the rings: DRIVER_OK set, queue ready, not failed (§2.1.2). */
   private live(): boolean {
-    return (this.status & STATUS_DRIVER_OK) !== 0 && this.queueReady === 1 && this.failed === 0;
+    return (this.status & STATUS_DRIVER_OK) !== 0 && this.queueReady === 1 && this.failed === 0 && this.resetting === 0;
   }
 
   // ---- notification (§2.7.13.x "driver notifies the device") ----
@@ -309,10 +211,13 @@ export class VirtioDevice implements DeviceRegisters {
    * Faults: the device may fail here instead, or return IOERR / UNSUPP.
    */
   ioDone(slot: number, epoch: number): void {
-    if (epoch !== this.epoch || this.failed === 1 || this.slotState[slot] !== SLOT_IO) return;
+    if (epoch !== this.epoch || this.slotState[slot] !== SLOT_IO) return;
     const p = this.params;
     const head = this.slotHead[slot];
-    if (this.faults.strike(F_DEVICE_FAILURE, p.resetBoundMicros + p.requestBoundMicros, head)) {
+    const quiescing = this.failed === 1 || this.resetting === 1;
+    if (!quiescing && this.faults.strike(F_DEVICE_FAILURE, p.resetBoundMicros + p.requestBoundMicros, head)) {
+      // This request's I/O is what failed: nothing of it lands, and nothing of it is under way.
+      this.slotState[slot] = SLOT_FREE;
       this.fail();
       return;
     }
@@ -344,7 +249,14 @@ export class VirtioDevice implements DeviceRegisters {
     }
     this.slotStatus[slot] = status;
     this.slotWritten[slot] = written + 1; // data plus the status byte
-    if (!this.mutants.idxBeforeStatus) this.writeStatusByte(slot);
+    if (!this.mutants.idxBeforeStatus || quiescing) this.writeStatusByte(slot);
+    if (quiescing) {
+      // A failed or resetting device publishes nothing: the I/O landed in memory, and that is all.
+      this.cov.hit(this.resetting === 1 ? C_LATE_IO_IN_RESET : C_LATE_IO_AFTER_FAILURE);
+      this.slotState[slot] = SLOT_FREE;
+      if (this.resetting === 1 && !this.ioUnderWay()) this.engine.after(1, E_DEV_RESET_DONE, this.epoch, 0);
+      return;
+    }
     this.slotState[slot] = SLOT_DONE;
     this.cq[(this.cqHead + this.cqLen) % this.cq.length] = slot;
     this.cqLen++;
@@ -361,7 +273,7 @@ export class VirtioDevice implements DeviceRegisters {
 
   /** E_DEV_PUBLISH_ELEM: write the used element {id = head, len = bytes written} (§2.7.8). */
   publishElem(epoch: number): void {
-    if (epoch !== this.epoch || this.failed === 1 || this.cqLen === 0) {
+    if (epoch !== this.epoch || this.failed === 1 || this.resetting === 1 || this.cqLen === 0) {
       if (epoch === this.epoch) this.publishing = 0;
       return;
     }
@@ -381,7 +293,7 @@ export class VirtioDevice implements DeviceRegisters {
 
   /** E_DEV_PUBLISH_IDX: barrier, then used.idx += 1 (§2.7.8: the device publishes by the index). */
   publishIdx(epoch: number, slot: number): void {
-    if (epoch !== this.epoch || this.failed === 1) return;
+    if (epoch !== this.epoch || this.failed === 1 || this.resetting === 1) return;
     const old = this.usedShadow;
     this.usedShadow = (old + 1) & this.indexMask;
     this.mem.setUsedIdx(this.usedShadow);
@@ -418,7 +330,7 @@ export class VirtioDevice implements DeviceRegisters {
    * suppressed (§2.7.10): VIRTQ_AVAIL_F_NO_INTERRUPT, or with EVENT_IDX `vring_need_event`.
    */
   notifyCheck(epoch: number, oldIdx: number): void {
-    if (epoch !== this.epoch || this.failed === 1) return;
+    if (epoch !== this.epoch || this.failed === 1 || this.resetting === 1) return;
     const mem = this.mem;
     const newIdx = this.usedShadow;
     const raise =
@@ -440,7 +352,8 @@ export class VirtioDevice implements DeviceRegisters {
 
   /**
    * Device failure (§2.1.2): set DEVICE_NEEDS_RESET and send a configuration-change interrupt.
-   * The device then processes nothing until it is reset; requests in flight are dropped.
+   * The device then processes nothing until it is reset: nothing is fetched or published, and
+   * requests in flight never complete; I/O already under way still lands in its buffers.
    */
   fail(): void {
     if (this.failed === 1) return;
@@ -450,41 +363,6 @@ export class VirtioDevice implements DeviceRegisters {
     this.probes.add(P_DEVICE_NEEDS_RESET, this.epoch, 0, 0);
     this.isr |= ISR_CONFIG_CHANGE;
     this.irq.raise(ISR_CONFIG_CHANGE);
-  }
-
-  isSlotBusy(slot: number): boolean {
-    return this.slotState[slot] !== SLOT_FREE;
-  }
-
-  fingerprint(h: Hasher64): void {
-    h.int(this.status);
-    h.int(this.driverFeatures);
-    h.int(this.queueNum);
-    h.int(this.queueReady);
-    h.int(this.isr);
-    h.int(this.lastAvail);
-    h.int(this.usedShadow);
-    h.int(this.busy);
-    h.int(this.failed);
-    h.int(this.eventIdx);
-    h.int(this.publishing);
-    // Pending events carry the epoch they were scheduled in; stale ones are dropped on arrival.
-    h.int(this.epoch);
-    for (let s = 0; s < this.slotState.length; s++) {
-      h.int(this.slotState[s]);
-      if (this.slotState[s] === SLOT_FREE) continue;
-      h.int(this.slotHead[s]);
-      h.int(this.slotType[s]);
-      h.int(this.slotSector[s]);
-      h.int(this.slotDataAddr[s]);
-      h.int(this.slotDataLen[s]);
-      h.int(this.slotDataWritable[s]);
-      h.int(this.slotStatusAddr[s]);
-      h.int(this.slotWritten[s]);
-      h.int(this.slotStatus[s]);
-    }
-    h.int(this.cqLen);
-    for (let i = 0; i < this.cqLen; i++) h.int(this.cq[(this.cqHead + i) % this.cq.length]);
   }
 }
 
@@ -496,4 +374,5 @@ export const DEVICE_EVENTS = eventTable<VirtioDevice>('device', [
   [E_DEV_PUBLISH_IDX, 'dev.publish-idx', (d, a, b) => d.publishIdx(a, b), ['epoch', 'slot']],
   [E_DEV_NOTIFY_CHECK, 'dev.notify-check', (d, a, b) => d.notifyCheck(a, b), ['epoch', 'old-used']],
   [E_DEV_LATE_STATUS, 'dev.late-status', (d, a, b) => d.lateStatus(a, b), ['slot', 'epoch']],
+  [E_DEV_RESET_DONE, 'dev.reset-done', (d, a) => d.resetDone(a), ['epoch', '']],
 ]);

@@ -27,6 +27,9 @@ export const E_DRV_SPIN_POLL = 19; // a = client, b = request serial
 /** A request's result reaches its requester (BlockRequester.done), one step after completion. */
 export const E_CLIENT_DONE = 21; // a = client, b = result
 export const E_DRV_POLL_STATUS = 22;
+/** The handler's interrupt suppression (§2.7.10), each a write the device can see in between. */
+export const E_DRV_CB_DISABLE = 31; // a = drain mode: avail.flags = NO_INTERRUPT (EVENT_IDX off)
+export const E_DRV_CB_ENABLE = 32; // a = drain mode: avail.flags = 0, or used_event = last_used
 
 export type DriverParams = Pick<MachineParams, 'queueSize' | 'indexBits' | 'pollTimeoutMicros' | 'eclipseBPollIntervalMicros' | 'eclipseBSpinTimeoutMicros'>;
 

@@ -14,14 +14,14 @@
  *   by spin-polling used.idx with a budget; on timeout the chain stays posted and is forgotten, and
  *   the next request takes the first used element it sees (kernel.md §2.4).
  */
-import { C_DESC_SHORT, C_DESC_SHORT_BEHIND, C_DESC_WAKE } from '../coverage.js';
-import { BLOCK_BYTES, ISR_CONFIG_CHANGE, ISR_USED_BUFFER, SECTORS_PER_BLOCK, STATUS_DEVICE_NEEDS_RESET, STATUS_SENTINEL, VIRTIO_BLK_S_IOERR, VIRTIO_BLK_S_OK, VIRTIO_BLK_S_UNSUPP, VIRTIO_BLK_T_FLUSH, VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE, VIRTQ_USED_F_NO_NOTIFY } from './constants.js';
+import { C_DESC_SHORT, C_DESC_SHORT_BEHIND, C_DESC_WAKE, C_RECHECK_FOUND } from '../coverage.js';
+import { BLOCK_BYTES, ISR_CONFIG_CHANGE, ISR_USED_BUFFER, SECTORS_PER_BLOCK, STATUS_DEVICE_NEEDS_RESET, STATUS_SENTINEL, VIRTIO_BLK_S_IOERR, VIRTIO_BLK_S_OK, VIRTIO_BLK_S_UNSUPP, VIRTIO_BLK_T_FLUSH, VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT, VIRTQ_DESC_F_NEXT, VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_DESC_F_WRITE, VIRTQ_USED_F_NO_NOTIFY } from './constants.js';
 import { needEvent } from './index-math.js';
 import { PANIC_SPURIOUS_INTERRUPT, P_ABANDON, P_AVAIL_PUBLISH, P_COMPLETE, P_DESC_WAIT, P_DESC_WAKE, P_DRIVER_ALLOC, P_DRIVER_BAD_USED, P_DRIVER_CONSUME, P_DRIVER_FILL, P_DRIVER_FREE, P_DRIVER_NOTIFY, P_DRIVER_READ_USED, P_HANDLER_END, P_HANDLER_START, P_ISR_ACK, P_ISR_READ, P_KICK_DECISION, P_PANIC, P_REQUEST_START, P_SLOT_WRITE, P_STATUS_READ } from '../probes.js';
 import type { InterruptTarget } from './interrupt.js';
 import { eventTable } from '../../sim/event-table.js';
 import { R_ERROR, R_IOERR, R_OK, R_UNSUPP, type BlockPort } from '../block/block-port.js';
-import { E_CLIENT_DONE, E_DRV_DRAIN, E_DRV_HANDLER_ACK, E_DRV_HANDLER_ISR, E_DRV_INIT_STEP, E_DRV_NOTIFY, E_DRV_POLL_STATUS, E_DRV_POLL_TIMER, E_DRV_RECHECK, E_DRV_SPIN_POLL, E_DRV_SUBMIT_STEP, RQ_IDLE, RQ_WAIT_LOCK, RQ_WAIT_DESC, RQ_IN_FLIGHT, LOCK_NONE, LOCK_HANDLER, LOCK_SUBMIT, LOCK_POLL, DRAIN_HANDLER, DRAIN_POLL, PH_ALLOC, PH_FILL, PH_SLOT, PH_PUBLISH, PH_KICK } from './driver-state.js';
+import { E_CLIENT_DONE, E_DRV_DRAIN, E_DRV_HANDLER_ACK, E_DRV_HANDLER_ISR, E_DRV_INIT_STEP, E_DRV_NOTIFY, E_DRV_CB_DISABLE, E_DRV_CB_ENABLE, E_DRV_POLL_STATUS, E_DRV_POLL_TIMER, E_DRV_RECHECK, E_DRV_SPIN_POLL, E_DRV_SUBMIT_STEP, RQ_IDLE, RQ_WAIT_LOCK, RQ_WAIT_DESC, RQ_IN_FLIGHT, LOCK_NONE, LOCK_HANDLER, LOCK_SUBMIT, LOCK_POLL, DRAIN_HANDLER, DRAIN_POLL, PH_ALLOC, PH_FILL, PH_SLOT, PH_PUBLISH, PH_KICK } from './driver-state.js';
 import { DriverInit } from './driver-init.js';
 export class VirtioDriver extends DriverInit implements BlockPort, InterruptTarget {
   // =====================================================================================
@@ -235,7 +235,8 @@ export class VirtioDriver extends DriverInit implements BlockPort, InterruptTarg
     }
     if ((bits & ISR_USED_BUFFER) !== 0) {
       this.drainConsumed = 0;
-      this.engine.after(1, E_DRV_DRAIN, DRAIN_HANDLER, 0);
+      // Without EVENT_IDX the handler first asks for no interrupts while it drains (§2.7.10).
+      this.engine.after(1, this.eventIdx === 1 ? E_DRV_DRAIN : E_DRV_CB_DISABLE, DRAIN_HANDLER, 0);
       return;
     }
     this.endHandler();
@@ -256,30 +257,57 @@ export class VirtioDriver extends DriverInit implements BlockPort, InterruptTarg
       this.consume(observed);
       this.drainConsumed++;
       // Mutant single-pop-per-irq: `if` instead of `while` in the handler.
-      if (mode === DRAIN_HANDLER && this.mutants.singlePopPerIrq) return this.endDrain(mode);
+      if (mode === DRAIN_HANDLER && this.mutants.singlePopPerIrq) {
+        this.askForInterrupts();
+        return this.endDrain(mode);
+      }
       this.engine.after(1, E_DRV_DRAIN, mode, 0);
       return;
     }
     if (mode === DRAIN_HANDLER && this.drainConsumed === 0 && this.mutants.spuriousIrqAssert) {
       this.doPanic(PANIC_SPURIOUS_INTERRUPT);
     }
-    if (this.eventIdx === 1) {
-      // §2.7.10: ask for an interrupt when used.idx passes last_used, then look once more, since
-      // the device may have published after our read but before seeing the new used_event.
-      this.mem.setUsedEvent(this.mutants.eventIdxOffByOne ? (this.lastUsed + 1) & this.indexMask : this.lastUsed);
-      this.engine.after(1, E_DRV_RECHECK, mode, 0);
+    // Caught up. With EVENT_IDX, or in the handler with the flag set, interrupts must be asked
+    // for again, and that write is a step of its own: the device can publish between our read of
+    // used.idx and it, and then sees suppression still on, so the re-check after it is what
+    // catches that completion (§2.7.10; Linux's virtqueue_enable_cb returns whether to poll again).
+    if (this.eventIdx === 1 || mode === DRAIN_HANDLER) {
+      this.engine.after(1, E_DRV_CB_ENABLE, mode, 0);
       return;
     }
     this.endDrain(mode);
   }
 
-  /** E_DRV_RECHECK: after writing used_event, one more look at used.idx. */
+  /** E_DRV_CB_DISABLE (handler, EVENT_IDX off): avail.flags = VIRTQ_AVAIL_F_NO_INTERRUPT, then drain. */
+  cbDisable(mode: number): void {
+    this.mem.setAvailFlags(VIRTQ_AVAIL_F_NO_INTERRUPT);
+    this.engine.after(1, E_DRV_DRAIN, mode, 0);
+  }
+
+  /**
+   * E_DRV_CB_ENABLE: ask for interrupts again — with EVENT_IDX an interrupt when used.idx passes
+   * last_used (used_event = last_used), without it avail.flags = 0 — then look once more.
+   */
+  cbEnable(mode: number): void {
+    this.askForInterrupts();
+    this.engine.after(1, E_DRV_RECHECK, mode, 0);
+  }
+
+  protected askForInterrupts(): void {
+    if (this.eventIdx === 1) this.mem.setUsedEvent(this.mutants.eventIdxOffByOne ? (this.lastUsed + 1) & this.indexMask : this.lastUsed);
+    else this.mem.setAvailFlags(0);
+  }
+
+  /** E_DRV_RECHECK: after asking for interrupts again, one more look at used.idx. */
   recheck(mode: number): void {
     const observed = this.mem.usedIdx();
     this.probes.add(P_DRIVER_READ_USED, observed, 0, 0);
     const hasNew = this.mutants.wrapCompare ? this.lastUsed < observed : observed !== this.lastUsed;
-    if (hasNew) this.engine.after(1, E_DRV_DRAIN, mode, 0);
-    else this.endDrain(mode);
+    if (hasNew) {
+      this.cov.hit(C_RECHECK_FOUND);
+      // Found one the device published while interrupts were off: suppress again and drain.
+      this.engine.after(1, this.eventIdx === 1 || mode !== DRAIN_HANDLER ? E_DRV_DRAIN : E_DRV_CB_DISABLE, mode, 0);
+    } else this.endDrain(mode);
   }
 
   protected endDrain(mode: number): void {
@@ -446,6 +474,8 @@ export const DRIVER_EVENTS = eventTable<VirtioDriver>('driver', [
   [E_DRV_HANDLER_ACK, 'drv.handler-ack', (d, a) => d.handlerAck(a), ['bits', '']],
   [E_DRV_DRAIN, 'drv.drain', (d, a) => d.drain(a), ['mode', '']],
   [E_DRV_RECHECK, 'drv.recheck', (d, a) => d.recheck(a), ['mode', '']],
+  [E_DRV_CB_DISABLE, 'drv.cb-disable', (d, a) => d.cbDisable(a), ['mode', '']],
+  [E_DRV_CB_ENABLE, 'drv.cb-enable', (d, a) => d.cbEnable(a), ['mode', '']],
   [E_DRV_POLL_TIMER, 'drv.poll-timer', (d, a, b) => d.pollTimer(a, b), ['client', 'serial']],
   [E_DRV_SPIN_POLL, 'drv.spin-poll', (d, a, b) => d.spinPoll(a, b), ['client', 'serial']],
   [E_DRV_POLL_STATUS, 'drv.poll-status', (d) => d.pollStatus()],
