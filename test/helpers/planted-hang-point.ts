@@ -5,7 +5,7 @@
  */
 import { E_DEV_IO_DONE } from '../../model/virtio/device.js';
 
-export const HANG_STEP = 70;
+export const HANG_STEP = 66;
 
 /** Would the event `kind` at this point of the run (`sim`: its step count and clock) hang? */
 export function plantedHangHere(sim: { readonly steps: number; readonly now: number }, kind: number): boolean {

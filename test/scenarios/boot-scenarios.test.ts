@@ -35,11 +35,19 @@ import { ScenarioSystem } from '../../scenarios/system.js';
 import { assertSeedDeterminesRun, campaignToFirstFailure, exploreToEnd, recordedCampaign, replayRoundTrip, RunRecorder, runAfter, show } from '../helpers/scenario-runs.js';
 const BOOT_NAMES = ['boot', 'service-crash-loop', 'service-hang', 'dependency-slow', 'power-loss-reboot', 'init-small'] as const;
 const CLEAN_SEEDS = 40;
+/**
+ * service-crash-loop runs more: a service reaches Failed (five crashes within MaxT) in about one
+ * run in ten (32 and 40 of 400 seeds on two builds), so 40 seeds can miss it.
+ */
+const CLEAN_SEEDS_OF: Record<string, number> = { 'service-crash-loop': 80 };
+const cleanSeeds = (name: string) => CLEAN_SEEDS_OF[name] ?? CLEAN_SEEDS;
 const MUTANT_SEEDS = 60;
 const ECLIPSE_B_SEEDS = 20;
 
 /** Program steps every run exceeds: init ran, and services with it (init-small lasts 100 ms, most of it boot). */
-const MIN_PROGRAM_STEPS: Record<string, number> = { boot: 100, 'service-crash-loop': 100, 'service-hang': 100, 'dependency-slow': 100, 'power-loss-reboot': 100, 'init-small': 20 };
+// power-loss-reboot counts from the last boot, and a power loss drawn near the end leaves that
+// boot a few milliseconds (seed 4: lost at 2,488 ms of 2,500, 9 program steps since).
+const MIN_PROGRAM_STEPS: Record<string, number> = { boot: 100, 'service-crash-loop': 100, 'service-hang': 100, 'dependency-slow': 100, 'power-loss-reboot': 0, 'init-small': 20 };
 
 /**
  * Scenarios where every run delivers IPC messages (READY at least). Not init-small (100 ms, most
@@ -264,13 +272,13 @@ class BootRunRecorder extends RunRecorder<BootRun> {
   }
 }
 
-/** The reference campaign of each scenario (seeds 1…CLEAN_SEEDS), run once and shared. */
+/** The reference campaign of each scenario (seeds 1…cleanSeeds(name)), run once and shared. */
 const referenceCampaigns = new Map<string, { campaign: Campaign; runs: BootRun[] }>();
 
 function referenceCampaign(name: string) {
   let r = referenceCampaigns.get(name);
   if (!r) {
-    r = recordedCampaign(new BootRunRecorder(makeCampaignSystem(resolveTarget(name, 'reference', []))), CLEAN_SEEDS);
+    r = recordedCampaign(new BootRunRecorder(makeCampaignSystem(resolveTarget(name, 'reference', []))), cleanSeeds(name));
     referenceCampaigns.set(name, r);
   }
   return r;
@@ -283,12 +291,12 @@ const tableText = (r: BootRun) => (r.finalSt ? r.finalSt.map((st, i) => `${SERVI
 // ---- 1. reference is clean, and does the work ----
 
 for (const name of BOOT_NAMES) {
-  test(`boot scenarios: reference runs clean on ${name} for ${CLEAN_SEEDS} seeds, and every run boots init and starts services`, (t) => {
+  test(`boot scenarios: reference runs clean on ${name} for ${cleanSeeds(name)} seeds, and every run boots init and starts services`, (t) => {
     const { campaign, runs } = referenceCampaign(name);
-    t.is(campaign.runs, CLEAN_SEEDS);
+    t.is(campaign.runs, cleanSeeds(name));
     t.deepEqual(campaign.orderedFindings().map((f) => `seed ${f.seed}: ${f.check} at step ${f.violation.step}: ${f.violation.message}`), []);
     t.is(campaign.failedRuns, 0);
-    t.is(runs.length, CLEAN_SEEDS, 'one record per run');
+    t.is(runs.length, cleanSeeds(name), 'one record per run');
     for (const r of runs) {
       t.is(r.bootFailure, 0, `seed ${r.seed}: booted`);
       t.is(r.initPid, 1, `seed ${r.seed}: init is PID 1 in slot 1`);
@@ -386,7 +394,7 @@ test('boot scenarios: across the reference campaigns init (PID 1) never exits an
       t.not(r.initState, PS_ZOMBIE, `${name} seed ${r.seed}: init is not a zombie`);
     }
   }
-  t.is(runs, BOOT_NAMES.length * CLEAN_SEEDS);
+  t.is(runs, BOOT_NAMES.reduce((a, name) => a + cleanSeeds(name), 0));
 });
 
 // ---- 2. the service-manager and IPC mutants ----
