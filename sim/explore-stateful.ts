@@ -2,7 +2,7 @@ import { Chooser } from './chooser.js';
 import { Hasher64 } from './hash.js';
 import { FingerprintSet } from './fingerprint-set.js';
 import type { StateStore } from './state-store.js';
-import { splitUntried } from './subtree-split.js';
+import { SubtreeCursor } from './subtree-split.js';
 import { DfsStrategy } from './strategy/dfs.js';
 import { Snapshot, Snapshotter } from './snapshot.js';
 import { FingerprintAudit } from './audit.js';
@@ -34,12 +34,8 @@ export class StatefulExplorer implements SubtreeExplorer {
   private valid = new Uint8Array(256);
   /** With the audit: the state number at each depth of the current path. */
   private idAt = new Int32Array(256);
-  private prefix = new Int32Array(256);
-  private prefixLength = 0;
-  /** Backtracking never bumps a choice point below this one (the subtree's prefix length). */
-  private floor = 0;
-  /** A path of the current subtree has run, so the choice log describes it (for `split`). */
-  private ran = false;
+  /** The prefix the next path replays, and the subtree's floor (sim/subtree-split.ts). */
+  private readonly subtree = new SubtreeCursor();
   /** Where the next path starts: −1 from `begin`, else the depth whose snapshot to restore. */
   private resumeDepth = -1;
   private pathDepth = 0;
@@ -77,7 +73,7 @@ export class StatefulExplorer implements SubtreeExplorer {
     this.audit = opts.audit ? new FingerprintAudit(system) : null;
     if (this.audit) this.own!.trackIds();
     this.chooser.reset(this.dfs);
-    this.dfs.setPrefix(this.prefix, 0);
+    this.dfs.setPrefix(this.subtree.prefix, 0);
     system.begin(this.chooser, 0);
     system.fingerprint(this.h);
     this.seen.visit(this.h.h1, this.h.h2, 0);
@@ -96,7 +92,7 @@ export class StatefulExplorer implements SubtreeExplorer {
   }
 
   get stackSize(): number {
-    return this.prefixLength;
+    return this.subtree.prefixLength;
   }
 
   /** Bytes the snapshots hold. */
@@ -119,11 +115,8 @@ export class StatefulExplorer implements SubtreeExplorer {
   }
 
   restartUnder(prefix: readonly number[]): void {
-    if (this.prefix.length < prefix.length) this.prefix = grow(this.prefix, prefix.length);
-    this.prefix.set(prefix);
-    this.prefixLength = this.floor = prefix.length;
+    this.subtree.restartUnder(prefix);
     this.resumeDepth = -1;
-    this.ran = false;
     this.depthCut = false;
     this.finished = false;
     this.result.complete = false;
@@ -131,11 +124,7 @@ export class StatefulExplorer implements SubtreeExplorer {
   }
 
   split(): number[][] {
-    if (this.finished || !this.ran) return [];
-    const s = splitUntried(this.chooser.log, this.prefix, this.prefixLength, this.floor);
-    if (!s) return [];
-    this.floor = s.floor;
-    return s.prefixes;
+    return this.finished ? [] : this.subtree.split(this.chooser.log);
   }
 
   /**
@@ -179,7 +168,7 @@ export class StatefulExplorer implements SubtreeExplorer {
   }
 
   advance(maxRuns: number): boolean {
-    const { system, opts, seen, h, dfs, chooser, result } = this;
+    const { system, opts, seen, h, dfs, chooser, result, subtree } = this;
     const log = chooser.log;
     for (let r = 0; r < maxRuns && !this.finished; r++) {
       if (seen.size >= opts.maxStates) {
@@ -187,7 +176,7 @@ export class StatefulExplorer implements SubtreeExplorer {
         break;
       }
       result.runs++;
-      dfs.setPrefix(this.prefix, this.prefixLength);
+      dfs.setPrefix(subtree.prefix, subtree.prefixLength);
       let depth: number;
       if (this.resumeDepth < 0) {
         chooser.reset(dfs);
@@ -199,7 +188,7 @@ export class StatefulExplorer implements SubtreeExplorer {
         this.snapper.restore(this.snaps[depth]);
         log.length = this.logAt[depth];
       }
-      const prefixLength = this.prefixLength;
+      const prefixLength = subtree.prefixLength;
       let fresh = log.length >= prefixLength;
       for (;;) {
         // The state before this step, unless it is the one just restored.
@@ -247,10 +236,8 @@ export class StatefulExplorer implements SubtreeExplorer {
         break;
       }
       // Backtrack: the deepest choice point with an untried option within the subtree…
-      this.ran = true;
-      let i = log.length - 1;
-      while (i >= this.floor && log.values[i] + 1 >= log.counts[i]) i--;
-      if (i < this.floor) {
+      const i = subtree.backtrack(log);
+      if (i < 0) {
         if (this.depthCut) this.finish('depth');
         else {
           result.complete = true;
@@ -258,10 +245,6 @@ export class StatefulExplorer implements SubtreeExplorer {
         }
         break;
       }
-      if (this.prefix.length < i + 1) this.prefix = grow(this.prefix, i + 1);
-      for (let j = 0; j < i; j++) this.prefix[j] = log.values[j];
-      this.prefix[i] = log.values[i] + 1;
-      this.prefixLength = i + 1;
       // …and the state before the step that made it: the deepest depth whose log length is ≤ i.
       // A choice made when the run began (before step 1) restarts the run.
       if (i < this.logAt[0]) this.resumeDepth = -1;

@@ -3,7 +3,7 @@ import { Hasher64 } from './hash.js';
 import { FingerprintSet } from './fingerprint-set.js';
 import { DfsStrategy } from './strategy/dfs.js';
 import type { StateStore } from './state-store.js';
-import { splitUntried } from './subtree-split.js';
+import { SubtreeCursor } from './subtree-split.js';
 import type { SimSystem } from './system.js';
 import type { Violation } from './violation.js';
 import type { Label } from './labels.js';
@@ -105,12 +105,8 @@ export class Explorer implements SubtreeExplorer {
   /** The store when it is the explorer's own (the audit numbers its states). */
   private readonly own: FingerprintSet | null;
   private readonly h = new Hasher64();
-  private prefix = new Int32Array(256);
-  private prefixLength = 0;
-  /** Backtracking never bumps a choice point below this one (the subtree's prefix length). */
-  private floor = 0;
-  /** A path of the current subtree has run, so the choice log describes it (for `split`). */
-  private ran = false;
+  /** The prefix the next path replays, and the subtree's floor (sim/subtree-split.ts). */
+  private readonly subtree = new SubtreeCursor();
   private depthCut = false;
   private finished = false;
   private readonly audit: FingerprintAudit | null;
@@ -141,7 +137,7 @@ export class Explorer implements SubtreeExplorer {
     if (this.audit) this.own!.trackIds();
     // The initial state.
     this.chooser.reset(this.dfs);
-    this.dfs.setPrefix(this.prefix, 0);
+    this.dfs.setPrefix(this.subtree.prefix, 0);
     system.begin(this.chooser, 0);
     system.fingerprint(this.h);
     this.seen.visit(this.h.h1, this.h.h2, 0);
@@ -184,7 +180,7 @@ export class Explorer implements SubtreeExplorer {
 
   /** …and choice points on the depth-first stack (the prefix the next path replays). */
   get stackSize(): number {
-    return this.prefixLength;
+    return this.subtree.prefixLength;
   }
 
   /** Stops the search early (an interrupt); the result says so. */
@@ -196,10 +192,7 @@ export class Explorer implements SubtreeExplorer {
   }
 
   restartUnder(prefix: readonly number[]): void {
-    if (this.prefix.length < prefix.length) this.prefix = new Int32Array(Math.max(this.prefix.length * 2, prefix.length));
-    this.prefix.set(prefix);
-    this.prefixLength = this.floor = prefix.length;
-    this.ran = false;
+    this.subtree.restartUnder(prefix);
     this.depthCut = false;
     this.finished = false;
     this.result.complete = false;
@@ -207,16 +200,12 @@ export class Explorer implements SubtreeExplorer {
   }
 
   split(): number[][] {
-    if (this.finished || !this.ran) return [];
-    const s = splitUntried(this.chooser.log, this.prefix, this.prefixLength, this.floor);
-    if (!s) return [];
-    this.floor = s.floor;
-    return s.prefixes;
+    return this.finished ? [] : this.subtree.split(this.chooser.log);
   }
 
   /** Explores up to `maxRuns` more paths. Returns true when the search is over. */
   advance(maxRuns: number): boolean {
-    const { system, opts, seen, h, dfs, chooser, result } = this;
+    const { system, opts, seen, h, dfs, chooser, result, subtree } = this;
     for (let r = 0; r < maxRuns && !this.finished; r++) {
       if (seen.size >= opts.maxStates) {
         // The initial state alone may fill the bound.
@@ -224,11 +213,11 @@ export class Explorer implements SubtreeExplorer {
         break;
       }
       result.runs++;
-      dfs.setPrefix(this.prefix, this.prefixLength);
+      dfs.setPrefix(subtree.prefix, subtree.prefixLength);
       chooser.reset(dfs);
       system.begin(chooser, 0);
       const log = chooser.log;
-      const prefixLength = this.prefixLength;
+      const prefixLength = subtree.prefixLength;
       // Choice points at index < prefixLength replay the prefix; the path is new once the last
       // prefix choice (the one just bumped) has been consumed.
       let fresh = prefixLength === 0;
@@ -276,10 +265,7 @@ export class Explorer implements SubtreeExplorer {
         break;
       }
       // Backtrack: the deepest choice point with an untried option, within the subtree.
-      this.ran = true;
-      let i = log.length - 1;
-      while (i >= this.floor && log.values[i] + 1 >= log.counts[i]) i--;
-      if (i < this.floor) {
+      if (subtree.backtrack(log) < 0) {
         if (this.depthCut) this.finish('depth');
         else {
           result.complete = true;
@@ -287,10 +273,6 @@ export class Explorer implements SubtreeExplorer {
         }
         break;
       }
-      if (this.prefix.length < i + 1) this.prefix = new Int32Array(Math.max(this.prefix.length * 2, i + 1));
-      for (let j = 0; j < i; j++) this.prefix[j] = log.values[j];
-      this.prefix[i] = log.values[i] + 1;
-      this.prefixLength = i + 1;
     }
     this.sync();
     return this.finished;

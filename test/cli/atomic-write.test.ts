@@ -5,16 +5,15 @@
  */
 import test from 'ava';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseReplay } from '../../scenarios/replay-file.js';
 import { CLI_PATH } from '../helpers/paths.js';
-import { cli, tempDir } from '../helpers/cli.js';
+import { cli, freshDirs } from '../helpers/cli.js';
 import { wholeRecord } from '../helpers/atomic-writer.js';
 
-const dir = tempDir('atomic');
-test.after.always(() => rmSync(dir, { recursive: true, force: true }));
+const dir = freshDirs(test)('atomic');
 
 const WRITER = fileURLToPath(new URL('../helpers/atomic-writer.js', import.meta.url));
 

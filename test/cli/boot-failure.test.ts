@@ -4,17 +4,16 @@
  * it under bootFailures, and a campaign counts it per reason whatever the number of workers.
  */
 import test from 'ava';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeImage } from '../../model/fs/host/image-writer.js';
 import { dir, file } from '../../model/fs/host/tree.js';
 import { programElf } from '../../model/proc/programs/registry.js';
 import { Campaign } from '../../sim/campaign.js';
 import { makeCampaignSystem, resolveTarget, withImage } from '../../scenarios/operations.js';
-import { cli, tempDir } from '../helpers/cli.js';
+import { cli, freshDirs } from '../helpers/cli.js';
 
-const work = tempDir('boot-failure');
-test.after.always(() => rmSync(work, { recursive: true, force: true }));
+const work = freshDirs(test)('boot-failure');
 
 const noInit = join(work, 'noinit.img');
 writeFileSync(noInit, writeImage(dir({ etc: dir({ motd: file('hello\n') }) })));

@@ -4,22 +4,14 @@
  * (exactly one line on stderr, no stack trace).
  */
 import test from 'ava';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { runSeed } from '../../scenarios/operations.js';
 import { makeReplay, replayToText } from '../../scenarios/replay-file.js';
-import { cli, tempDir, type CliResult, assertInputError } from '../helpers/cli.js';
+import { cli, type CliResult, assertInputError, freshDirs } from '../helpers/cli.js';
 import { target } from '../helpers/system.js';
 
-const dirs: string[] = [];
-const freshDir = (tag: string) => {
-  const d = tempDir(tag);
-  dirs.push(d);
-  return d;
-};
-test.after.always(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const freshDir = freshDirs(test);
 
 /** One mutant run shared by the replay tests: its replay file and its JSON report. */
 interface MutantRun {

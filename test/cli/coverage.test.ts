@@ -4,19 +4,10 @@
  * give the same counts as one thread.
  */
 import test from 'ava';
-import { rmSync } from 'node:fs';
-import { cli, tempDir } from '../helpers/cli.js';
+import { cli, freshDirs } from '../helpers/cli.js';
 import { PROBE_COUNT, probeName, C_KILL_WAIT, C_DESC_SHORT } from '../../model/coverage.js';
 
-const dirs: string[] = [];
-test.after.always(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-const fresh = (tag: string) => {
-  const d = tempDir(tag);
-  dirs.push(d);
-  return d;
-};
+const fresh = freshDirs(test);
 
 test('run --coverage: the text has a count per probe and the never-hit list', async (t) => {
   const r = await cli(['run', 'lineage', '--seed', '1', '--coverage'], fresh('cov-run'));

@@ -3,16 +3,14 @@
  * trace hash, for every scenario; another seed gives another run.
  */
 import test from 'ava';
-import { rmSync } from 'node:fs';
 import { makeSystem, runSeed } from '../../scenarios/operations.js';
 import { runOnce } from '../../sim/run.js';
 import { RandomStrategy } from '../../sim/strategy/random.js';
 import { SCENARIOS } from '../../scenarios/registry.js';
-import { cli, tempDir } from '../helpers/cli.js';
+import { cli, freshDirs } from '../helpers/cli.js';
 import { target } from '../helpers/system.js';
 
-const dir = tempDir('determinism');
-test.after.always(() => rmSync(dir, { recursive: true, force: true }));
+const dir = freshDirs(test)('determinism');
 
 async function hashOf(args: string[]): Promise<{ traceHash: string; steps: number }> {
   const r = await cli(['run', ...args, '--json', '--out', 'out'], dir);

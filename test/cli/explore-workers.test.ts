@@ -5,20 +5,11 @@
  * reproduces, keep --max-states exact, and refuse a bad worker count with one line.
  */
 import test from 'ava';
-import { rmSync } from 'node:fs';
 import { SCENARIOS } from '../../scenarios/registry.js';
 import { maxWorkers } from '../../cli/campaign-pool.js';
-import { assertInputError, cli, tempDir } from '../helpers/cli.js';
+import { assertInputError, cli, freshDirs } from '../helpers/cli.js';
 
-const dirs: string[] = [];
-const freshDir = (tag: string) => {
-  const d = tempDir(tag);
-  dirs.push(d);
-  return d;
-};
-test.after.always(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const freshDir = freshDirs(test);
 
 interface ExploreDoc {
   states: number;

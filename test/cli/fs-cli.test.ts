@@ -6,23 +6,15 @@
  */
 import test, { type ExecutionContext } from 'ava';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TAG_MODE, TAG_NLINK, TAG_SIZE } from '../../model/fs/format.js';
 import { HostReader } from '../../model/fs/host/host-reader.js';
-import { cli, tempDir } from '../helpers/cli.js';
+import { assertOneLine, cli, freshDirs } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { getU32, layout, setU32, setU64, tlvOf } from '../model/fs/images.js';
 
-const dirs: string[] = [];
-const freshDir = (tag: string) => {
-  const d = tempDir(tag);
-  dirs.push(d);
-  return d;
-};
-test.after.always(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const freshDir = freshDirs(test);
 
 const pattern = (n: number, k: number) => Buffer.from(Uint8Array.from({ length: n }, (_, i) => (i * k + (i >> 8)) & 0xff));
 
@@ -85,15 +77,6 @@ function sameAsHost(t: ExecutionContext, image: Uint8Array, host: string): numbe
   return inodes;
 }
 
-/** Exactly one line on stderr, no stack trace. */
-function oneLine(t: ExecutionContext, stderr: string, fragment: string | RegExp): void {
-  const lines = stderr.split('\n').filter((x) => x !== '');
-  t.is(lines.length, 1, stderr);
-  t.true(typeof fragment === 'string' ? lines[0].includes(fragment) : fragment.test(lines[0]), lines[0]);
-  t.true(lines[0].startsWith('eclipse-sim: '));
-  t.false(/\bat .*\.js:\d+/.test(stderr), 'no stack trace');
-}
-
 let made: Promise<{ dir: string; src: string; image: string; stdout: string; code: number; stderr: string }> | null = null;
 /** One mkfs of the test tree, shared by the tests that read its image. */
 function madeImage() {
@@ -138,7 +121,7 @@ test('mkfs: the image depends only on the tree (same bytes twice; the output ins
   const firstBytes = readFileSync(join(src, 'fs.img'));
   const second = await cli(['mkfs', 'self', 'self/fs.img'], dir);
   t.is(second.code, 0, second.stderr);
-  oneLine(t, second.stderr, 'warning: skipping self/fs.img: it is the output image');
+  assertOneLine(t, second.stderr, 'warning: skipping self/fs.img: it is the output image');
   t.deepEqual(readFileSync(join(src, 'fs.img')), firstBytes);
 });
 
@@ -167,7 +150,7 @@ test('mkfs: other file types are skipped with a warning', async (t) => {
   const r = await cli(['mkfs', 'src', 'x.img'], dir);
   t.is(r.code, 0, r.stderr);
   if (hasFifo) {
-    oneLine(t, r.stderr, /warning: skipping src\/pipe: a FIFO$/);
+    assertOneLine(t, r.stderr, /warning: skipping src\/pipe: a FIFO$/);
     t.regex(r.stdout, /\(1 file, 1 directory, 0 symlinks, 1 skipped\)/);
   }
   const reader = new HostReader(new Uint8Array(readFileSync(join(dir, 'x.img'))));
@@ -181,20 +164,20 @@ test('mkfs: bad input exits 2 with one line', async (t) => {
   writeFileSync(join(dir, 'src', 'f'), 'x');
   const missing = await cli(['mkfs', 'no-such-dir', 'x.img'], dir);
   t.is(missing.code, 2);
-  oneLine(t, missing.stderr, 'cannot read directory no-such-dir: ENOENT');
+  assertOneLine(t, missing.stderr, 'cannot read directory no-such-dir: ENOENT');
   t.is(missing.stdout, '');
   const notDir = await cli(['mkfs', 'plain', 'x.img'], dir);
   t.is(notDir.code, 2);
-  oneLine(t, notDir.stderr, 'plain is not a directory');
+  assertOneLine(t, notDir.stderr, 'plain is not a directory');
   const unwritable = await cli(['mkfs', 'src', join('no', 'such', 'x.img')], dir);
   t.is(unwritable.code, 2);
-  oneLine(t, unwritable.stderr, `cannot write image ${join('no', 'such', 'x.img')}: ENOENT`);
+  assertOneLine(t, unwritable.stderr, `cannot write image ${join('no', 'such', 'x.img')}: ENOENT`);
   const outIsDir = await cli(['mkfs', 'src', 'src'], dir);
   t.is(outIsDir.code, 2);
-  oneLine(t, outIsDir.stderr, 'cannot write image src: EISDIR');
+  assertOneLine(t, outIsDir.stderr, 'cannot write image src: EISDIR');
   const noArgs = await cli(['mkfs', 'src'], dir);
   t.is(noArgs.code, 2);
-  oneLine(t, noArgs.stderr, "missing required argument 'image'");
+  assertOneLine(t, noArgs.stderr, "missing required argument 'image'");
   t.false(readdirSync(dir).includes('x.img'), 'nothing written on bad input');
 });
 
@@ -208,7 +191,7 @@ test('mkfs: a name that is not UTF-8 exits 2 with one line', async (t) => {
   }
   const r = await cli(['mkfs', 'src', 'x.img'], dir);
   t.is(r.code, 2);
-  oneLine(t, r.stderr, /the name of an entry of src .*is not valid UTF-8/);
+  assertOneLine(t, r.stderr, /the name of an entry of src .*is not valid UTF-8/);
 });
 
 test('fsck: a damaged image exits 1 and lists its findings', async (t) => {
@@ -261,7 +244,7 @@ test('fsck: a file that is not an EclipseFS image exits 2 with the S-FS-01 findi
   const r = await cli(['fsck', 'notfs.bin'], dir);
   t.is(r.code, 2);
   t.is(r.stdout, '');
-  oneLine(t, r.stderr, 'notfs.bin: not a usable EclipseFS image: S-FS-01: bad magic: the image does not start with "ECLIPSEFS"');
+  assertOneLine(t, r.stderr, 'notfs.bin: not a usable EclipseFS image: S-FS-01: bad magic: the image does not start with "ECLIPSEFS"');
   // An unusable header with --json: the report on stdout, still exit 2 with the one line.
   const m = await madeImage();
   const image = new Uint8Array(readFileSync(m.image));
@@ -269,11 +252,11 @@ test('fsck: a file that is not an EclipseFS image exits 2 with the S-FS-01 findi
   writeFileSync(join(dir, 'v3.img'), image);
   const j = await cli(['fsck', 'v3.img', '--json'], dir);
   t.is(j.code, 2);
-  oneLine(t, j.stderr, 'S-FS-01: unsupported version 3.0');
+  assertOneLine(t, j.stderr, 'S-FS-01: unsupported version 3.0');
   t.deepEqual(JSON.parse(j.stdout), { image: 'v3.img', readable: false, inodes: 0, findings: [{ check: 'S-FS-01', message: 'unsupported version 3.0 (0x00030000); only 2.0 is supported' }] });
   const empty = await cli(['fsck', 'empty.img'], (writeFileSync(join(dir, 'empty.img'), ''), dir));
   t.is(empty.code, 2);
-  oneLine(t, empty.stderr, 'S-FS-01: the image is 0 bytes, shorter than the 33-byte header');
+  assertOneLine(t, empty.stderr, 'S-FS-01: the image is 0 bytes, shorter than the 33-byte header');
 });
 
 test('fsck: a missing file or a directory exits 2 with one line', async (t) => {
@@ -281,12 +264,12 @@ test('fsck: a missing file or a directory exits 2 with one line', async (t) => {
   const r = await cli(['fsck', 'nope.img'], dir);
   t.is(r.code, 2);
   t.is(r.stdout, '');
-  oneLine(t, r.stderr, 'cannot read image nope.img: ENOENT');
+  assertOneLine(t, r.stderr, 'cannot read image nope.img: ENOENT');
   const j = await cli(['fsck', 'nope.img', '--json'], dir);
   t.is(j.code, 2);
   t.is(j.stdout, '');
-  oneLine(t, j.stderr, 'ENOENT');
+  assertOneLine(t, j.stderr, 'ENOENT');
   const d = await cli(['fsck', '.'], dir);
   t.is(d.code, 2);
-  oneLine(t, d.stderr, 'image . is a directory, not a regular file');
+  assertOneLine(t, d.stderr, 'image . is a directory, not a regular file');
 });

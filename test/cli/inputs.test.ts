@@ -4,25 +4,21 @@
  * lie in its folder unless --image names it, everything printed from input is escaped, and numbers
  * are range-checked. Each case: exit 2 with one line on stderr (no stack trace), quickly.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { fsck } from '../../model/fs/host/fsck.js';
-import { cli, tempDir, type CliResult } from '../helpers/cli.js';
+import { assertOneLine, cli, type CliResult, freshDirs } from '../helpers/cli.js';
 import { imageBase, imageMutation, mutateImage } from '../helpers/mutated-images.js';
 
-const dir = tempDir('inputs');
-test.after.always(() => rmSync(dir, { recursive: true, force: true }));
+const dir = freshDirs(test)('inputs');
 
-function oneLineError(t: { is: (a: unknown, b: unknown, m?: string) => void; true: (a: boolean, m?: string) => void }, r: CliResult, fragment: string | RegExp): void {
+/** Exit 2 and one line on stderr containing `fragment`. */
+function oneLineError(t: ExecutionContext, r: CliResult, fragment: string | RegExp): void {
   t.is(r.code, 2, `exit ${r.code}: ${r.stderr}`);
-  const lines = r.stderr.split('\n').filter((l) => l.length > 0);
-  t.is(lines.length, 1, r.stderr);
-  t.true(lines[0].startsWith('eclipse-sim: '), lines[0]);
-  t.true(!/\n\s+at |\.js:\d+/.test(r.stderr), 'no stack trace');
-  t.true(typeof fragment === 'string' ? lines[0].includes(fragment) : fragment.test(lines[0]), lines[0]);
+  assertOneLine(t, r.stderr, fragment);
 }
 
 function fifo(name: string): string | null {

@@ -6,16 +6,15 @@
  */
 import test from 'ava';
 import fc from 'fast-check';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Campaign } from '../../sim/campaign.js';
 import { makeCampaignSystem, withImage } from '../../scenarios/operations.js';
-import { cli, tempDir } from '../helpers/cli.js';
+import { cli, freshDirs } from '../helpers/cli.js';
 import { imageBase, imageMutation, mutateImage } from '../helpers/mutated-images.js';
 import { target } from '../helpers/system.js';
 
-const dir = tempDir('mutated-cli');
-test.after.always(() => rmSync(dir, { recursive: true, force: true }));
+const dir = freshDirs(test)('mutated-cli');
 
 const BASES = [imageBase('sample'), imageBase('small')];
 const ALLOWED = new Set(['S-FS-01', 'S-FS-02']);

@@ -2,24 +2,16 @@
  * `run --strategy pct --pct-depth d` as a user meets it: child processes on dist/cli/main.js.
  */
 import test from 'ava';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { cli, tempDir, assertInputError } from '../helpers/cli.js';
+import { cli, assertInputError, freshDirs } from '../helpers/cli.js';
 import { target } from '../helpers/system.js';
 import { Campaign } from '../../sim/campaign.js';
 import { makeCampaignSystem } from '../../scenarios/operations.js';
 import { pctRange, strategyOf } from '../../scenarios/strategies.js';
 import { watchedRun } from '../../cli/watched-run.js';
 
-const dirs: string[] = [];
-const freshDir = (tag: string) => {
-  const d = tempDir(tag);
-  dirs.push(d);
-  return d;
-};
-test.after.always(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const freshDir = freshDirs(test);
 
 test('pct cli: a bad --strategy or --pct-depth exits 2 with one line', async (t) => {
   const dir = freshDir('pct-bad');

@@ -5,34 +5,11 @@
  */
 import test from 'ava';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, tempDir } from '../helpers/cli.js';
-import { REPO_ROOT } from '../helpers/paths.js';
+import { assertValidJUnit, cli, freshDirs, hasXmllint, JUNIT_XSD } from '../helpers/cli.js';
 
-const XSD = join(REPO_ROOT, 'test', 'fixtures', 'junit-10.xsd');
-const dirs: string[] = [];
-test.after.always(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-const fresh = (tag: string) => {
-  const d = tempDir(tag);
-  dirs.push(d);
-  return d;
-};
-
-const xmllint = spawnSync('xmllint', ['--version'], { encoding: 'utf8' }).status === 0;
-
-/** Validates against the XSD; without xmllint (outside CI, which installs it), says so. */
-function validate(t: import('ava').ExecutionContext, file: string): void {
-  if (!xmllint) {
-    if (process.env.CI) t.fail('xmllint is missing in CI (.ci/run installs libxml2-utils)');
-    else t.log('xmllint is not on PATH (apt-get install libxml2-utils): schema validation skipped');
-    return;
-  }
-  const r = spawnSync('xmllint', ['--noout', '--schema', XSD, file], { encoding: 'utf8' });
-  t.is(r.status, 0, `xmllint: ${r.stderr}`);
-}
+const fresh = freshDirs(test);
 
 test('junit: two failing checks are two failing test cases with bodies; every check is a test case; valid JUnit 10', async (t) => {
   const dir = fresh('junit');
@@ -41,7 +18,7 @@ test('junit: two failing checks are two failing test cases with bodies; every ch
   const doc = JSON.parse(r.stdout) as { checks: string[]; violations: Array<{ check: string; seed: number; step: number; replay: string }> };
   t.deepEqual(doc.violations.map((v) => v.check).sort(), ['S-BLK-05', 'S-VQ-23']);
   const xml = readFileSync(join(dir, 'report.xml'), 'utf8');
-  validate(t, join(dir, 'report.xml'));
+  assertValidJUnit(t, join(dir, 'report.xml'));
   const cases = xml.match(/<testcase [^>]*?(\/>|>[\s\S]*?<\/testcase>)/g) ?? [];
   t.is(cases.length, doc.checks.length, 'one test case per check');
   t.true(doc.checks.length > 30);
@@ -76,7 +53,7 @@ test('junit: --only leaves the other checks as skipped test cases; a clean explo
   const r = await cli(['explore', 'init-small', '--only', 'S-SM-*', '--junit', 'e.xml', '--out', 'out'], dir);
   t.is(r.code, 0, r.stderr);
   const xml = readFileSync(join(dir, 'e.xml'), 'utf8');
-  validate(t, join(dir, 'e.xml'));
+  assertValidJUnit(t, join(dir, 'e.xml'));
   const cases = xml.match(/<testcase [^>]*?(\/>|>[\s\S]*?<\/testcase>)/g) ?? [];
   const skipped = cases.filter((c) => c.includes('<skipped/>'));
   t.true(skipped.length > 0);
@@ -86,14 +63,14 @@ test('junit: --only leaves the other checks as skipped test cases; a clean explo
 
   const c = await cli(['check', '--scenario', 'virtio-smoke', '--seeds-scale', '0.05', '--workers', '1', '--junit', 'c.xml', '--markdown', 'c.md'], dir);
   t.is(c.code, 0, c.stderr);
-  validate(t, join(dir, 'c.xml'));
+  assertValidJUnit(t, join(dir, 'c.xml'));
   const cx = readFileSync(join(dir, 'c.xml'), 'utf8');
   t.deepEqual([...cx.matchAll(/<testsuite name="([^"]+)"/g)].map((m) => m[1]), ['virtio-smoke random']);
   t.regex(readFileSync(join(dir, 'c.md'), 'utf8'), /^## eclipse-sim check: ✅ PASSED: no violation/);
 });
 
 test('junit: the schema in the fixtures rejects what strict JUnit forbids (skipped on testsuites)', (t) => {
-  if (!xmllint) {
+  if (!hasXmllint) {
     if (process.env.CI) t.fail('xmllint is missing in CI');
     else t.log('xmllint is not on PATH: skipped');
     t.pass();
@@ -102,7 +79,7 @@ test('junit: the schema in the fixtures rejects what strict JUnit forbids (skipp
   const dir = fresh('xsd');
   const bad = join(dir, 'bad.xml');
   execFileSync('sh', ['-c', `printf '%s' '<testsuites tests="1" skipped="0"><testsuite name="a" tests="1"><testcase name="x"/></testsuite></testsuites>' > ${bad}`]);
-  const r = spawnSync('xmllint', ['--noout', '--schema', XSD, bad], { encoding: 'utf8' });
+  const r = spawnSync('xmllint', ['--noout', '--schema', JUNIT_XSD, bad], { encoding: 'utf8' });
   t.not(r.status, 0);
   t.regex(r.stderr, /skipped/);
 });

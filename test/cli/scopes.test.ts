@@ -3,22 +3,11 @@
  * meets them: child processes on dist/cli/main.js. Scopes stay small (seconds each).
  */
 import test from 'ava';
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { cli, tempDir, type CliResult, assertInputError } from '../helpers/cli.js';
-import { CLI_PATH } from '../helpers/paths.js';
+import { assertInputError, cli, cliOnTerminal, freshDirs, hasScript } from '../helpers/cli.js';
 
-const dirs: string[] = [];
-const freshDir = (tag: string) => {
-  const d = tempDir(tag);
-  dirs.push(d);
-  return d;
-};
-test.after.always(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
+const freshDir = freshDirs(test);
 
 test('scopes: bad --set keys and values exit 2 with one line, on run, explore and check', async (t) => {
   const dir = freshDir('scopes-bad');
@@ -114,20 +103,11 @@ test('--require-complete: an incomplete search exits 4 and says why; a complete 
   t.is(found.code, 1, found.stderr);
 });
 
-/** Runs the command line under a pseudo-terminal (util-linux `script`); both streams in one. */
+/** The command line under a pseudo-terminal, progress lines at once, 200 columns. */
 function underTerminal(args: string[], cwd: string): Promise<{ code: number; output: string }> {
-  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const command = [process.execPath, CLI_PATH, ...args].map(quote).join(' ');
-  return new Promise((done, fail) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, ECLIPSE_SIM_PROGRESS_MS: '0', COLUMNS: '200', TERM: 'xterm' };
-    execFile('script', ['-qfec', command, '/dev/null'], { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
-      if (error && typeof error.code !== 'number') fail(error);
-      else done({ code: error ? (error.code as number) : 0, output: stdout });
-    });
-  });
+  return cliOnTerminal(args, cwd, { ECLIPSE_SIM_PROGRESS_MS: '0', COLUMNS: '200', TERM: 'xterm' });
 }
 
-const hasScript = ['/usr/bin/script', '/bin/script'].some((p) => existsSync(p));
 // Without util-linux `script` the terminal tests are skipped (reported as skipped, not passed).
 const ttyTest = hasScript ? test : test.skip;
 // What a status line looks like: carriage return, erase line, then the fields.
@@ -162,11 +142,7 @@ ttyTest('explore progress: none with --json, even on a terminal', async (t) => {
 
 test('explore progress: none when stderr is not a terminal', async (t) => {
   const dir = freshDir('progress-pipe');
-  const r = await new Promise<CliResult>((done) => {
-    execFile(process.execPath, [CLI_PATH, 'explore', 'proc-small', '--out', 'out'], { cwd: dir, env: { ...process.env, ECLIPSE_SIM_PROGRESS_MS: '0', FORCE_COLOR: '0' } }, (error, stdout, stderr) =>
-      done({ code: error ? (error.code as number) : 0, stdout, stderr }),
-    );
-  });
+  const r = await cli(['explore', 'proc-small', '--out', 'out'], dir, { ECLIPSE_SIM_PROGRESS_MS: '0' });
   t.is(r.code, 0, r.stderr);
   t.is(r.stderr, '', 'nothing on a piped stderr');
   t.notRegex(r.stdout, /\r|\x1b\[2K/);

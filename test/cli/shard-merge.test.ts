@@ -3,19 +3,11 @@
  * JUnit), apart from timings; merge refuses an incomplete or mixed set of shards.
  */
 import test from 'ava';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, tempDir } from '../helpers/cli.js';
+import { cli, freshDirs } from '../helpers/cli.js';
 
-const dirs: string[] = [];
-test.after.always(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-const fresh = (tag: string) => {
-  const d = tempDir(tag);
-  dirs.push(d);
-  return d;
-};
+const fresh = freshDirs(test);
 
 // Two planted bugs on the small VirtIO scenario: two checks fail, at different first seeds.
 const MUTANTS = ['--mutant', 'ioerr-as-ok', '--mutant', 'spurious-irq-assert'];

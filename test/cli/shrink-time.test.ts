@@ -5,19 +5,11 @@
  * one run of the whole system (tens of ms), so they run out at the first question.
  */
 import test from 'ava';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, tempDir } from '../helpers/cli.js';
+import { cli, freshDirs } from '../helpers/cli.js';
 
-const dirs: string[] = [];
-test.after.always(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-const fresh = (tag: string) => {
-  const d = tempDir(tag);
-  dirs.push(d);
-  return d;
-};
+const fresh = freshDirs(test);
 
 interface Doc {
   violations: Array<{ check: string; notShrunk?: string; shrunk: { fromChoices: number; choices: number; runs?: number; stoppedBy?: string | null; seconds?: number } }>;

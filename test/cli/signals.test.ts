@@ -5,14 +5,13 @@
  */
 import test from 'ava';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseReplay } from '../../scenarios/replay-file.js';
 import { CLI_PATH } from '../helpers/paths.js';
-import { tempDir } from '../helpers/cli.js';
+import { freshDirs } from '../helpers/cli.js';
 
-const dir = tempDir('signals');
-test.after.always(() => rmSync(dir, { recursive: true, force: true }));
+const dir = freshDirs(test)('signals');
 
 interface Outcome {
   code: number | null;

@@ -6,13 +6,11 @@
  */
 import test from 'ava';
 import fc from 'fast-check';
-import { rmSync } from 'node:fs';
 import { callCli, judge, makeInput, makeWorld, type FuzzWorld, type InputKind } from './inputs.js';
-import { tempDir } from '../helpers/cli.js';
+import { freshDirs } from '../helpers/cli.js';
 
-const dir = tempDir('fuzz');
+const dir = freshDirs(test)('fuzz');
 let world: Promise<FuzzWorld> | null = null;
-test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 
 const RUNS: Record<InputKind, number> = { replay: 400, image: 300, options: 400 };
 

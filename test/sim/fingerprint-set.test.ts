@@ -1,11 +1,9 @@
 import test from 'ava';
-import fc from 'fast-check';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FingerprintSet } from '../../sim/fingerprint-set.js';
 import { REPO_ROOT } from '../helpers/paths.js';
-import { holds } from '../helpers/system.js';
 
 test('engine: fingerprint set: new state ⇒ true; seen at the same or a smaller depth ⇒ false', (t) => {
   const s = new FingerprintSet(16);
@@ -32,27 +30,6 @@ test('engine: fingerprint set: the fingerprint 0:0 is stored (as 0:1), not mista
   t.true(s.visit(0, 0, 3));
   t.false(s.visit(0, 0, 3));
   t.is(s.size, 1);
-});
-
-test('engine: fingerprint set: agrees with a Map model on any visit sequence (with growth)', (t) => {
-  const visit = fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 70000 }));
-  holds(
-    t,
-    fc.property(fc.array(visit, { maxLength: 400 }), (visits) => {
-      const s = new FingerprintSet(2);
-      const model = new Map<string, number>();
-      for (const [hi, lo, depth] of visits) {
-        // 0:0 is stored as 0:1; depths saturate at 65535.
-        const key = hi === 0 && lo === 0 ? '0:1' : `${hi}:${lo}`;
-        const d = Math.min(depth, 0xffff);
-        const old = model.get(key);
-        const expected = old === undefined || d < old;
-        if (expected) model.set(key, d);
-        if (s.visit(hi, lo, depth) !== expected) return false;
-      }
-      return s.size === model.size && !s.full;
-    }),
-  );
 });
 
 test('engine: fingerprint set: large 32-bit halves (sign bit set) are distinct states', (t) => {

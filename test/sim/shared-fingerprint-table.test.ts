@@ -1,32 +1,11 @@
 import test from 'ava';
-import fc from 'fast-check';
 import { Worker } from 'node:worker_threads';
 import { SharedFingerprintTable } from '../../sim/shared-fingerprint-table.js';
-import { holds } from '../helpers/system.js';
 
 // The table parallel exploration shares between its workers must mean what FingerprintSet means
-// (a state is new, or now shallower), never store a fingerprint twice under concurrent inserts,
-// and keep the state bound exact whatever the interleaving.
-
-test('engine: shared fingerprint table: agrees with a Map model on any visit sequence (same answers as FingerprintSet)', (t) => {
-  const visit = fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 70000 }));
-  holds(
-    t,
-    fc.property(fc.array(visit, { maxLength: 400 }), (visits) => {
-      const s = SharedFingerprintTable.create(1000, 1 << 20);
-      const model = new Map<string, number>();
-      for (const [hi, lo, depth] of visits) {
-        const key = hi === 0 && lo === 0 ? '0:1' : `${hi}:${lo}`;
-        const d = Math.min(depth, 0xffff);
-        const old = model.get(key);
-        const expected = old === undefined || d < old;
-        if (expected) model.set(key, d);
-        if (s.visit(hi, lo, depth) !== expected) return false;
-      }
-      return s.size === model.size && !s.full;
-    }),
-  );
-});
+// (a state is new, or now shallower: the model check over both stores is in state-store.test.ts),
+// never store a fingerprint twice under concurrent inserts, and keep the state bound exact
+// whatever the interleaving.
 
 test('engine: shared fingerprint table: 0:0 is a state, and halves with the sign bit set are distinct', (t) => {
   const s = SharedFingerprintTable.create(100, 1 << 20);
