@@ -170,8 +170,9 @@ function build(): Command {
     .option('--shortest', 'after a violation, search with shrinking depth bounds for one with the fewest events, and report it beside the first one found')
     .option('--audit', 'check every fingerprint against a full digest of the whole state; two states with one fingerprint and different digests stop the search (exit 3) naming the fields')
     .addOption(new Option('--workers <n>', `worker threads sharing one fingerprint table (the same distinct states and verdict as 1; at most ${maxWorkers()})`).argParser(exploreWorkers).default(1))
+    .addOption(new Option('--orders <mode>', 'timed: steps in time order, ties chosen; all: any pending step may go next, a timeout only when its deadline comes first (the same as --set orders=MODE)').choices(['timed', 'all']))
     .option('--image <file>', 'boot a file-system scenario from this EclipseFS image (see mkfs)');
-  findingOptions(program.commands[program.commands.length - 1]).action((scenario, o) => exploreCommand(scenario, o));
+  findingOptions(program.commands[program.commands.length - 1]).action((scenario, o) => exploreCommand(scenario, o.orders ? { ...o, set: [...o.set, `orders=${o.orders}`] } : o));
 
   program
     .command('replay')

@@ -38,7 +38,8 @@ import { SECTORS_PER_BLOCK } from './virtio/constants.js';
 import { DEVICE_EVENTS, VirtioDevice } from './virtio/device.js';
 import { BLOCK_DONE_EVENTS, DRIVER_EVENTS, VirtioDriver } from './virtio/driver.js';
 import { indexMask } from './virtio/index-math.js';
-import { INTERRUPT_EVENTS, InterruptLine } from './virtio/interrupt.js';
+import { E_IRQ_MODERATION, INTERRUPT_EVENTS, InterruptLine } from './virtio/interrupt.js';
+import { E_DRV_POLL_TIMER, E_DRV_SPIN_POLL } from './virtio/driver-state.js';
 import { fingerprintRings, ringDeadRanges } from './virtio/ring-fingerprint.js';
 import { RingMemory } from './virtio/ring-memory.js';
 import { tearInFlightWrites } from './virtio/torn-write.js';
@@ -47,6 +48,20 @@ import { FS_CLIENT_EVENTS, FsClients, type FsFileList } from './workload/fs-clie
 import type { StateDecl } from '../sim/state-walk.js';
 
 const L_EVENT_IDX = label('config.event-idx');
+
+/**
+ * orders=all (MachineParams.orders): the events that are timeouts — they fire at their deadline
+ * and only when no pending step is due before it. Every other event is a step that may go next
+ * whatever its time: a latency, think time, delivery delay or handler step is when it is due at
+ * the latest. The polling fallback's timer, eclipse-b's spin slices (each reads the clock for its
+ * budget) and the interrupt moderation timer are the VirtIO model's timeouts; the scheduler tick
+ * and IPC timeouts belong to the process model, which orders=all does not take.
+ */
+const TIMEOUT_KINDS = (() => {
+  const t = new Uint8Array(256);
+  for (const k of [E_DRV_POLL_TIMER, E_DRV_SPIN_POLL, E_IRQ_MODERATION]) t[k] = 1;
+  return t;
+})();
 
 export interface MachineConfig {
   profile: Profile;
@@ -103,6 +118,7 @@ export class Machine implements PowerControl, FsCallSink {
     this.indexMask = indexMask(config.params.indexBits);
     this.sim = new Simulation(chooser);
     this.sim.handler = this.events;
+    if (config.params.orders === 'all') this.sim.queue.allOrders(TIMEOUT_KINDS, config.params.orderDelays ?? -1);
     this.faults = new Faults(this.sim);
     const ctx: ModelContext = { engine: this.sim, probes: this.probes, coverage: this.coverage, faults: this.faults, profile: this.profile, mutants: this.mutants };
     const p = config.params;

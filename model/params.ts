@@ -148,6 +148,15 @@ export interface MachineParams {
   indexBits: number;
   /** EVENT_IDX negotiation (reference only): on, off, or chosen per run. */
   eventIdx: 'on' | 'off' | 'either';
+  /**
+   * Which orders of steps a run may take (README "What complete covers"). timed (default): events
+   * fire in time order, ties chosen. all: any pending step may go next, a timeout only when its
+   * deadline is the earliest pending time (EventQueue.pop); the clock never passes a pending
+   * step's time. Only for models that do not read the clock for their own decisions (no processes).
+   */
+  orders?: 'timed' | 'all';
+  /** orders=all: at most this many steps taken before the earliest pending event per run (none: no bound). */
+  orderDelays?: number;
   /** Blocks on the disk (4096 bytes each). */
   diskBlocks: number;
 

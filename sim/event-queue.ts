@@ -18,7 +18,8 @@ export class EventQueue {
    * map tie choices to events, as in `fingerprint`; they are kept by snapshots.
    */
   static readonly stateDecl: StateDecl = {
-    observed: ['ties'],
+    observed: ['ties', 'candidates'],
+    fixed: ['timerKinds', 'delayBudget'],
     canonicalDigest: (q: EventQueue, h: Hasher64, now: number) => q.canonicalDigest(h, now),
   };
 
@@ -49,6 +50,7 @@ export class EventQueue {
   clear(): void {
     this.size = 0;
     this.nextSeq = 0;
+    this.delaysLeft = this.delayBudget;
   }
 
   push(time: number, kind: number, a: number, b: number): void {
@@ -68,6 +70,7 @@ export class EventQueue {
   pop(chooser: Chooser): boolean {
     const n = this.size;
     if (n === 0) return false;
+    if (this.timerKinds !== null) return this.popAnyOrder(chooser);
     const time = this.time;
     let best = 0;
     let bestTime = time[0];
@@ -100,6 +103,101 @@ export class EventQueue {
     }
     this.size = last;
     return true;
+  }
+
+  /**
+   * orders=all (set by `allOrders`): kinds marked in it are timeouts; every other kind is a step.
+   * Null: time order (the default).
+   */
+  private timerKinds: Uint8Array | null = null;
+  private candidates = new Int32Array(64);
+  /**
+   * orders=all with a delay bound (MachineParams.orderDelays): how many times a run may take a
+   * step before the earliest pending event (a "delay", as in delay-bounded scheduling), and how
+   * many it has left — state, fingerprinted. −1: no bound.
+   */
+  private delayBudget = -1;
+  delaysLeft = -1;
+
+  /** Switches to orders=all with these timeout kinds (null: back to time order) and delay bound. */
+  allOrders(timerKinds: Uint8Array | null, delayBudget = -1): void {
+    this.timerKinds = timerKinds;
+    this.delayBudget = timerKinds === null ? -1 : delayBudget;
+    this.delaysLeft = this.delayBudget;
+  }
+
+  /** May event i go next in orders=all (see popAnyOrder)? */
+  private eligible(i: number, minTime: number): boolean {
+    if (this.time[i] === minTime) return true;
+    return this.timerKinds![this.kind[i] & 255] === 0 && this.delaysLeft !== 0;
+  }
+
+  /**
+   * orders=all: any pending step may go next — its time is when it is due at the latest, and a
+   * step may happen earlier than that, never later — and a timeout only when its deadline is the
+   * earliest pending time (no step can be delayed past a time it is due by). The candidates are
+   * sorted by (time, sequence), so option 0 is what time order picks. `poppedTime` is the earliest
+   * pending time when the chosen event is due then, else −1: the clock stays where it is
+   * (Simulation.step), so it never passes the time a pending step is due by.
+   */
+  private popAnyOrder(chooser: Chooser): boolean {
+    const n = this.size;
+    const time = this.time;
+        let minTime = time[0];
+    for (let i = 1; i < n; i++) if (time[i] < minTime) minTime = time[i];
+    if (this.candidates.length < n) this.candidates = new Int32Array(n * 2);
+    const c = this.candidates;
+    let k = 0;
+    for (let i = 0; i < n; i++) if (this.eligible(i, minTime)) c[k++] = i;
+    for (let i = 1; i < k; i++) {
+      const x = c[i];
+      const tx = time[x];
+      const sx = this.seq[x];
+      let j = i - 1;
+      while (j >= 0 && (time[c[j]] > tx || (time[c[j]] === tx && this.seq[c[j]] > sx))) {
+        c[j + 1] = c[j];
+        j--;
+      }
+      c[j + 1] = x;
+    }
+    let best = c[0];
+    if (k > 1) {
+      const kinds = k <= this.tieKinds.length ? this.tieKinds : new Int32Array(k);
+      for (let i = 0; i < k; i++) kinds[i] = this.kind[c[i]];
+      best = c[chooser.chooseTie(kinds, k)];
+    }
+    const early = time[best] !== minTime;
+    if (early && this.delaysLeft > 0) this.delaysLeft--;
+    this.poppedTime = early ? -1 : minTime;
+    this.poppedKind = this.kind[best];
+    this.poppedA = this.a[best];
+    this.poppedB = this.b[best];
+    const last = n - 1;
+    if (best !== last) {
+      this.time[best] = this.time[last];
+      this.seq[best] = this.seq[last];
+      this.kind[best] = this.kind[last];
+      this.a[best] = this.a[last];
+      this.b[best] = this.b[last];
+    }
+    this.size = last;
+    return true;
+  }
+
+  /** How many events `pop` would choose among now (1 for a lone earliest event). */
+  choiceCount(): number {
+    const n = this.size;
+    if (n === 0) return 0;
+    const time = this.time;
+    let minTime = time[0];
+    for (let i = 1; i < n; i++) if (time[i] < minTime) minTime = time[i];
+    let k = 0;
+    if (this.timerKinds === null) {
+      for (let i = 0; i < n; i++) if (time[i] === minTime) k++;
+    } else {
+      for (let i = 0; i < n; i++) if (this.eligible(i, minTime)) k++;
+    }
+    return k;
   }
 
   /** Rare path, kept out of `pop` so that stays small: ties sorted by sequence, chooser picks. */
@@ -171,6 +269,7 @@ export class EventQueue {
     h.int(this.size);
     h.int(s1);
     h.int(s2);
+    if (this.delayBudget >= 0) h.int(this.delaysLeft);
   }
 
   /** Every pending event, sorted, with times relative to now (the audit's digest). */
@@ -178,6 +277,7 @@ export class EventQueue {
     const rows: number[][] = [];
     for (let i = 0; i < this.size; i++) rows.push([this.time[i] - now, this.kind[i], this.a[i], this.b[i]]);
     rows.sort((x, y) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2] || x[3] - y[3]);
+    h.int(this.delaysLeft);
     h.int(rows.length);
     for (const r of rows) {
       h.num(r[0]);

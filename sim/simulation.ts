@@ -75,7 +75,8 @@ export class Simulation implements Engine {
   step(): boolean {
     const q = this.queue;
     if (!q.pop(this.chooser)) return false;
-    this.now = q.poppedTime;
+    // In orders=all a step taken before its time leaves the clock where it is (EventQueue.popAnyOrder).
+    if (q.poppedTime > this.now) this.now = q.poppedTime;
     this.steps++;
     this.trace.record(this.steps, this.now, q.poppedKind, q.poppedA, q.poppedB, 0);
     this.handler!.dispatch(q.poppedKind, q.poppedA, q.poppedB);

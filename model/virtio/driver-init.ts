@@ -25,6 +25,7 @@ export abstract class DriverInit extends DriverState {
     this.waitHead = 0;
     this.waitLen = 0;
     this.irqWaiting = 0;
+    this.notifiesInFlight = 0;
     this.descHead = 0;
     this.descLen = 0;
     this.reqState.fill(RQ_IDLE);
@@ -63,6 +64,13 @@ export abstract class DriverInit extends DriverState {
     let next = step + 1;
     switch (step) {
       case INIT_RESET:
+        // A submitter that decided to notify under the lock writes QueueNotify after dropping
+        // it; resetting before that write lands would have it notify a device without DRIVER_OK
+        // (S-VQ-18; found by orders=all). Wait for those writes first.
+        if (this.notifiesInFlight > 0) {
+          next = INIT_RESET;
+          break;
+        }
         // §3.1.1 step 1: reset the device.
         this.ready = 0;
         this.writeStatus(0);

@@ -130,6 +130,11 @@ export abstract class DriverState {
   waitLen = 0;
   /** An interrupt arrived while the lock was held; the handler runs at release. */
   irqWaiting = 0;
+  /**
+   * reference: notifies decided under the lock and not yet written (the write is outside it).
+   * Recovery waits for them before it resets the device, as Linux quiesces the queue first.
+   */
+  notifiesInFlight = 0;
   /** Clients waiting for descriptors (reference), FIFO. */
   readonly descWaiters: Int32Array;
   descHead = 0;
@@ -214,6 +219,7 @@ export abstract class DriverState {
       h.int(this.waitArg[j]);
     }
     h.int(this.irqWaiting);
+    h.int(this.notifiesInFlight);
     h.int(this.descLen);
     for (let i = 0; i < this.descLen; i++) h.int(this.descWaiters[(this.descHead + i) % this.descWaiters.length]);
     for (let c = 0; c < this.reqState.length; c++) {

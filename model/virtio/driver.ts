@@ -174,7 +174,10 @@ export class VirtioDriver extends DriverInit implements BlockPort, InterruptTarg
     this.probes.add(P_KICK_DECISION, oldIdx, newIdx, kick ? 1 : 0);
     this.reqState[c] = RQ_IN_FLIGHT;
     this.reqSubmitTime[c] = this.engine.now;
-    if (kick) this.engine.after(1, E_DRV_NOTIFY, c, 0);
+    if (kick) {
+      this.notifiesInFlight++;
+      this.engine.after(1, E_DRV_NOTIFY, c, 0);
+    }
     if (this.reference) {
       this.engine.after(this.params.pollTimeoutMicros, E_DRV_POLL_TIMER, c, this.reqSerial[c]);
       this.release();
@@ -185,6 +188,7 @@ export class VirtioDriver extends DriverInit implements BlockPort, InterruptTarg
 
   /** E_DRV_NOTIFY: write QueueNotify. */
   notify(_c: number): void {
+    this.notifiesInFlight--;
     this.notifyDevice();
   }
 
