@@ -118,7 +118,7 @@ export class Machine implements PowerControl, FsCallSink {
     this.indexMask = indexMask(config.params.indexBits);
     this.sim = new Simulation(chooser);
     this.sim.handler = this.events;
-    if (config.params.orders === 'all') this.sim.queue.allOrders(TIMEOUT_KINDS, config.params.orderDelays ?? -1);
+    if (config.params.orders === 'all') this.sim.queue.allOrders(TIMEOUT_KINDS, config.params.orderDelays);
     this.faults = new Faults(this.sim);
     const ctx: ModelContext = { engine: this.sim, probes: this.probes, coverage: this.coverage, faults: this.faults, profile: this.profile, mutants: this.mutants };
     const p = config.params;

@@ -154,9 +154,9 @@ export interface MachineParams {
    * deadline is the earliest pending time (EventQueue.pop); the clock never passes a pending
    * step's time. Only for models that do not read the clock for their own decisions (no processes).
    */
-  orders?: 'timed' | 'all';
-  /** orders=all: at most this many steps taken before the earliest pending event per run (none: no bound). */
-  orderDelays?: number;
+  orders: 'timed' | 'all';
+  /** orders=all: at most this many steps taken before the earliest pending event per run (−1: no bound). */
+  orderDelays: number;
   /** Blocks on the disk (4096 bytes each). */
   diskBlocks: number;
 

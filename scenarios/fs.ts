@@ -88,6 +88,8 @@ export const FS_SCENARIOS: Scenario[] = [
       queueSize: 8,
       indexBits: 4,
       eventIdx: 'off',
+      orders: 'timed',
+      orderDelays: -1,
       latencyMicrosOptions: [2, 6],
       faults: { ...NO_FAULTS, ioError: 0.1, irqLost: 0.1, irqSpurious: 0.1 },
       faultBudget: 1,

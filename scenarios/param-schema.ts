@@ -106,7 +106,7 @@ function crossRules(p: z.infer<typeof fieldsSchema>, ctx: z.core.$RefinementCtx)
       message: `the disk is too small: readOnlyBlocks + clients × blocksPerClient = ${p.readOnlyBlocks} + ${p.clients} × ${p.blocksPerClient} = ${p.readOnlyBlocks + p.clients * p.blocksPerClient} blocks, but diskBlocks is ${p.diskBlocks} (set diskBlocks too)`,
     });
   }
-  if (p.orderDelays !== undefined && p.orders !== 'all') ctx.addIssue({ code: 'custom', path: ['orderDelays'], params: { keys: ['orderDelays', 'orders'] }, message: 'orderDelays bounds orders=all: set orders=all too' });
+  if (p.orderDelays >= 0 && p.orders !== 'all') ctx.addIssue({ code: 'custom', path: ['orderDelays'], params: { keys: ['orderDelays', 'orders'] }, message: 'orderDelays bounds orders=all: set orders=all too' });
   if (p.orders === 'all' && p.proc) ctx.addIssue({ code: 'custom', path: ['orders'], params: { keys: ['orders'] }, message: 'orders=all needs a model that does not read the clock: this scenario runs processes (their scheduler tick and uptime read it)' });
   const s = p.proc?.services;
   if (s && s.backoffBase > s.backoffCap) ctx.addIssue({ code: 'custom', path: ['proc', 'services', 'backoffBase'], params: { keys: ['proc.services.backoffBase', 'proc.services.backoffCap'] }, message: `proc.services.backoffBase (${s.backoffBase}) must be ≤ proc.services.backoffCap (${s.backoffCap})` });
@@ -117,8 +117,8 @@ const fieldsSchema = z.strictObject({
   queueSize: int().min(4).max(32768).meta({ description: 'queue size N the driver asks for (reference) or the device offers (eclipse-b); a power of two ≤ 2^(indexBits−1), at least 4 (a request is three descriptors)' }),
   indexBits: int().min(1).max(16).meta({ description: 'ring index width W: 16 on hardware, 4 in small scenarios' }),
   eventIdx: z.enum(['on', 'off', 'either']).meta({ description: 'EVENT_IDX negotiation (reference only): on, off, or chosen per run' }),
-  orderDelays: count().optional().meta({ description: 'orders=all: most steps a run takes before the earliest pending event (delay-bounded; none: no bound)' }),
-  orders: z.enum(['timed', 'all']).optional().meta({ description: 'timed: steps in time order, ties chosen; all: any pending step may go next, a timeout only when its deadline comes first (not with processes)' }),
+  orderDelays: int().min(-1).max(1000).meta({ description: 'orders=all: most steps a run takes before the earliest pending event (delay-bounded scheduling); −1: no bound' }),
+  orders: z.enum(['timed', 'all']).meta({ description: 'timed: steps in time order, ties chosen; all: any pending step may go next, a timeout only when its deadline comes first (not with processes)' }),
   diskBlocks: int().min(1).max(16384).meta(needs('block', 'blocks on the disk (4096 bytes each)')),
   clients: int().min(1).max(1024).meta(needs('block', 'concurrent kernel-side block clients')),
   requestsPerClient: count().meta(needs('block', 'requests each block client submits')),

@@ -92,6 +92,8 @@ export const PROC_SCENARIOS: Scenario[] = [
       queueSize: 8,
       indexBits: 4,
       eventIdx: 'off',
+      orders: 'timed',
+      orderDelays: -1,
       latencyMicrosOptions: [2],
       faults: { ...NO_FAULTS, crash: 0.05, frameShortage: 0.1 },
       faultBudget: 1,

@@ -6,6 +6,8 @@ export const VIRTIO_BASE_PARAMS: MachineParams = {
   queueSize: 8,
   indexBits: 16,
   eventIdx: 'either',
+  orders: 'timed',
+  orderDelays: -1,
   diskBlocks: 32,
   clients: 2,
   requestsPerClient: 4,

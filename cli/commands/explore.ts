@@ -143,7 +143,7 @@ export async function exploreCommand(scenarioName: string, o: ExploreCliOptions)
       depthBound: maxDepth,
       stateBound: maxStates,
       settings: target.settings ?? {},
-      orders: target.overrides?.orders ?? target.scenario.params.orders ?? 'timed',
+      orders: target.overrides?.orders ?? target.scenario.params.orders,
       elapsedSeconds: Number(seconds.toFixed(3)),
       statesPerSecond: Math.round(statesPerSecond),
       bytesPerState: Number(bytesPerState.toFixed(1)),
