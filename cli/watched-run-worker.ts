@@ -38,7 +38,7 @@ class Recording implements Strategy {
     return this.record(index, label, this.inner.next(label, n, probability, index));
   }
   measure() {
-    return this.inner.measure?.() ?? { actors: 0, tiePoints: 0 };
+    return this.inner.measure?.() ?? { actors: 0, tiePoints: 0, delayPoints: 0 };
   }
   private record(index: number, label: Label, v: number): number {
     if (index < capacity) {

@@ -1,11 +1,13 @@
 import type { Label } from '../labels.js';
 
-/** What a strategy that orders ties by actor measured of its run: PCT's n and k. */
+/** What a strategy that orders by priority measured of its run: PCT's n and k. */
 export interface TieMeasure {
-  /** Distinct actors that took part in at least one tie. */
+  /** Distinct actors and threads whose priority took part in a tie or a delay (n). */
   actors: number;
   /** Tie points: choices between several events due at the same instant. */
   tiePoints: number;
+  /** Delay points: delay choices answered by priority (k is tie points plus delay points). */
+  delayPoints: number;
 }
 
 /**
