@@ -44,6 +44,8 @@ function arg(name: string, fallback: string): string {
 const campaigns = Number(arg('campaigns', '20'));
 const budget = Number(arg('budget', '300'));
 const depths = arg('depths', '1,2,3').split(',').map(Number);
+/** Depths of PCT over ties only (delays drawn as random: the strategy before delays counted). */
+const tieDepths = arg('ties-only-depths', '').split(',').filter(Boolean).map(Number);
 const only = arg('rows', '');
 
 /** Runs of one campaign up to its first failure of a catcher (budget + 1 when none). */
@@ -74,7 +76,12 @@ function main(): void {
     const t: Target = row.only ? { ...t0, checks: row.only } : t0;
     const catchers = mutantInfo(row.mutant)!.catchers.filter((c) => !row.only || row.only.includes(c));
     const range = pctRange(makeCampaignSystem(t));
-    const specs: Array<[string, StrategySpec]> = [['random', { name: 'random' }], ...depths.map((d): [string, StrategySpec] => [`pct d=${d}`, { name: 'pct', depth: d, range }])];
+    const tieRange = tieDepths.length > 0 ? pctRange(makeCampaignSystem(t), false) : 0;
+    const specs: Array<[string, StrategySpec]> = [
+      ['random', { name: 'random' }],
+      ...tieDepths.map((d): [string, StrategySpec] => [`pct ties only d=${d}`, { name: 'pct', depth: d, range: tieRange, delays: false }]),
+      ...depths.map((d): [string, StrategySpec] => [`pct d=${d}`, { name: 'pct', depth: d, range }]),
+    ];
     for (const [name, spec] of specs) {
       const t1 = performance.now();
       const runs: number[] = [];
@@ -85,7 +92,7 @@ function main(): void {
       const rate = found / runs.reduce((a, r) => a + Math.min(r, budget), 0);
       const m = median(runs);
       const med = m > budget ? `> ${budget}` : String(m);
-      const label = spec.name === 'pct' ? `${name} (K = ${range})` : name;
+      const label = spec.name === 'pct' ? `${name} (K = ${spec.range})` : name;
       const checks = row.only ? ` (${row.only.join(', ')})` : '';
       process.stdout.write(`| ${row.mutant} | ${row.scenario}${checks} | ${label} | ${med} | ${found}/${campaigns} | ${rate.toFixed(3)} | ${((performance.now() - t1) / 1000).toFixed(1)} |\n`);
     }
