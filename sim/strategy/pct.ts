@@ -41,13 +41,13 @@ const INSTANCE_BITS = 2 ** 20;
  * scheduler acts. Every other choice (faults, workload draws) is not an order and is answered as
  * the random strategy of the same seed answers it.
  *
- * Priorities. Every actor gets a distinct random initial priority d, d+1, …, d+n−1 (as before
- * delays counted, so at a tie PCT decides as it did then). A delay thread gets one when first
- * seen, at a uniformly random place among the initial priorities held so far: the order of all of
- * a run's actors and threads is a uniformly random permutation, as the paper's is. Before the run
- * d − 1 change points are drawn uniformly from scheduling points 1..range; at the i-th, the actor
- * or thread that decides it is first lowered below every initial priority (to d − i, so a later
- * change point ranks lower still), and the point is then decided by the new priorities.
+ * Priorities. Every actor gets a distinct random initial priority d, d+1, …, d+n−1, drawn as
+ * before delays counted (a seed ranks the actors in the same order). A delay thread gets one when
+ * first seen, at a uniformly random place among the initial priorities held so far: the order of
+ * all of a run's actors and threads is a uniformly random permutation, as the paper's is. Before
+ * the run d − 1 change points are drawn uniformly from scheduling points 1..range; at the i-th,
+ * the actor or thread that decides it is first lowered below every initial priority (to d − i, so
+ * a later change point ranks lower still), and the point is then decided by the new priorities.
  *
  * A tie goes to the event of the highest-priority actor (of several events of that actor, the
  * earliest scheduled: an actor's own steps stay in order). A delay goes by the priority of the
