@@ -1,12 +1,16 @@
 /**
- * `npm run bench:pct [-- --campaigns 20 --budget 300 --depths 1,2,3]`: runs to the first failure,
+ * `npm run bench:pct [-- --campaigns 20 --budget 300 --depths 1,2,3 --ties-only-depths 1
+ * --rate-seeds 1000 --rows virtio-smoke,boot]`: runs to the first failure,
  * random against PCT, on the H-difficulty zoo mutants (bug-zoo.md). For each mutant and scenario,
  * `campaigns` campaigns per strategy over disjoint seed ranges (campaign c runs seeds
  * c·budget+1 …), each stopped at the first run that fails one of the checks the zoo names for the
  * mutant. Prints, per strategy, the median runs to that first failure (a campaign that found
  * nothing within the budget counts as more than the budget) and how many campaigns found it.
  * The per-run failure rate (found campaigns over all runs made) is the less noisy figure: a
- * median of 20 geometric draws moves by a factor of two between equal strategies.
+ * median of 20 geometric draws moves by a factor of two between equal strategies. With
+ * `--rate-seeds N` a last column gives the share of seeds 1..N whose run fails a catcher, steadier
+ * still. `--ties-only-depths` adds PCT over ties only (delays drawn as random: the strategy before
+ * delays counted); `--rows` keeps the rows whose `mutant/scenario` contains one of its words.
  * One thread, in-process; prints figures and asserts nothing.
  *
  * Rows with checks restricted (`only`) leave out a check that flags the mutant on the default
@@ -47,6 +51,7 @@ const depths = arg('depths', '1,2,3').split(',').map(Number);
 /** Depths of PCT over ties only (delays drawn as random: the strategy before delays counted). */
 const tieDepths = arg('ties-only-depths', '').split(',').filter(Boolean).map(Number);
 const only = arg('rows', '');
+const rateSeeds = Number(arg('rate-seeds', '0'));
 
 /** Runs of one campaign up to its first failure of a catcher (budget + 1 when none). */
 function runsToFailure(t: Target, spec: StrategySpec, first: number, catchers: readonly string[]): number {
@@ -59,6 +64,20 @@ function runsToFailure(t: Target, spec: StrategySpec, first: number, catchers: r
   return budget + 1;
 }
 
+/** Of seeds 1..rateSeeds, the share whose run fails a catcher. */
+function failingShare(t: Target, spec: StrategySpec, catchers: readonly string[]): number {
+  const system = makeCampaignSystem(t);
+  const campaign = new Campaign(system, strategyOf(spec, system));
+  const count = () => catchers.reduce((n, c) => n + (campaign.findings.get(c)?.count ?? 0), 0);
+  let failing = 0;
+  for (let seed = 1; seed <= rateSeeds; seed++) {
+    const before = count();
+    campaign.runSeeds(seed, seed + 1);
+    if (count() > before) failing++;
+  }
+  return failing / rateSeeds;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -68,8 +87,9 @@ function median(xs: number[]): number {
 function main(): void {
   const started = performance.now();
   process.stdout.write(`PCT against random: runs to the first failure of a catcher, ${campaigns} campaigns per strategy, ${budget} seeds each\n\n`);
-  const head = `| mutant | scenario (checks) | strategy | median runs to first failure | found in | failing runs per run | seconds |`;
-  process.stdout.write(`${head}\n|---|---|---|---:|---:|---:|---:|\n`);
+  const rateHead = rateSeeds > 0 ? ` failing runs, seeds 1..${rateSeeds} |` : '';
+  const head = `| mutant | scenario (checks) | strategy | median runs to first failure | found in | failing runs per run | seconds |${rateHead}`;
+  process.stdout.write(`${head}\n|---|---|---|---:|---:|---:|---:|${rateSeeds > 0 ? '---:|' : ''}\n`);
   for (const row of ROWS) {
     if (only && !only.split(',').some((x) => `${row.mutant}/${row.scenario}`.includes(x))) continue;
     const t0: Target = resolveTarget(row.scenario, 'reference', [row.mutant]);
@@ -94,7 +114,9 @@ function main(): void {
       const med = m > budget ? `> ${budget}` : String(m);
       const label = spec.name === 'pct' ? `${name} (K = ${spec.range})` : name;
       const checks = row.only ? ` (${row.only.join(', ')})` : '';
-      process.stdout.write(`| ${row.mutant} | ${row.scenario}${checks} | ${label} | ${med} | ${found}/${campaigns} | ${rate.toFixed(3)} | ${((performance.now() - t1) / 1000).toFixed(1)} |\n`);
+      const seconds = ((performance.now() - t1) / 1000).toFixed(1);
+      const share = rateSeeds > 0 ? ` ${failingShare(t, spec, catchers).toFixed(3)} |` : '';
+      process.stdout.write(`| ${row.mutant} | ${row.scenario}${checks} | ${label} | ${med} | ${found}/${campaigns} | ${rate.toFixed(3)} | ${seconds} |${share}\n`);
     }
   }
   process.stdout.write(`\nfinished in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
