@@ -14,7 +14,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
-import { Campaign, type CampaignFinding } from '../sim/campaign.js';
+import { Campaign, noTieStats, type CampaignFinding } from '../sim/campaign.js';
 import { label } from '../sim/labels.js';
 import { MODEL_HANG } from '../sim/violation.js';
 import { makeCampaignSystem, type Target } from '../scenarios/operations.js';
@@ -210,5 +210,5 @@ async function confirmHang(t: Target, seed: number, limitMs: number, seconds: nu
     alone: true,
     watchdog: true,
   };
-  return { runs: 1, steps: h.step, failedRuns: 1, findings: [finding], outcomes: [], ties: { maxActors: 0, maxTiePoints: 0, tiePoints: 0 } };
+  return { runs: 1, steps: h.step, failedRuns: 1, findings: [finding], outcomes: [], ties: noTieStats() };
 }

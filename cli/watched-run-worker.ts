@@ -26,16 +26,19 @@ const labels = new Int32Array(data.choices, capacity * 4, capacity);
 /** Records every choice into shared memory as the inner strategy answers it. */
 class Recording implements Strategy {
   readonly nextTie?: (kinds: Int32Array, count: number, index: number) => number;
+  readonly nextDelay?: (label: Label, options: ArrayLike<number>, kind: number, instance: number, now: number, index: number) => number;
   constructor(private readonly inner: Strategy) {
-    // A strategy that orders ties (PCT) keeps doing so when recorded.
+    // A strategy that orders ties or answers delays (PCT) keeps doing so when recorded.
     const tie = inner.nextTie;
     if (tie) this.nextTie = (kinds, count, index) => this.record(index, L_TIE, tie.call(inner, kinds, count, index));
+    const delay = inner.nextDelay;
+    if (delay) this.nextDelay = (label, options, kind, instance, now, index) => this.record(index, label, delay.call(inner, label, options, kind, instance, now, index));
   }
   next(label: Label, n: number, probability: number, index: number): number {
     return this.record(index, label, this.inner.next(label, n, probability, index));
   }
   measure() {
-    return this.inner.measure?.() ?? { actors: 0, tiePoints: 0 };
+    return this.inner.measure?.() ?? { actors: 0, tiePoints: 0, delayPoints: 0 };
   }
   private record(index: number, label: Label, v: number): number {
     if (index < capacity) {

@@ -57,7 +57,17 @@ function mergePct(a: PctReport | undefined, b: PctReport | undefined): PctReport
   if (a.depth !== b.depth || a.changePointRange !== b.changePointRange) throw new MergeError(`cannot merge PCT runs of depth ${a.depth} (range ${a.changePointRange}) and depth ${b.depth} (range ${b.changePointRange})`);
   const actors = Math.max(a.actors, b.actors);
   const tiePoints = Math.max(a.tiePoints, b.tiePoints);
-  return { ...a, actors, tiePoints, guarantee: pctGuarantee(actors, Math.max(tiePoints, a.changePointRange), a.depth), rangeExceeded: tiePoints > a.changePointRange };
+  const delayPoints = Math.max(a.delayPoints, b.delayPoints);
+  const schedulingPoints = Math.max(a.schedulingPoints, b.schedulingPoints);
+  return {
+    ...a,
+    actors,
+    tiePoints,
+    delayPoints,
+    schedulingPoints,
+    guarantee: pctGuarantee(actors, Math.max(schedulingPoints, a.changePointRange), a.depth),
+    rangeExceeded: schedulingPoints > a.changePointRange,
+  };
 }
 
 const rowOrder = (r: ResultRow) => {

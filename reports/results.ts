@@ -161,7 +161,7 @@ const rowFields = {
   violations: z.array(violationSchema),
   strategy: z.string().optional(),
   pct: z
-    .object({ depth: z.number().int().positive(), actors: nonNeg, tiePoints: nonNeg, changePointRange: z.number().int().positive(), guarantee: z.number().positive(), rangeExceeded: z.boolean() })
+    .object({ depth: z.number().int().positive(), actors: nonNeg, tiePoints: nonNeg, delayPoints: nonNeg, schedulingPoints: nonNeg, changePointRange: z.number().int().positive(), guarantee: z.number().positive(), rangeExceeded: z.boolean() })
     .optional(),
   coverage: z.record(z.string(), nonNeg).optional(),
   knobs: z.record(z.string(), z.number()).optional(),

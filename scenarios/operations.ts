@@ -115,7 +115,7 @@ export function runSeed(t: Target, seed: number, keepTrace = 0): { result: RunRe
   const strategy = strategyOf(t.strategy, system)(seed);
   const result = runOnce(system, strategy, keepTrace);
   const m = strategy.measure?.();
-  return { result, system, ties: m ? { maxActors: m.actors, maxTiePoints: m.tiePoints, tiePoints: m.tiePoints } : null };
+  return { result, system, ties: m ? { maxActors: m.actors, maxTiePoints: m.tiePoints, tiePoints: m.tiePoints, maxDelayPoints: m.delayPoints, maxPoints: m.tiePoints + m.delayPoints } : null };
 }
 
 /** A violation turned into a (shrunk) replay document. */

@@ -15,7 +15,8 @@ export const STRATEGIES = [
   { name: 'random', description: 'every choice from one seeded PRNG: ties, latencies and faults uniform or at their rates (the default)' },
   {
     name: 'pct',
-    description: 'PCT (Burckhardt et al., ASPLOS 2010): ties go to the highest-priority actor, with --pct-depth − 1 random priority change points; other choices as random',
+    description:
+      'PCT (Burckhardt et al., ASPLOS 2010) over ties and delays: ties go to the highest-priority actor, delays are shorter the higher the priority of what they delay, with --pct-depth − 1 random priority change points; faults and workload as random',
   },
 ] as const;
 
@@ -33,9 +34,10 @@ const CALIBRATION_SEEDS = 3;
 
 /**
  * How a campaign answers its choices: random, or PCT of depth d whose change points are drawn
- * from tie points 1..range.
+ * from scheduling points 1..range (`delays: false`: PCT over ties only, delays drawn as random;
+ * the bench compares the two, the command line always answers delays by priority).
  */
-export type StrategySpec = { name: 'random' } | { name: 'pct'; depth: number; range: number };
+export type StrategySpec = { name: 'random' } | { name: 'pct'; depth: number; range: number; delays?: boolean };
 
 /** Event kind → actor number, from the machine's event tables; actors in order of first kind. */
 export function actorTable(system: ScenarioSystem): { actorOf: Int32Array; names: string[] } {
@@ -56,23 +58,25 @@ export function actorTable(system: ScenarioSystem): { actorOf: Int32Array; names
 export function strategyOf(spec: StrategySpec | undefined, system: ScenarioSystem): (seed: number) => Strategy {
   if (!spec || spec.name === 'random') return (seed) => new RandomStrategy(seed);
   const { actorOf, names } = actorTable(system);
-  const opts = { depth: spec.depth, actorOf, actorCount: names.length, range: spec.range };
+  const opts = { depth: spec.depth, actorOf, actorCount: names.length, range: spec.range, delays: spec.delays !== false };
   return (seed) => new PctStrategy(seed, opts);
 }
 
 /**
- * The change-point range of PCT on `system`: the most tie points of its depth-1 runs of seeds
- * 1..3. The paper draws change points over the run's k steps, which a run only knows at its end;
- * a fixed estimate keeps every seed's run a function of the seed alone.
+ * The change-point range of PCT on `system`: the most scheduling points (tie points, and delay
+ * points unless `delays` is false) of its depth-1 runs of seeds 1..3. The paper draws change
+ * points over the run's k steps, which a run only knows at its end; a fixed estimate keeps every
+ * seed's run a function of the seed alone.
  */
-export function pctRange(system: ScenarioSystem): number {
-  const strategy = strategyOf({ name: 'pct', depth: 1, range: 1 }, system);
+export function pctRange(system: ScenarioSystem, delays = true): number {
+  const strategy = strategyOf({ name: 'pct', depth: 1, range: 1, delays }, system);
   const chooser = new Chooser(new RandomStrategy(0));
   let most = 1;
   for (let seed = 1; seed <= CALIBRATION_SEEDS; seed++) {
     const s = strategy(seed);
     runOnce(system, s, 0, chooser);
-    most = Math.max(most, s.measure!().tiePoints);
+    const m = s.measure!();
+    most = Math.max(most, m.tiePoints + m.delayPoints);
   }
   return most;
 }
@@ -80,38 +84,44 @@ export function pctRange(system: ScenarioSystem): number {
 /** What a PCT campaign reports: its depth, its measured n and k, and the paper's bound. */
 export interface PctReport {
   depth: number;
-  /** n: the most distinct actors in one run's ties. */
+  /** n: the most distinct actors and threads whose priorities took part in one run's ties and delays. */
   actors: number;
-  /** k: the most tie points in one run. */
+  /** The most tie points in one run. */
   tiePoints: number;
-  /** The change points' range (tie points 1..range). */
+  /** The most delay points (delays answered by priority) in one run. */
+  delayPoints: number;
+  /** k: the most scheduling points (tie points plus delay points) in one run. */
+  schedulingPoints: number;
+  /** The change points' range (scheduling points 1..range). */
   changePointRange: number;
   /**
-   * 1/(n·K^(d−1)) with K = max(k, range): change points are uniform over 1..range, so a given tie
-   * point is hit with chance 1/range, and the bound holds for a bug within those tie points.
+   * 1/(n·K^(d−1)) with K = max(k, range): change points are uniform over 1..range, so a given
+   * scheduling point is hit with chance 1/range, and the bound holds for a bug within those points.
    */
   guarantee: number;
-  /** Some run had more tie points than the range: the bound covers bugs within the range only. */
+  /** Some run had more scheduling points than the range: the bound covers bugs within the range only. */
   rangeExceeded: boolean;
 }
 
 export function pctReport(spec: StrategySpec | undefined, ties: TieStats): PctReport | undefined {
   if (!spec || spec.name !== 'pct') return undefined;
-  const k = Math.max(ties.maxTiePoints, spec.range);
+  const k = Math.max(ties.maxPoints, spec.range);
   return {
     depth: spec.depth,
     actors: ties.maxActors,
     tiePoints: ties.maxTiePoints,
+    delayPoints: ties.maxDelayPoints,
+    schedulingPoints: ties.maxPoints,
     changePointRange: spec.range,
     guarantee: pctGuarantee(ties.maxActors, k, spec.depth),
-    rangeExceeded: ties.maxTiePoints > spec.range,
+    rangeExceeded: ties.maxPoints > spec.range,
   };
 }
 
 /** One line for the summary: the bound and where its n and k come from. */
 export function pctText(r: PctReport): string {
   const g = r.guarantee >= 1e-3 ? r.guarantee.toPrecision(3) : r.guarantee.toExponential(2);
-  const k = Math.max(r.tiePoints, r.changePointRange);
-  const limit = r.rangeExceeded ? `; a run had more tie points than the range, so the bound covers bugs within its first ${r.changePointRange}` : '';
-  return `PCT depth ${r.depth}: n = ${r.actors} actors at ties, k = ${k} tie points (most in one run ${r.tiePoints}, change points drawn over 1..${r.changePointRange}); one run finds a bug of depth ${r.depth} with probability ≥ 1/(n·k^(d−1)) = ${g}${limit}`;
+  const k = Math.max(r.schedulingPoints, r.changePointRange);
+  const limit = r.rangeExceeded ? `; a run had more scheduling points than the range, so the bound covers bugs within its first ${r.changePointRange}` : '';
+  return `PCT depth ${r.depth}: n = ${r.actors} actors and threads, k = ${k} scheduling points (ties and delays: most in one run ${r.schedulingPoints}, of which at most ${r.tiePoints} ties and ${r.delayPoints} delays; change points drawn over 1..${r.changePointRange}); one run finds a bug of depth ${r.depth} with probability ≥ 1/(n·k^(d−1)) = ${g}${limit}`;
 }

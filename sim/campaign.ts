@@ -42,15 +42,20 @@ export interface CampaignOutcome {
 }
 
 /**
- * What the campaign's strategies measured of their runs (PCT's n and k): the most actors and the
- * most tie points in one run, and the tie points of all runs. All zero for a strategy that does
- * not measure (random).
+ * What the campaign's strategies measured of their runs (PCT's n and k): the most actors and
+ * threads, tie points, delay points and scheduling points (tie plus delay points) in one run, and
+ * the tie points of all runs. All zero for a strategy that does not measure (random).
  */
 export interface TieStats {
   maxActors: number;
   maxTiePoints: number;
   tiePoints: number;
+  maxDelayPoints: number;
+  maxPoints: number;
 }
+
+/** Nothing measured yet. */
+export const noTieStats = (): TieStats => ({ maxActors: 0, maxTiePoints: 0, tiePoints: 0, maxDelayPoints: 0, maxPoints: 0 });
 
 export class Campaign {
   runs = 0;
@@ -58,7 +63,7 @@ export class Campaign {
   failedRuns = 0;
   readonly findings = new Map<string, CampaignFinding>();
   readonly outcomes = new Map<string, CampaignOutcome>();
-  readonly ties: TieStats = { maxActors: 0, maxTiePoints: 0, tiePoints: 0 };
+  readonly ties: TieStats = noTieStats();
   /**
    * Coverage probe hits of the campaign's own runs (not of shrinking or anything else the system
    * ran), when the system counts them.
@@ -99,6 +104,8 @@ export class Campaign {
       if (m) {
         if (m.actors > this.ties.maxActors) this.ties.maxActors = m.actors;
         if (m.tiePoints > this.ties.maxTiePoints) this.ties.maxTiePoints = m.tiePoints;
+        if (m.delayPoints > this.ties.maxDelayPoints) this.ties.maxDelayPoints = m.delayPoints;
+        if (m.tiePoints + m.delayPoints > this.ties.maxPoints) this.ties.maxPoints = m.tiePoints + m.delayPoints;
         this.ties.tiePoints += m.tiePoints;
       }
       if (r.outcome !== null) {
@@ -129,6 +136,8 @@ export class Campaign {
     if (other.ties) {
       this.ties.maxActors = Math.max(this.ties.maxActors, other.ties.maxActors);
       this.ties.maxTiePoints = Math.max(this.ties.maxTiePoints, other.ties.maxTiePoints);
+      this.ties.maxDelayPoints = Math.max(this.ties.maxDelayPoints, other.ties.maxDelayPoints);
+      this.ties.maxPoints = Math.max(this.ties.maxPoints, other.ties.maxPoints);
       this.ties.tiePoints += other.ties.tiePoints;
     }
     this.steps += other.steps;

@@ -34,6 +34,21 @@ export class Chooser {
   }
 
   /**
+   * Which of `options` (delays in microseconds) to wait from `now` before event `kind` of `instance`
+   * (sim/strategy/strategy.ts, `nextDelay`): the index of the one taken. Recorded as a uniform choice of
+   * `label` among options.length, exactly as `choose(label, options.length)` would be, so a
+   * strategy that does not look at delays (random, dfs, replay) runs the same as with `choose`.
+   */
+  chooseDelay(label: Label, options: ArrayLike<number>, kind: number, instance: number, now: number): number {
+    const n = options.length;
+    if (n <= 1) return 0;
+    const s = this.strategy;
+    const v = s.nextDelay ? s.nextDelay(label, options, kind, instance, now, this.log.length) : s.next(label, n, -1, this.log.length);
+    this.log.push(label, v, n);
+    return v;
+  }
+
+  /**
    * A biased coin: 1 with `probability` under random exploration, a two-way branch under
    * exhaustive exploration. A probability of 0 or less answers 0 and is not recorded.
    */

@@ -17,6 +17,12 @@ export interface Engine {
   cancel(kind: number, a: number, b: number): boolean;
   /** Uniform choice among n options, 0 = the default (sim/chooser.ts). */
   choose(label: Label, n: number): number;
+  /**
+   * One of `options` (microseconds, at least one) to wait before event `kind` of `instance`: a
+   * uniform choice like `choose`, which also tells the strategy what the delay is for (the PCT
+   * strategy answers it by priority). Returns the delay, not its index.
+   */
+  delay(label: Label, options: readonly Micros[], kind: number, instance: number): Micros;
   /** A biased coin: 1 with `probability` in random runs, a branch in exhaustive ones. */
   chance(label: Label, probability: number): number;
   /** Adds a model note to the trace (a fault striking). */

@@ -60,6 +60,10 @@ export class Simulation implements Engine {
     return this.chooser.choose(label, n);
   }
 
+  delay(label: Label, options: readonly Micros[], kind: number, instance: number): Micros {
+    return options[this.chooser.chooseDelay(label, options, kind, instance, this.now)];
+  }
+
   chance(label: Label, probability: number): number {
     return this.chooser.chance(label, probability);
   }

@@ -39,7 +39,7 @@ export class Processes extends Lifecycle implements ProcessPort {
     const def = PROGRAMS[t.program[s]];
     // A service may hang: it stays alive and on the CPU, and never answers again.
     if (this.hung[s] === 0 && def.service && this.faults.strike(F_HANG, this.hangRecovery(), pid)) this.hung[s] = 1;
-    if (this.hung[s] === 1) return this.scheduleStep(s, 50 * this.stepTime());
+    if (this.hung[s] === 1) return this.scheduleStep(s, 50 * this.stepTime(s));
     // A pending SIGCHLD is delivered now; its default action is to ignore it.
     t.sigPending[s] &= ~(1 << A.SIGCHLD);
     const out = this.action;
@@ -48,31 +48,31 @@ export class Processes extends Lifecycle implements ProcessPort {
     switch (out.kind) {
       case A_COMPUTE:
         t.last[s] = 0;
-        return this.scheduleStep(s, Math.max(1, out.a0) * this.stepTime());
+        return this.scheduleStep(s, Math.max(1, out.a0) * this.stepTime(s));
       case A_LOAD: {
         if (out.a2 === 4) {
           if (!this.mem.valid(s, out.a0, 4, false)) return this.terminate(s, A.SIGSEGV);
           t.last[s] = this.mem.readU32(s, out.a0);
-          return this.scheduleStep(s, this.stepTime());
+          return this.scheduleStep(s, this.stepTime(s));
         }
         const v = this.mem.readByte(s, out.a0);
         if (v < 0) return this.terminate(s, A.SIGSEGV);
         this.probes.add(P.P_PROC_LOAD, pid, out.a0, v);
         t.last[s] = v;
-        return this.scheduleStep(s, this.stepTime());
+        return this.scheduleStep(s, this.stepTime(s));
       }
       case A_STORE:
         if (out.a2 === 4) {
           if (!this.mem.valid(s, out.a0, 4, true)) return this.terminate(s, A.SIGSEGV);
           this.mem.writeU32(s, out.a0, out.a1);
           t.last[s] = 0;
-          return this.scheduleStep(s, this.stepTime());
+          return this.scheduleStep(s, this.stepTime(s));
         }
         if (!this.mem.valid(s, out.a0, 1, true)) return this.terminate(s, A.SIGSEGV);
         this.mem.writeByte(s, out.a0, out.a1);
         this.probes.add(P.P_PROC_STORE, pid, out.a0, out.a1 & 0xff);
         t.last[s] = 0;
-        return this.scheduleStep(s, this.stepTime());
+        return this.scheduleStep(s, this.stepTime(s));
       case A_CRASH:
         return this.terminate(s, A.SIGSEGV);
       default:

@@ -214,14 +214,14 @@ export abstract class Scheduler {
       this.ipc.route();
       return;
     }
-    const d = t.burstLeft[s] > 0 ? t.burstLeft[s] : this.stepTime();
+    const d = t.burstLeft[s] > 0 ? t.burstLeft[s] : this.stepTime(s);
     t.burstLeft[s] = 0;
     this.scheduleStep(s, d);
   }
 
-  protected stepTime(): number {
-    const o = this.p.stepMicrosOptions;
-    return o[this.engine.choose(L_STEP, o.length)];
+  /** The CPU time of process slot s's next action: one of the step options (the process is named by its pid). */
+  protected stepTime(s: number): number {
+    return this.engine.delay(L_STEP, this.p.stepMicrosOptions, E_CPU_STEP, this.t.pid[s]);
   }
 
   protected scheduleStep(s: number, d: number): void {
@@ -241,7 +241,7 @@ export abstract class Scheduler {
     t.last[s] = r;
     if (t.state[s] !== A.PS_RUNNING || this.running !== s) return;
     // (A slow start set by exec is CPU time before the new image's first step.)
-    const d = t.burstLeft[s] > 0 ? t.burstLeft[s] : this.stepTime();
+    const d = t.burstLeft[s] > 0 ? t.burstLeft[s] : this.stepTime(s);
     t.burstLeft[s] = 0;
     this.scheduleStep(s, d);
   }

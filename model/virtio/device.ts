@@ -195,7 +195,8 @@ export class VirtioDevice extends DeviceState implements DeviceRegisters {
     this.probes.add(P_DEVICE_FETCH, head, pos, type);
 
     const p = this.params;
-    let latency: Micros = p.latencyMicrosOptions[this.engine.choose(L_LATENCY, p.latencyMicrosOptions.length)];
+    // Each request the device serves is an activity of its own (named by its avail position).
+    let latency: Micros = this.engine.delay(L_LATENCY, p.latencyMicrosOptions, E_DEV_IO_DONE, pos);
     if (this.faults.strike(F_LATENCY_SPIKE, p.latencySpikeMicros, head)) latency += p.latencySpikeMicros;
     this.engine.after(latency, E_DEV_IO_DONE, slot, this.epoch);
   }
@@ -343,8 +344,7 @@ export class VirtioDevice extends DeviceState implements DeviceRegisters {
       this.irq.raise(ISR_USED_BUFFER);
     }
     if (this.faults.strike(F_IRQ_SPURIOUS, 0)) {
-      const opts = this.params.spuriousDelayMicrosOptions;
-      this.engine.after(opts[this.engine.choose(L_SPURIOUS_DELAY, opts.length)], E_IRQ_SPURIOUS, 0, 0);
+      this.engine.after(this.engine.delay(L_SPURIOUS_DELAY, this.params.spuriousDelayMicrosOptions, E_IRQ_SPURIOUS, 0), E_IRQ_SPURIOUS, 0, 0);
     }
     if (this.cqLen > 0) this.engine.after(1, E_DEV_PUBLISH_ELEM, this.epoch, 0);
     else this.publishing = 0;

@@ -95,7 +95,7 @@ export class InterruptLine implements InterruptSink {
     }
     const opts = p.irqDelayMicrosOptions;
     if (opts.length > 0 && this.faults.strike(F_IRQ_DELAY, 0, bits)) {
-      const delay = opts[this.engine.choose(L_IRQ_DELAY, opts.length)];
+      const delay = this.engine.delay(L_IRQ_DELAY, opts, E_IRQ_DELIVER, 0);
       this.faults.extendSettle(this.engine.now + delay + p.consumeBoundMicros);
       this.deliverAfter(delay);
       return;

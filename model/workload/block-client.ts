@@ -145,8 +145,7 @@ export class BlockClients implements BlockRequester {
       this.finished++;
       return;
     }
-    const opts = this.params.thinkMicrosOptions;
-    this.engine.after(opts[this.engine.choose(L_THINK, opts.length)], E_CLIENT_NEXT, c, 0);
+    this.engine.after(this.engine.delay(L_THINK, this.params.thinkMicrosOptions, E_CLIENT_NEXT, c), E_CLIENT_NEXT, c, 0);
   }
 
   fingerprint(h: Hasher64): void {

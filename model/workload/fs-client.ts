@@ -23,6 +23,8 @@ const L_FS_ACTION = label('fs.action');
 const L_FS_CHUNK = label('fs.chunk');
 const L_FS_SEEK = label('fs.seek');
 const L_POWER_DELAY = label('power.delay');
+/** When power fails after a power-loss fault strikes, in microseconds. */
+const POWER_DELAYS: readonly number[] = [1, 3, 10, 30];
 
 // The file-system clients' event (kinds are machine-wide; see sim/event-table.ts).
 export const E_FS_CLIENT_NEXT = 25; // a = fs client
@@ -225,8 +227,7 @@ export class FsClients implements PowerLossSite {
     if (this.powerLossPending === 1 || this.boots >= this.p.maxBoots) return;
     if (!this.faults.strike(F_POWER_LOSS, this.p.callBoundMicros, this.boots)) return;
     this.powerLossPending = 1;
-    const delays = [1, 3, 10, 30];
-    this.engine.after(delays[this.engine.choose(L_POWER_DELAY, delays.length)], E_POWER_LOSS, 0, 0);
+    this.engine.after(this.engine.delay(L_POWER_DELAY, POWER_DELAYS, E_POWER_LOSS, 0), E_POWER_LOSS, 0, 0);
   }
 
   allDone(): boolean {

@@ -1,11 +1,13 @@
 import type { Label } from '../labels.js';
 
-/** What a strategy that orders ties by actor measured of its run: PCT's n and k. */
+/** What a strategy that orders by priority measured of its run: PCT's n and k. */
 export interface TieMeasure {
-  /** Distinct actors that took part in at least one tie. */
+  /** Distinct actors and threads whose priority took part in a tie or a delay (n). */
   actors: number;
   /** Tie points: choices between several events due at the same instant. */
   tiePoints: number;
+  /** Delay points: delay choices answered by priority (k is tie points plus delay points). */
+  delayPoints: number;
 }
 
 /**
@@ -25,6 +27,15 @@ export interface Strategy {
    * recorded as one L_TIE choice, so any run replays through `ReplayStrategy`.
    */
   nextTie?(kinds: Int32Array, count: number, index: number): number;
+  /**
+   * Optional: answers a delay choice knowing what it delays. The model is about to schedule event
+   * `kind` of its `instance` (whatever runs as one sequential activity: a client, a process by its
+   * pid, one request the device serves; 0 when the part has one) `options[v]` microseconds after
+   * `now`; the answer indexes `options` (which need not be sorted). A strategy without it is asked
+   * `next(label, options.length, −1, index)`; either way the answer is recorded as one choice of
+   * `label`, so any run replays through `ReplayStrategy`.
+   */
+  nextDelay?(label: Label, options: ArrayLike<number>, kind: number, instance: number, now: number, index: number): number;
   /** Optional: what the strategy measured of the run it answered (a strategy serves one run). */
   measure?(): TieMeasure;
 }

@@ -36,14 +36,19 @@ test('pct cli: run --strategy pct finds publish-before-fill’s early fetch, pri
   t.is(doc.strategy, 'pct');
   t.is(doc.pct.depth, 2);
   t.true(doc.pct.actors >= 3, `n = ${doc.pct.actors}`);
-  t.true(doc.pct.tiePoints > 0 && doc.pct.changePointRange > 0);
-  const k = Math.max(doc.pct.tiePoints, doc.pct.changePointRange);
+  t.true(doc.pct.tiePoints > 0 && doc.pct.delayPoints > 0 && doc.pct.changePointRange > 0);
+  t.true(doc.pct.schedulingPoints >= Math.max(doc.pct.tiePoints, doc.pct.delayPoints) && doc.pct.schedulingPoints <= doc.pct.tiePoints + doc.pct.delayPoints);
+  // k counts the delays answered by priority as well as the ties
+  const k = Math.max(doc.pct.schedulingPoints, doc.pct.changePointRange);
   t.is(doc.pct.guarantee, 1 / (doc.pct.actors * k));
-  t.is(doc.pct.rangeExceeded, doc.pct.tiePoints > doc.pct.changePointRange);
+  t.is(doc.pct.rangeExceeded, doc.pct.schedulingPoints > doc.pct.changePointRange);
   t.true(doc.violations.length > 0);
   const text = await cli(args, dir);
   t.is(text.code, 1);
-  t.regex(text.stdout, new RegExp(`PCT depth 2: n = ${doc.pct.actors} actors at ties, k = ${k} tie points .*probability ≥ 1/\\(n·k\\^\\(d−1\\)\\) = `));
+  t.regex(
+    text.stdout,
+    new RegExp(`PCT depth 2: n = ${doc.pct.actors} actors and threads, k = ${k} scheduling points \\(ties and delays: most in one run ${doc.pct.schedulingPoints}, of which at most ${doc.pct.tiePoints} ties and ${doc.pct.delayPoints} delays; .*probability ≥ 1/\\(n·k\\^\\(d−1\\)\\) = `),
+  );
   const replay = await cli(['replay', resolve(dir, doc.violations[0].replay)], dir);
   t.is(replay.code, 1, replay.stderr);
   t.regex(replay.stdout, new RegExp(`reproduced the recorded ${doc.violations[0].check}`));
@@ -65,7 +70,7 @@ test('pct cli: --seed with --strategy pct runs that seed under PCT; random runs 
   const random = JSON.parse((await cli(['run', 'virtio-smoke', '--seed', '7', '--json', '--out', 'out'], dir)).stdout);
   t.is(random.strategy, 'random');
   t.is(random.pct, undefined);
-  t.not(one.traceHash, random.traceHash, 'PCT orders the ties otherwise');
+  t.not(one.traceHash, random.traceHash, 'PCT orders the ties and delays otherwise');
 });
 
 test('pct cli: list names the strategies', async (t) => {
@@ -88,7 +93,7 @@ test('pct cli: a seed the watchdog re-runs in a watched thread runs under PCT th
   if (out.kind !== 'seed-done') return t.fail(`the watched run answered ${out.kind}`);
   const w = out.slice.findings.find((x) => x.check === f.check);
   t.truthy(w, 'the watched run finds the same check');
-  t.deepEqual(w!.choices, f.choices, 'through the recording wrapper PCT answers the ties as in-process');
+  t.deepEqual(w!.choices, f.choices, 'through the recording wrapper PCT answers the ties and delays as in-process');
   t.true(out.slice.ties.maxActors >= 3, 'and its measure comes back');
 });
 

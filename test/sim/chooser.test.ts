@@ -48,6 +48,21 @@ test('engine: chooser: chance is a recorded two-way branch, skipped when the pro
   t.is(ch.log.counts[0], 2);
 });
 
+test('engine: chooser: a delay is recorded as the uniform choice among its options; nextDelay hears what it delays', (t) => {
+  const plain = new Recorder();
+  const ch = new Chooser(plain);
+  t.is(ch.chooseDelay(A, [30, 10, 20], 7, 3, 100), 2, 'a strategy without nextDelay is asked next(label, n)');
+  t.deepEqual(plain.calls, [[A, 3, -1, 0]]);
+  t.is(ch.chooseDelay(A, [5], 7, 3, 100), 0, 'one option: no choice');
+  t.is(ch.log.length, 1);
+  const heard: unknown[] = [];
+  const aware = new Chooser({ next: () => t.fail('not asked'), nextDelay: (l, o, kind, instance, now, index) => (heard.push([l, Array.from(o), kind, instance, now, index]), 1) } as Strategy);
+  aware.choose(B, 1);
+  t.is(aware.chooseDelay(B, [30, 10, 20], 7, 3, 100), 1);
+  t.deepEqual(heard, [[B, [30, 10, 20], 7, 3, 100, 0]]);
+  t.deepEqual([aware.log.labelsArray(), aware.log.valuesArray(), [...aware.log.counts.subarray(0, 1)]], [[B], [1], [3]], 'the same record as choose(B, 3) answering 1');
+});
+
 test('engine: chooser: reset starts a new log (and may swap the strategy)', (t) => {
   const ch = new Chooser(new Recorder());
   ch.choose(A, 2);

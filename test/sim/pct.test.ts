@@ -1,15 +1,16 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { Chooser } from '../../sim/chooser.js';
-import { L_TIE, label } from '../../sim/labels.js';
+import { L_TIE, label, labelId } from '../../sim/labels.js';
 import { runOnce } from '../../sim/run.js';
 import { PctStrategy, pctGuarantee } from '../../sim/strategy/pct.js';
 import { RandomStrategy } from '../../sim/strategy/random.js';
 import { ReplayStrategy } from '../../sim/strategy/replay.js';
 import { Campaign } from '../../sim/campaign.js';
 import { findingFrom, makeCampaignSystem, makeSystem, replayDocument, runSeed } from '../../scenarios/operations.js';
-import { actorTable, pctRange, pctReport, strategyOf } from '../../scenarios/strategies.js';
+import { actorTable, pctRange, pctReport, pctText, strategyOf } from '../../scenarios/strategies.js';
 import { ActorToy, toyActors } from '../helpers/toy-actors.js';
+import { bEarlierEveryRound, DELAY_TOY_ACTORS, DelayToy, L_TOY_DELAY } from '../helpers/delay-toy.js';
 import { holds, target } from '../helpers/system.js';
 
 const pct = (seed: number, depth: number, actors: number, range: number) => new PctStrategy(seed, { depth, actorOf: toyActors(actors), actorCount: actors, range });
@@ -43,7 +44,7 @@ test('pct: at depth 1 every tie goes to the highest-priority actor, every round 
     for (let round = 0; round < 6; round++) t.deepEqual(order.slice(round * 4, round * 4 + 4), byPriority, `seed ${seed} round ${round}`);
     // Initial priorities are d .. d+n−1, one each.
     t.deepEqual([0, 1, 2, 3].map((a) => s.priorityOf(a)).sort(), [1, 2, 3, 4]);
-    t.deepEqual(s.measure(), { actors: 4, tiePoints: 18 }, 'three ties a round (the last actor is due alone)');
+    t.deepEqual(s.measure(), { actors: 4, tiePoints: 18, delayPoints: 0 }, 'three ties a round (the last actor is due alone)');
   }
 });
 
@@ -111,18 +112,135 @@ test('pct: ties are recorded as ordinary engine.tie choices; a strategy without 
   t.deepEqual(asked, [`${L_TIE}:2`]);
 });
 
-test('pct: the guarantee is 1/(n·k^(d−1))', (t) => {
+test('pct: the guarantee is 1/(n·k^(d−1)), k counting ties and delays alike', (t) => {
   t.is(pctGuarantee(4, 100, 1), 1 / 4);
   t.is(pctGuarantee(4, 100, 2), 1 / 400);
   t.is(pctGuarantee(3, 10, 3), 1 / 300);
-  t.is(pctGuarantee(0, 0, 2), 1, 'no actor or no tie: at least one of each');
-  const r = pctReport({ name: 'pct', depth: 3, range: 50 }, { maxActors: 5, maxTiePoints: 40, tiePoints: 400 })!;
-  t.is(r.guarantee, 1 / (5 * 50 ** 2), 'k is the range when the runs had fewer tie points');
+  t.is(pctGuarantee(0, 0, 2), 1, 'no actor or no scheduling point: at least one of each');
+  const stats = (maxActors: number, maxTiePoints: number, maxDelayPoints: number, maxPoints: number) => ({ maxActors, maxTiePoints, tiePoints: 10 * maxTiePoints, maxDelayPoints, maxPoints });
+  const r = pctReport({ name: 'pct', depth: 3, range: 50 }, stats(5, 25, 20, 40))!;
+  t.is(r.guarantee, 1 / (5 * 50 ** 2), 'k is the range when the runs had fewer scheduling points');
   t.false(r.rangeExceeded);
-  const over = pctReport({ name: 'pct', depth: 2, range: 30 }, { maxActors: 4, maxTiePoints: 60, tiePoints: 600 })!;
-  t.is(over.guarantee, 1 / (4 * 60));
+  const over = pctReport({ name: 'pct', depth: 2, range: 30 }, stats(4, 30, 35, 60))!;
+  t.is(over.guarantee, 1 / (4 * 60), 'k is the 60 scheduling points of the longest run, not its 30 ties');
   t.true(over.rangeExceeded);
-  t.is(pctReport({ name: 'random' }, { maxActors: 0, maxTiePoints: 0, tiePoints: 0 }), undefined);
+  t.deepEqual([over.tiePoints, over.delayPoints, over.schedulingPoints], [30, 35, 60]);
+  t.regex(
+    pctText(over),
+    /^PCT depth 2: n = 4 actors and threads, k = 60 scheduling points \(ties and delays: most in one run 60, of which at most 30 ties and 35 delays; change points drawn over 1\.\.30\); one run finds a bug of depth 2 with probability ≥ 1\/\(n·k\^\(d−1\)\) = 0\.00417; a run had more scheduling points than the range/,
+  );
+  t.is(pctReport({ name: 'random' }, stats(0, 0, 0, 0)), undefined);
+});
+
+test('pct: k counts every tie and every delay of a run: the measure matches the choice log', (t) => {
+  const delayLabels = ['device.latency', 'client.think', 'irq.delay', 'irq.spurious-delay', 'cpu.step-time', 'power.delay'].map((n) => labelId(n));
+  for (const scenario of ['virtio-smoke', 'virtio-stress', 'init-small']) {
+    const system = makeSystem(target({ scenario }));
+    const { actorOf, names } = actorTable(system);
+    for (const seed of [1, 2]) {
+      const s = new PctStrategy(seed, { depth: 2, actorOf, actorCount: names.length, range: 30 });
+      const r = runOnce(system, s);
+      const ties = r.labels.filter((l) => l === L_TIE).length;
+      const delays = r.labels.filter((l) => delayLabels.includes(l)).length;
+      t.deepEqual([s.measure().tiePoints, s.measure().delayPoints], [ties, delays], `${scenario} seed ${seed}`);
+      if (scenario !== 'init-small') t.true(delays > 0, `${scenario} has delays`);
+    }
+  }
+});
+
+test('pct: a delay goes by rank, shortest for a thread above all its competitors, longest below all', (t) => {
+  const opts = [20, 5, 10]; // unsorted: the strategy ranks by value
+  const byLength = [5, 10, 20];
+  const branches = new Set<string>();
+  for (let seed = 1; seed <= 60; seed++) {
+    const s = new PctStrategy(seed, { depth: 1, actorOf: Int32Array.from([0, 1, 2, 3]), actorCount: 4, range: 10 });
+    // No delayed step is due: the other actors are the competitors.
+    const v = s.nextDelay!(L_TOY_DELAY, opts, 0, 7, 0, 0);
+    const p7 = s.threadPriority(0, 7)!;
+    const q = [1, 2, 3].filter((a) => s.priorityOf(a) < p7).length / 3;
+    t.is(opts[v], byLength[Math.round((1 - q) * 2)], `seed ${seed}: q = ${q}`);
+    // A second thread while the first one's step is still due: that step is its one competitor.
+    const w = s.nextDelay!(L_TOY_DELAY, opts, 0, 8, 1, 1);
+    const p8 = s.threadPriority(0, 8)!;
+    t.is(opts[w], p8 > p7 ? 5 : 20, `seed ${seed}`);
+    branches.add(p8 > p7 ? 'above' : 'below');
+    // Long after both are due, the actors are the competitors again.
+    const x = s.nextDelay!(L_TOY_DELAY, opts, 1, 9, 1000, 2);
+    const p9 = s.threadPriority(1, 9)!;
+    const q9 = [0, 2, 3].filter((a) => s.priorityOf(a) < p9).length / 3;
+    t.is(opts[x], byLength[Math.round((1 - q9) * 2)], `seed ${seed}`);
+    t.deepEqual(s.measure(), { actors: 7, tiePoints: 0, delayPoints: 3 }, 'four actors and three threads took part; three delay points');
+  }
+  t.deepEqual([...branches].sort(), ['above', 'below'], 'a new thread is ranked at random against the old one');
+});
+
+test('pct: a change point at a delay lowers the thread that decides it below everyone: the longest option', (t) => {
+  const s = new PctStrategy(3, { depth: 2, actorOf: Int32Array.from([0, 1, 2, 3]), actorCount: 4, range: 1 });
+  t.deepEqual(s.changePoints, [1], 'the range has one scheduling point');
+  t.is(s.nextDelay!(L_TOY_DELAY, [5, 20, 10], 0, 0, 0, 0), 1, 'the longest, 20');
+  t.is(s.threadPriority(0, 0), 1, 'd − 1');
+  for (let i = 1; i < 5; i++) t.is(s.nextDelay!(L_TOY_DELAY, [5, 20, 10], 0, 0, 100 * i, i), 1, 'and from then on');
+  // a tie after it: the actors keep their initial order, the change point was spent on the delay
+  const initial = [0, 1, 2, 3].map((a) => s.priorityOf(a));
+  t.true(initial.every((p) => p >= 2), 'actors keep initial priorities d .. d+n−1');
+  t.is(s.nextTie(Int32Array.from([0, 1, 2, 3]), 4), initial.indexOf(Math.max(...initial)));
+  t.deepEqual(s.measure(), { actors: 5, tiePoints: 1, delayPoints: 5 }, 'the thread and the four actors');
+});
+
+test('pct: a toy bug that needs one actor’s step delayed past another’s every round: PCT finds it far more often than random', (t) => {
+  // B must step before A, at an earlier instant, in each of six rounds: only the two delays can
+  // do it (B's 1 µs against A's 10), which random meets with 4^-6 per run; PCT whenever B's thread
+  // outranks A's (its delay is then the shortest) and A's takes the longer one.
+  const rounds = 6;
+  const toy = new DelayToy(rounds, [10, 1], bEarlierEveryRound(rounds));
+  const opts = (depth: number, delays = true) => ({ depth, actorOf: DELAY_TOY_ACTORS, actorCount: 3, range: 20, delays });
+  const found = { pct: 0, pct3: 0, tiesOnly: 0, random: 0 };
+  for (let seed = 1; seed <= 200; seed++) {
+    if (runOnce(toy, new PctStrategy(seed, opts(1))).violation) found.pct++;
+    if (runOnce(toy, new PctStrategy(seed, opts(3))).violation) found.pct3++;
+    if (runOnce(toy, new PctStrategy(seed, opts(1, false))).violation) found.tiesOnly++;
+    if (runOnce(toy, new RandomStrategy(seed)).violation) found.random++;
+  }
+  t.log(`of 200 seeds: PCT d=1 ${found.pct}, d=3 ${found.pct3}, PCT over ties only ${found.tiesOnly}, random ${found.random}`);
+  t.true(found.pct >= 50, `PCT d=1: ${found.pct}`);
+  t.true(found.pct3 >= 30, `PCT d=3: ${found.pct3}`);
+  t.true(found.random <= 12, `random: ${found.random}`);
+  t.true(found.tiesOnly <= 12, `PCT over ties only draws the delays as random does: ${found.tiesOnly}`);
+});
+
+test('pct: with delays on, the same seed gives the same run (toy and machine); without, delays are random’s', (t) => {
+  holds(
+    t,
+    fc.property(fc.nat(), fc.integer({ min: 1, max: 4 }), (seed, depth) => {
+      const run = () => {
+        const toy = new DelayToy(8, [1, 3, 10]);
+        const r = runOnce(toy, new PctStrategy(seed, { depth, actorOf: DELAY_TOY_ACTORS, actorCount: 3, range: 24 }));
+        return JSON.stringify([toy.order, r.choices, r.traceHash]);
+      };
+      return run() === run();
+    }),
+  );
+  const system = makeSystem(target({ scenario: 'virtio-smoke' }));
+  const { actorOf, names } = actorTable(system);
+  const hashes = new Set<string>();
+  for (const seed of [1, 2, 3]) {
+    const run = () => runOnce(system, new PctStrategy(seed, { depth: 3, actorOf, actorCount: names.length, range: 30 }));
+    const a = run();
+    const b = run();
+    t.is(a.traceHash, b.traceHash, `seed ${seed}`);
+    t.deepEqual(a.choices, b.choices);
+    hashes.add(a.traceHash);
+  }
+  t.is(hashes.size, 3, 'seeds differ');
+  // delays: false is PCT over ties only: no nextDelay, and the delays are the random stream's draws
+  const tiesOnly = new PctStrategy(4, { depth: 2, actorOf: DELAY_TOY_ACTORS, actorCount: 3, range: 24, delays: false });
+  t.is(tiesOnly.nextDelay, undefined);
+  const toy = new DelayToy(8, [1, 3, 10]);
+  const r = runOnce(toy, tiesOnly);
+  const delays = r.choices.filter((_, i) => r.labels[i] === L_TOY_DELAY);
+  const random = new RandomStrategy(4);
+  t.deepEqual(delays, delays.map(() => random.next(L_TOY_DELAY, 3, -1)));
+  t.is(delays.length, 16);
 });
 
 test('pct: a toy bug of depth 1 that random rarely meets is found by PCT on most seeds', (t) => {
