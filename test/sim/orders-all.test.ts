@@ -105,3 +105,39 @@ test('orders=all is refused where the model reads the clock, and orderDelays nee
   t.is(json.code, 0, json.stderr);
   t.is((JSON.parse(json.stdout) as { orders: string }).orders, 'all');
 });
+
+/**
+ * Every timed path is an orders=all path (option 0 everywhere, no delay taken), so what the timed
+ * search finds the wider one must find too. The zoo mutants that timed exploration of virtio-small
+ * finds (bench/shortest.ts), each on the scope where it is found quickly.
+ */
+const FOUND_BY_TIMED: Array<{ mutant: string; overrides?: Partial<MachineParams> }> = [
+  { mutant: 'publish-before-fill' },
+  { mutant: 'idx-before-status' },
+  { mutant: 'leak-on-error' },
+  { mutant: 'double-complete' },
+  { mutant: 'event-idx-off-by-one', overrides: { eventIdx: 'on' } },
+  { mutant: 'single-pop-per-irq' },
+  { mutant: 'spurious-irq-assert' },
+  { mutant: 'kick-before-driver-ok' },
+  { mutant: 'ioerr-as-ok' },
+  { mutant: 'sector-units' },
+];
+
+function exploreMutant(mutant: string, overrides: Partial<MachineParams>): ExploreResult {
+  const { explorer } = makeExplorer(target({ scenario: 'virtio-small', mutants: [mutant], overrides }), { maxDepth: 2000, maxStates: 1_000_000, maxMemoryBytes: 1 << 30, stopAtFirstViolation: true });
+  while (!explorer.advance(2000)) {
+    // to the first violation
+  }
+  return explorer.result;
+}
+
+test('every VirtIO zoo mutant the timed search finds on virtio-small, orders=all (one delay) finds by the same check', (t) => {
+  for (const { mutant, overrides } of FOUND_BY_TIMED) {
+    const timed = exploreMutant(mutant, overrides ?? {});
+    const all = exploreMutant(mutant, { ...overrides, orders: 'all', orderDelays: 1 });
+    t.is(timed.stoppedBy, 'violation', mutant);
+    t.is(all.stoppedBy, 'violation', mutant);
+    t.is(all.violations[0]?.violation.check, timed.violations[0]?.violation.check, mutant);
+  }
+});
