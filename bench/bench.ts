@@ -120,7 +120,8 @@ function exploreRow(label: string, scenario: string, settings: string[], search:
 /**
  * Every *-small exploration (auto search, and the other one beside it where auto is stateful),
  * then the two-in-flight scope series clients=2, requestsPerClient=k for k = 1, 2 (k = 3 with
- * BENCH_SCOPE_K3=1: 27.9 M states, about 20 minutes and 1.1 GB here, so not by default).
+ * BENCH_SCOPE_K3=1: 27.9 M states, about 20 minutes and 1.1 GB here, so not by default), then
+ * orders=all on the two-client scope with one and two delays.
  */
 function explorations(): void {
   for (const sc of SCENARIOS.filter((x) => x.explorable && x.name.endsWith('-small'))) {
@@ -129,6 +130,10 @@ function explorations(): void {
   }
   const ks = process.env.BENCH_SCOPE_K3 === '1' ? [1, 2, 3] : [1, 2];
   for (const k of ks) exploreRow('virtio-small', 'virtio-small', ['clients=2', `requestsPerClient=${k}`], 'auto');
+  // What every order of steps costs (orders=all) on the two-client scope, by delay bound; the whole
+  // virtio-small with one delay (12 M states, about 2 minutes) only with BENCH_ORDERS_FULL=1.
+  for (const d of [1, 2]) exploreRow('virtio-small', 'virtio-small', ['clients=2', 'orders=all', `orderDelays=${d}`], 'auto');
+  if (process.env.BENCH_ORDERS_FULL === '1') exploreRow('virtio-small', 'virtio-small', ['orders=all', 'orderDelays=1'], 'auto');
 }
 
 /** File reads through the whole stack: kernel path, buffer cache, driver, virtqueue, device. */
