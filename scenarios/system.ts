@@ -238,24 +238,10 @@ export class ScenarioSystem implements SimSystem {
 
   nextStepMayChoose(): boolean {
     const q = this.machine.sim.queue;
-    const n = q.size;
-    if (n === 0) return false;
-    if (this.params.orders === 'all') return q.choiceCount() > 1 || this.anyChoosing(q);
-    let best = 0;
-    let ties = 1;
-    for (let i = 1; i < n; i++) {
-      if (q.time[i] < q.time[best]) {
-        best = i;
-        ties = 1;
-      } else if (q.time[i] === q.time[best]) ties++;
-    }
-    return ties > 1 || this.choosingKinds[q.kind[best] & 255] === 1;
-  }
-
-  /** orders=all: any pending event may be the next, so any choosing kind pending may choose. */
-  private anyChoosing(q: { readonly size: number; readonly kind: Int32Array }): boolean {
-    for (let i = 0; i < q.size; i++) if (this.choosingKinds[q.kind[i] & 255] === 1) return true;
-    return false;
+    const n = q.choiceCount();
+    // Several candidates (a tie, or in orders=all any eligible step): the queue chooses. A lone
+    // candidate is the earliest event; it may choose inside its handler if its kind ever has.
+    return n > 1 || (n === 1 && this.choosingKinds[q.kind[q.earliest] & 255] === 1);
   }
 
   stateRoots(): readonly object[] {

@@ -18,7 +18,7 @@ export class EventQueue {
    * map tie choices to events, as in `fingerprint`; they are kept by snapshots.
    */
   static readonly stateDecl: StateDecl = {
-    observed: ['ties', 'candidates'],
+    observed: ['ties', 'candidates', 'earliest'],
     fixed: ['timerKinds', 'delayBudget'],
     canonicalDigest: (q: EventQueue, h: Hasher64, now: number) => q.canonicalDigest(h, now),
   };
@@ -86,23 +86,29 @@ export class EventQueue {
       }
     }
     if (tieCount > 1) best = this.pickTie(chooser, bestTime, tieCount);
-    else if (best !== 0 || n > 1) {
-      // best already holds the unique earliest event.
-    }
-    this.poppedTime = bestTime;
-    this.poppedKind = this.kind[best];
-    this.poppedA = this.a[best];
-    this.poppedB = this.b[best];
-    const last = n - 1;
-    if (best !== last) {
-      this.time[best] = this.time[last];
-      this.seq[best] = this.seq[last];
-      this.kind[best] = this.kind[last];
-      this.a[best] = this.a[last];
-      this.b[best] = this.b[last];
-    }
-    this.size = last;
+    this.take(best, bestTime);
     return true;
+  }
+
+  /** Event `i` becomes the popped one (at clock `poppedTime`) and leaves the queue. */
+  private take(i: number, poppedTime: number): void {
+    this.poppedTime = poppedTime;
+    this.poppedKind = this.kind[i];
+    this.poppedA = this.a[i];
+    this.poppedB = this.b[i];
+    this.removeAt(i);
+  }
+
+  /** Removes slot `i`, moving the last event into it (the queue is unordered). */
+  private removeAt(i: number): void {
+    const last = --this.size;
+    if (i !== last) {
+      this.time[i] = this.time[last];
+      this.seq[i] = this.seq[last];
+      this.kind[i] = this.kind[last];
+      this.a[i] = this.a[last];
+      this.b[i] = this.b[last];
+    }
   }
 
   /**
@@ -142,83 +148,74 @@ export class EventQueue {
    */
   private popAnyOrder(chooser: Chooser): boolean {
     const n = this.size;
-    const time = this.time;
-        let minTime = time[0];
-    for (let i = 1; i < n; i++) if (time[i] < minTime) minTime = time[i];
+    const minTime = this.peekTime();
     if (this.candidates.length < n) this.candidates = new Int32Array(n * 2);
     const c = this.candidates;
     let k = 0;
     for (let i = 0; i < n; i++) if (this.eligible(i, minTime)) c[k++] = i;
-    for (let i = 1; i < k; i++) {
-      const x = c[i];
-      const tx = time[x];
-      const sx = this.seq[x];
-      let j = i - 1;
-      while (j >= 0 && (time[c[j]] > tx || (time[c[j]] === tx && this.seq[c[j]] > sx))) {
-        c[j + 1] = c[j];
-        j--;
-      }
-      c[j + 1] = x;
-    }
-    let best = c[0];
-    if (k > 1) {
-      const kinds = k <= this.tieKinds.length ? this.tieKinds : new Int32Array(k);
-      for (let i = 0; i < k; i++) kinds[i] = this.kind[c[i]];
-      best = c[chooser.chooseTie(kinds, k)];
-    }
-    const early = time[best] !== minTime;
+    const best = k > 1 ? this.chooseAmong(chooser, c, k) : c[0];
+    const early = this.time[best] !== minTime;
     if (early && this.delaysLeft > 0) this.delaysLeft--;
-    this.poppedTime = early ? -1 : minTime;
-    this.poppedKind = this.kind[best];
-    this.poppedA = this.a[best];
-    this.poppedB = this.b[best];
-    const last = n - 1;
-    if (best !== last) {
-      this.time[best] = this.time[last];
-      this.seq[best] = this.seq[last];
-      this.kind[best] = this.kind[last];
-      this.a[best] = this.a[last];
-      this.b[best] = this.b[last];
-    }
-    this.size = last;
+    this.take(best, early ? -1 : minTime);
     return true;
   }
 
-  /** How many events `pop` would choose among now (1 for a lone earliest event). */
+  /**
+   * How many events `pop` would choose among now (1 for a lone earliest event; 0 when empty).
+   * When it is 1, that event is `earliest`.
+   */
   choiceCount(): number {
     const n = this.size;
     if (n === 0) return 0;
     const time = this.time;
-    let minTime = time[0];
-    for (let i = 1; i < n; i++) if (time[i] < minTime) minTime = time[i];
-    let k = 0;
-    if (this.timerKinds === null) {
-      for (let i = 0; i < n; i++) if (time[i] === minTime) k++;
-    } else {
-      for (let i = 0; i < n; i++) if (this.eligible(i, minTime)) k++;
+    let best = 0;
+    let ties = 1;
+    for (let i = 1; i < n; i++) {
+      if (time[i] < time[best]) {
+        best = i;
+        ties = 1;
+      } else if (time[i] === time[best]) ties++;
     }
+    this.earliest = best;
+    if (this.timerKinds === null) return ties;
+    let k = 0;
+    for (let i = 0; i < n; i++) if (this.eligible(i, time[best])) k++;
     return k;
   }
 
-  /** Rare path, kept out of `pop` so that stays small: ties sorted by sequence, chooser picks. */
+  /** Set by `choiceCount`: an event due at the earliest pending time. */
+  earliest = 0;
+
+  /** Rare path, kept out of `pop` so that stays small: the tied events, chooser picks. */
   private pickTie(chooser: Chooser, t: number, count: number): number {
     const ties = count <= this.ties.length ? this.ties : new Int32Array(count);
     let k = 0;
     for (let i = 0; i < this.size; i++) if (this.time[i] === t) ties[k++] = i;
-    // insertion sort by sequence number (k is small)
+    return this.chooseAmong(chooser, ties, k);
+  }
+
+  /**
+   * Sorts the k events listed by (time, sequence) — option i is the i-th in time order, then
+   * scheduling order — and asks the chooser which, with their kinds (`chooseTie`).
+   */
+  private chooseAmong(chooser: Chooser, list: Int32Array, k: number): number {
+    const time = this.time;
+    const seq = this.seq;
+    // insertion sort (k is small)
     for (let i = 1; i < k; i++) {
-      const x = ties[i];
-      const s = this.seq[x];
+      const x = list[i];
+      const tx = time[x];
+      const sx = seq[x];
       let j = i - 1;
-      while (j >= 0 && this.seq[ties[j]] > s) {
-        ties[j + 1] = ties[j];
+      while (j >= 0 && (time[list[j]] > tx || (time[list[j]] === tx && seq[list[j]] > sx))) {
+        list[j + 1] = list[j];
         j--;
       }
-      ties[j + 1] = x;
+      list[j + 1] = x;
     }
     const kinds = k <= this.tieKinds.length ? this.tieKinds : new Int32Array(k);
-    for (let i = 0; i < k; i++) kinds[i] = this.kind[ties[i]];
-    return ties[chooser.chooseTie(kinds, k)];
+    for (let i = 0; i < k; i++) kinds[i] = this.kind[list[i]];
+    return list[chooser.chooseTie(kinds, k)];
   }
 
   /** Earliest pending time, or Infinity. */
@@ -235,14 +232,7 @@ export class EventQueue {
   remove(kind: number, a: number, b: number): boolean {
     for (let i = 0; i < this.size; i++) {
       if (this.kind[i] !== kind || this.a[i] !== a || this.b[i] !== b) continue;
-      const last = --this.size;
-      if (i !== last) {
-        this.time[i] = this.time[last];
-        this.seq[i] = this.seq[last];
-        this.kind[i] = this.kind[last];
-        this.a[i] = this.a[last];
-        this.b[i] = this.b[last];
-      }
+      this.removeAt(i);
       return true;
     }
     return false;
