@@ -239,8 +239,7 @@ export class VirtioDriver extends DriverInit implements BlockPort, InterruptTarg
     }
     if ((bits & ISR_USED_BUFFER) !== 0) {
       this.drainConsumed = 0;
-      // Without EVENT_IDX the handler first asks for no interrupts while it drains (§2.7.10).
-      this.engine.after(1, this.eventIdx === 1 ? E_DRV_DRAIN : E_DRV_CB_DISABLE, DRAIN_HANDLER, 0);
+      this.startDrain(DRAIN_HANDLER);
       return;
     }
     this.endHandler();
@@ -282,6 +281,11 @@ export class VirtioDriver extends DriverInit implements BlockPort, InterruptTarg
     this.endDrain(mode);
   }
 
+  /** Next step: drain — in the handler without EVENT_IDX, after asking for no interrupts (§2.7.10). */
+  protected startDrain(mode: number): void {
+    this.engine.after(1, mode === DRAIN_HANDLER && this.eventIdx === 0 ? E_DRV_CB_DISABLE : E_DRV_DRAIN, mode, 0);
+  }
+
   /** E_DRV_CB_DISABLE (handler, EVENT_IDX off): avail.flags = VIRTQ_AVAIL_F_NO_INTERRUPT, then drain. */
   cbDisable(mode: number): void {
     this.mem.setAvailFlags(VIRTQ_AVAIL_F_NO_INTERRUPT);
@@ -310,7 +314,7 @@ export class VirtioDriver extends DriverInit implements BlockPort, InterruptTarg
     if (hasNew) {
       this.cov.hit(C_RECHECK_FOUND);
       // Found one the device published while interrupts were off: suppress again and drain.
-      this.engine.after(1, this.eventIdx === 1 || mode !== DRAIN_HANDLER ? E_DRV_DRAIN : E_DRV_CB_DISABLE, mode, 0);
+      this.startDrain(mode);
     } else this.endDrain(mode);
   }
 
