@@ -94,9 +94,11 @@ export function campaignToFirstFailure(tg: Target, maxSeeds: number): Campaign {
 }
 
 /** Explores `tg` to its end within the scenario's depth and state bounds, stopping at the first violation. */
-export function exploreToEnd(tg: Target) {
+export function exploreToEnd(tg: Target, plant?: (system: ScenarioSystem) => void) {
   const s = tg.scenario;
   const { explorer, system } = makeExplorer(tg, { maxDepth: s.exploreMaxDepth, maxStates: s.exploreMaxStates, maxMemoryBytes: 2 ** 30, stopAtFirstViolation: true });
+  // A bug planted in this system's parts (test/helpers/planted-driver-bugs.ts) before it runs.
+  plant?.(system);
   while (!explorer.advance(1 << 20)) {
     // to the end
   }

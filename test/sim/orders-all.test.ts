@@ -6,72 +6,40 @@
  * these tests plant races that need exactly that, and show the timed search completes without
  * finding them while orders=all finds them.
  */
-import test from 'ava';
-import { makeExplorer } from '../../scenarios/operations.js';
+import test, { type ExecutionContext } from 'ava';
 import type { ExploreResult } from '../../sim/explore.js';
 import type { MachineParams } from '../../model/params.js';
 import type { ScenarioSystem } from '../../scenarios/system.js';
-import { INIT_RESET } from '../../model/virtio/driver-state.js';
 import { Campaign } from '../../sim/campaign.js';
 import { makeCampaignSystem } from '../../scenarios/operations.js';
 import { target } from '../helpers/system.js';
+import { exploreToEnd } from '../helpers/scenario-runs.js';
 import { cli, tempDir } from '../helpers/cli.js';
-
-interface DriverInternals {
-  eventIdx: number;
-  notifiesInFlight: number;
-  recheck(mode: number): void;
-  endDrain(mode: number): void;
-  initStep(step: number): void;
-}
-
-const driverOf = (s: ScenarioSystem) => s.machine.driver as unknown as DriverInternals;
+import { noQuiesce, noRecheckWhen } from '../helpers/planted-driver-bugs.js';
 
 /** Planted: with EVENT_IDX, no second look at used.idx after writing used_event. */
-function noRecheck(s: ScenarioSystem): void {
-  const drv = driverOf(s);
-  const recheck = drv.recheck.bind(drv);
-  drv.recheck = (mode: number) => (drv.eventIdx === 1 ? drv.endDrain(mode) : recheck(mode));
-}
-
-/** Planted: recovery resets the device without waiting for a submitter's notify still to be written. */
-function noQuiesce(s: ScenarioSystem): void {
-  const drv = driverOf(s);
-  const initStep = drv.initStep.bind(drv);
-  drv.initStep = (step: number) => {
-    if (step !== INIT_RESET) return initStep(step);
-    const pending = drv.notifiesInFlight;
-    drv.notifiesInFlight = 0;
-    initStep(step);
-    drv.notifiesInFlight = pending;
-  };
-}
+const noRecheck = (s: ScenarioSystem) => noRecheckWhen(s, 1);
 
 function explore(overrides: Partial<MachineParams>, plant?: (s: ScenarioSystem) => void): ExploreResult {
-  const { explorer, system } = makeExplorer(target({ scenario: 'virtio-small', overrides: { clients: 2, ...overrides } }), { maxDepth: 2000, maxStates: 3_000_000, maxMemoryBytes: 1 << 30, stopAtFirstViolation: true });
-  plant?.(system);
-  while (!explorer.advance(2000)) {
-    // to the end or the first violation
-  }
-  return explorer.result;
+  return exploreToEnd(target({ scenario: 'virtio-small', overrides: { clients: 2, ...overrides } }), plant).result;
+}
+
+/** The timed search completes without a violation; orders=all with `delays` finds `check`. */
+function missedByTimedFoundByAll(t: ExecutionContext, plant: (s: ScenarioSystem) => void, delays: number, check: string): void {
+  const timed = explore({}, plant);
+  t.true(timed.complete);
+  t.is(timed.violations.length, 0);
+  const all = explore({ orders: 'all', orderDelays: delays }, plant);
+  t.is(all.stoppedBy, 'violation');
+  t.is(all.violations[0].violation.check, check, all.violations[0].violation.message);
 }
 
 test('a publish between the handler’s last read and its used_event write: missed by the timed search, found by orders=all with one delay', (t) => {
-  const timed = explore({}, noRecheck);
-  t.true(timed.complete);
-  t.is(timed.violations.length, 0);
-  const all = explore({ orders: 'all', orderDelays: 1 }, noRecheck);
-  t.is(all.stoppedBy, 'violation');
-  t.is(all.violations[0].violation.check, 'L-VQ-02', all.violations[0].violation.message);
+  missedByTimedFoundByAll(t, noRecheck, 1, 'L-VQ-02');
 });
 
 test('recovery racing a notify written outside the lock: missed by the timed search, found by orders=all (three delays)', (t) => {
-  const timed = explore({}, noQuiesce);
-  t.true(timed.complete);
-  t.is(timed.violations.length, 0);
-  const all = explore({ orders: 'all', orderDelays: 3 }, noQuiesce);
-  t.is(all.stoppedBy, 'violation');
-  t.is(all.violations[0].violation.check, 'S-VQ-18', all.violations[0].violation.message);
+  missedByTimedFoundByAll(t, noQuiesce, 3, 'S-VQ-18');
 });
 
 test('orders=all with no delays is the timed search; each delay allowed only adds states; reference is clean with one', (t) => {
@@ -125,11 +93,7 @@ const FOUND_BY_TIMED: Array<{ mutant: string; overrides?: Partial<MachineParams>
 ];
 
 function exploreMutant(mutant: string, overrides: Partial<MachineParams>): ExploreResult {
-  const { explorer } = makeExplorer(target({ scenario: 'virtio-small', mutants: [mutant], overrides }), { maxDepth: 2000, maxStates: 1_000_000, maxMemoryBytes: 1 << 30, stopAtFirstViolation: true });
-  while (!explorer.advance(2000)) {
-    // to the first violation
-  }
-  return explorer.result;
+  return exploreToEnd(target({ scenario: 'virtio-small', mutants: [mutant], overrides })).result;
 }
 
 test('every VirtIO zoo mutant the timed search finds on virtio-small, orders=all (one delay) finds by the same check', (t) => {

@@ -14,49 +14,15 @@
  *   the late write does to the reused buffers).
  */
 import test from 'ava';
-import { makeExplorer } from '../../../scenarios/operations.js';
 import type { ExploreResult } from '../../../sim/explore.js';
-import { INIT_ACK, INIT_WAIT_RESET, E_DRV_INIT_STEP } from '../../../model/virtio/driver-state.js';
 import { C_LATE_IO_IN_RESET, C_RECHECK_FOUND, C_RESET_WAITS_FOR_IO } from '../../../model/coverage.js';
 import { Campaign } from '../../../sim/campaign.js';
 import { makeCampaignSystem } from '../../../scenarios/operations.js';
 import type { ScenarioSystem } from '../../../scenarios/system.js';
 import { target } from '../../helpers/system.js';
+import { exploreToEnd } from '../../helpers/scenario-runs.js';
+import { noRecheckWhen, noResetWait } from '../../helpers/planted-driver-bugs.js';
 import type { MachineParams } from '../../../model/params.js';
-
-interface DriverInternals {
-  eventIdx: number;
-  recovering: number;
-  recheck(mode: number): void;
-  endDrain(mode: number): void;
-  initStep(step: number): void;
-  abandonInFlight(): void;
-  resetQueueMemory(): void;
-  engine: { after(delay: number, kind: number, a: number, b: number): void };
-}
-
-function driverOf(system: ScenarioSystem): DriverInternals {
-  return system.machine.driver as unknown as DriverInternals;
-}
-
-/** The planted bug: after asking for interrupts again, the driver does not look once more. */
-function noRecheckWhen(system: ScenarioSystem, eventIdx: number): void {
-  const drv = driverOf(system);
-  const recheck = drv.recheck.bind(drv);
-  drv.recheck = (mode: number) => (drv.eventIdx === eventIdx ? drv.endDrain(mode) : recheck(mode));
-}
-
-/** The planted bug: after writing 0 the driver goes on at once, without reading status back. */
-function noResetWait(system: ScenarioSystem): void {
-  const drv = driverOf(system);
-  const initStep = drv.initStep.bind(drv);
-  drv.initStep = (step: number) => {
-    if (step !== INIT_WAIT_RESET) return initStep(step);
-    if (drv.recovering === 1) drv.abandonInFlight();
-    drv.resetQueueMemory();
-    drv.engine.after(1, E_DRV_INIT_STEP, INIT_ACK, 0);
-  };
-}
 
 /**
  * Exhaustive search of virtio-small, or of its scope with a 1 µs device latency added: with only
@@ -64,13 +30,7 @@ function noResetWait(system: ScenarioSystem): void {
  * µs later (the timed search's limit, README "What complete means"), with 1 µs it can.
  */
 function explore(plant: (s: ScenarioSystem) => void, overrides?: Partial<MachineParams>): ExploreResult {
-  const t = target({ scenario: 'virtio-small', ...(overrides ? { overrides } : {}) });
-  const { explorer, system } = makeExplorer(t, { maxDepth: 2000, maxStates: 5_000_000, maxMemoryBytes: 1 << 30, stopAtFirstViolation: true });
-  plant(system);
-  while (!explorer.advance(2000)) {
-    // to the first violation or the end
-  }
-  return explorer.result;
+  return exploreToEnd(target({ scenario: 'virtio-small', ...(overrides ? { overrides } : {}) }), plant).result;
 }
 
 for (const eventIdx of [0, 1]) {
