@@ -7,28 +7,16 @@
  * when they are equal). `order` is who stepped, in order, and `times[r]` when A and B stepped in
  * round r; `bad` turns them into a violation.
  */
-import { Chooser } from '../../sim/chooser.js';
-import { Hasher64 } from '../../sim/hash.js';
 import { label } from '../../sim/labels.js';
-import { Simulation } from '../../sim/simulation.js';
-import type { SimSystem } from '../../sim/system.js';
-import type { Violation } from '../../sim/violation.js';
-import { RandomStrategy } from '../../sim/strategy/random.js';
+import { SimToy } from './sim-toy.js';
 
 export const L_TOY_DELAY = label('test.delay-toy.delay');
 export const K_A = 0;
 export const K_B = 1;
 export const K_ROUND = 2;
 
-export class DelayToy implements SimSystem {
-  violation: Violation | null = null;
-  get violations(): Violation[] {
-    return this.violation ? [this.violation] : [];
-  }
-  readonly order: number[] = [];
+export class DelayToy extends SimToy {
   readonly times: Array<[number, number]> = [];
-  readonly sim = new Simulation(new Chooser(new RandomStrategy(0)));
-  private readonly trace = new Hasher64();
   private stepped = 0;
 
   constructor(
@@ -36,6 +24,7 @@ export class DelayToy implements SimSystem {
     readonly options: readonly number[],
     readonly bad?: (toy: DelayToy) => boolean,
   ) {
+    super('TOY-DELAY');
     this.sim.handler = {
       dispatch: (kind: number, round: number): void => {
         this.trace.int(kind);
@@ -52,39 +41,14 @@ export class DelayToy implements SimSystem {
     };
   }
 
-  get steps(): number {
-    return this.sim.steps;
-  }
-
-  get now(): number {
-    return this.sim.now;
-  }
-
-  begin(chooser: Chooser): void {
-    this.sim.reset(chooser, 0);
-    this.violation = null;
-    this.order.length = 0;
+  protected start(): void {
     this.times.length = 0;
     this.stepped = 0;
-    this.trace.reset();
     this.sim.after(10, K_ROUND, 0, 0);
   }
 
-  step(): boolean {
-    if (this.violation || !this.sim.step()) return false;
-    if (this.bad?.(this)) {
-      this.violation = { check: 'TOY-DELAY', step: this.sim.steps, time: this.sim.now, message: `bad order ${this.order.join(',')}` };
-      return false;
-    }
-    return true;
-  }
-
-  traceHash(): string {
-    return this.trace.hex();
-  }
-
-  fingerprint(h: Hasher64): void {
-    h.int(this.sim.steps);
+  protected broken(): boolean {
+    return this.bad?.(this) === true;
   }
 }
 

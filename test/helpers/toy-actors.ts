@@ -3,27 +3,15 @@
  * k) each act once per round, all due at the same instant, for `rounds` rounds, so every round is
  * a tie among all of them. `order` is who acted, in order; `bad` turns an order into a violation.
  */
-import { Chooser } from '../../sim/chooser.js';
-import { Hasher64 } from '../../sim/hash.js';
-import { Simulation } from '../../sim/simulation.js';
-import type { SimSystem } from '../../sim/system.js';
-import type { Violation } from '../../sim/violation.js';
-import { RandomStrategy } from '../../sim/strategy/random.js';
+import { SimToy } from './sim-toy.js';
 
-export class ActorToy implements SimSystem {
-  violation: Violation | null = null;
-  get violations(): Violation[] {
-    return this.violation ? [this.violation] : [];
-  }
-  readonly order: number[] = [];
-  readonly sim = new Simulation(new Chooser(new RandomStrategy(0)));
-  private readonly trace = new Hasher64();
-
+export class ActorToy extends SimToy {
   constructor(
     readonly actors: number,
     readonly rounds: number,
     readonly bad?: (order: readonly number[]) => boolean,
   ) {
+    super('TOY-ORDER');
     this.sim.handler = {
       dispatch: (kind: number, round: number): void => {
         this.order.push(kind);
@@ -33,37 +21,12 @@ export class ActorToy implements SimSystem {
     };
   }
 
-  get steps(): number {
-    return this.sim.steps;
-  }
-
-  get now(): number {
-    return this.sim.now;
-  }
-
-  begin(chooser: Chooser): void {
-    this.sim.reset(chooser, 0);
-    this.violation = null;
-    this.order.length = 0;
-    this.trace.reset();
+  protected start(): void {
     for (let k = 0; k < this.actors; k++) this.sim.after(10, k, 0, 0);
   }
 
-  step(): boolean {
-    if (this.violation || !this.sim.step()) return false;
-    if (this.bad?.(this.order)) {
-      this.violation = { check: 'TOY-ORDER', step: this.sim.steps, time: this.sim.now, message: `bad order ${this.order.join(',')}` };
-      return false;
-    }
-    return true;
-  }
-
-  traceHash(): string {
-    return this.trace.hex();
-  }
-
-  fingerprint(h: Hasher64): void {
-    h.int(this.sim.steps);
+  protected broken(): boolean {
+    return this.bad?.(this.order) === true;
   }
 }
 
